@@ -1,0 +1,295 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+/// Access pages: the network's people (`/admin/users`), a cooperative's people
+/// (`/coops/:coopID/access`), invitations, revocations, acceptance and the audit log.
+struct AccessController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "users", use: networkPeople)
+        routes.post("admin", "invitations", use: inviteFromNetwork)
+        routes.post("admin", "roles", ":assignmentID", "revoke", use: revokeFromNetwork)
+        routes.get("admin", "audit", use: audit)
+        routes.get("coops", ":coopID", "access", use: cooperativePeople)
+        routes.post("coops", ":coopID", "access", use: inviteFromCooperative)
+        routes.post("coops", ":coopID", "access", ":assignmentID", "revoke", use: revokeFromCooperative)
+        routes.get("invitations", ":token", use: showInvitation)
+        routes.post("invitations", ":token", use: acceptInvitation)
+    }
+
+    struct InviteForm: Content {
+        var email: String?
+        var name: String?
+        var role: String?
+        var scope: String?
+    }
+
+    // MARK: Network
+
+    private func adminNetwork(_ request: Request) throws -> (Principal, UUID) {
+        let principal = try request.requirePrincipal()
+        let networkID = try NetworkRepository(db: request.db).adminNetwork(for: principal, named: nil)
+        try NetworkRepository.check(principal, .administerNetwork, at: ResourceLocation(networkID: networkID.uuidString))
+        return (principal, networkID)
+    }
+
+    func networkPeople(request: Request) async throws -> Response {
+        let (principal, networkID) = try adminNetwork(request)
+        return try await renderNetwork(request, principal: principal, networkID: networkID, form: InviteForm(), errors: [:], link: nil)
+    }
+
+    private func renderNetwork(_ request: Request, principal: Principal, networkID: UUID, form: InviteForm, errors: [String: String], link: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let repository = NetworkRepository(db: request.db)
+        let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == networkID }
+        let coops = try await repository.allVisibleCooperatives(for: principal).filter { $0.networkID == networkID }
+        let scopes: [(ScopeKind, UUID)] = [(.network, networkID)] + territories.map { (.territory, $0.id!) } + coops.map { (.cooperative, $0.id!) }
+        let holders = try await AccessService(db: request.db).holders(scopes: scopes)
+        let names = try await ScopeNames.load(networks: [networkID], territories: territories.map { $0.id! }, cooperatives: coops.map { $0.id! }, db: request.db)
+        let context = request.pageContext()
+        let scopeOptions = [(AccessService.scopeValue(.network, networkID), context.t("Tout le réseau", "The whole network"))]
+            + territories.map { (AccessService.scopeValue(.territory, $0.id!), context.t("Territoire : ", "Territory: ") + $0.name) }
+            + coops.map { (AccessService.scopeValue(.cooperative, $0.id!), context.t("Coopérative : ", "Cooperative: ") + $0.name) }
+        return AccessPage.render(.init(
+            title: context.t("Utilisateurs et rôles", "Users and roles"),
+            holders: holders, names: names, roles: Role.allCases, scopeOptions: scopeOptions,
+            inviteAction: SiteURL.adminInvitations.path,
+            revokeURL: { SiteURL.adminRoleRevoke($0).path },
+            form: form, errors: errors, link: link, baseURL: Self.baseURL(request)
+        ), context: context, status: status)
+    }
+
+    func inviteFromNetwork(request: Request) async throws -> Response {
+        let (principal, networkID) = try adminNetwork(request)
+        let form = try request.content.decode(InviteForm.self)
+        do {
+            let outcome = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
+            switch outcome {
+            case .granted:
+                request.flash(request.language.t("Cette personne avait déjà un compte : le rôle lui est donné.", "This person already had an account: the role is given."))
+                return request.redirect(to: SiteURL.adminUsers.path)
+            case .link(let token):
+                return try await renderNetwork(request, principal: principal, networkID: networkID, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
+            }
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            return try await renderNetwork(request, principal: principal, networkID: networkID, form: form, errors: problem.fieldErrors, link: nil, status: .unprocessableEntity)
+        }
+    }
+
+    func revokeFromNetwork(request: Request) async throws -> Response {
+        let (principal, _) = try adminNetwork(request)
+        _ = try await AccessService(db: request.db).revoke(assignmentID: try request.uuidParameter("assignmentID"), by: principal, request: request)
+        request.flash(request.language.t("Rôle retiré.", "Role removed."))
+        return request.redirect(to: SiteURL.adminUsers.path)
+    }
+
+    // MARK: Cooperative
+
+    private func managedCooperative(_ request: Request) async throws -> (Principal, Cooperative) {
+        let principal = try request.requirePrincipal()
+        let coop = try await NetworkRepository(db: request.db).cooperative(try request.uuidParameter("coopID"), for: principal, permission: .manageCooperativeAccess)
+        return (principal, coop)
+    }
+
+    func cooperativePeople(request: Request) async throws -> Response {
+        let (_, coop) = try await managedCooperative(request)
+        return try await renderCooperative(request, coop: coop, form: InviteForm(), errors: [:], link: nil)
+    }
+
+    private func renderCooperative(_ request: Request, coop: Cooperative, form: InviteForm, errors: [String: String], link: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let holders = try await AccessService(db: request.db).holders(scopes: [(.cooperative, coop.id!)])
+        let context = request.pageContext()
+        var names = ScopeNames()
+        names.cooperatives[coop.id!] = coop.name
+        return AccessPage.render(.init(
+            title: context.t("Accès à ", "Access to ") + coop.name,
+            holders: holders, names: names,
+            roles: Role.allCases.filter { $0.allowedScopeKinds.contains(.cooperative) },
+            scopeOptions: [(AccessService.scopeValue(.cooperative, coop.id!), coop.name)],
+            inviteAction: SiteURL.cooperativeAccess(coop.id!).path,
+            revokeURL: { SiteURL.cooperativeAccessRevoke(coop.id!, assignment: $0).path },
+            form: form, errors: errors, link: link, baseURL: Self.baseURL(request)
+        ), context: context, status: status)
+    }
+
+    func inviteFromCooperative(request: Request) async throws -> Response {
+        let (principal, coop) = try await managedCooperative(request)
+        var form = try request.content.decode(InviteForm.self)
+        // This page only gives roles in this cooperative, whatever the form says.
+        form.scope = AccessService.scopeValue(.cooperative, coop.id!)
+        do {
+            let outcome = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
+            switch outcome {
+            case .granted:
+                request.flash(request.language.t("Cette personne avait déjà un compte : le rôle lui est donné.", "This person already had an account: the role is given."))
+                return request.redirect(to: SiteURL.cooperativeAccess(coop.id!).path)
+            case .link(let token):
+                return try await renderCooperative(request, coop: coop, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
+            }
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            return try await renderCooperative(request, coop: coop, form: form, errors: problem.fieldErrors, link: nil, status: .unprocessableEntity)
+        }
+    }
+
+    func revokeFromCooperative(request: Request) async throws -> Response {
+        let (principal, coop) = try await managedCooperative(request)
+        let assignmentID = try request.uuidParameter("assignmentID")
+        // Only assignments of this cooperative can be revoked from its page.
+        guard let assignment = try await RoleAssignment.find(assignmentID, on: request.db),
+              assignment.scopeKind == ScopeKind.cooperative.rawValue, assignment.scopeID == coop.id else { throw Problem.notFound }
+        _ = try await AccessService(db: request.db).revoke(assignmentID: assignmentID, by: principal, request: request)
+        request.flash(request.language.t("Rôle retiré.", "Role removed."))
+        return request.redirect(to: SiteURL.cooperativeAccess(coop.id!).path)
+    }
+
+    // MARK: Invitations
+
+    struct AcceptForm: Content {
+        var name: String?
+        var password: String?
+        var confirmation: String?
+    }
+
+    func showInvitation(request: Request) async throws -> Response {
+        guard let token = request.parameters.get("token"),
+              let invitation = try await AccessService(db: request.db).pendingInvitation(token: token) else {
+            throw Problem(status: .notFound, title: "Invitation introuvable", detail: "Ce lien d'invitation n'existe pas, a déjà servi ou a expiré. Demandez-en un nouveau.")
+        }
+        return InvitationPage.render(invitation: invitation, token: token, name: invitation.name, errors: [:], context: request.pageContext())
+    }
+
+    func acceptInvitation(request: Request) async throws -> Response {
+        guard let token = request.parameters.get("token"),
+              let invitation = try await AccessService(db: request.db).pendingInvitation(token: token) else {
+            throw Problem(status: .notFound, title: "Invitation introuvable", detail: "Ce lien d'invitation n'existe pas, a déjà servi ou a expiré. Demandez-en un nouveau.")
+        }
+        let form = try request.content.decode(AcceptForm.self)
+        do {
+            let user = try await AccessService(db: request.db).accept(invitation, name: form.name, password: form.password ?? "", confirmation: form.confirmation, request: request)
+            if let oldID = request.session.id { try await StoredSessionDriver().deleteSession(oldID, for: request) }
+            request.session.id = nil
+            request.session.data = SessionData()
+            request.session.data[PrincipalMiddleware.sessionUserKey] = user.id!.uuidString
+            return request.redirect(to: SiteURL.home.path)
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            return InvitationPage.render(invitation: invitation, token: token, name: form.name ?? invitation.name, errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: Audit
+
+    func audit(request: Request) async throws -> Response {
+        let (_, networkID) = try adminNetwork(request)
+        let events = try await AuditEvent.query(on: request.db)
+            .group(.or) { $0.filter(\.$networkID == networkID).filter(\.$networkID == nil) }
+            .sort(\.$occurredAt, .descending).limit(200).all()
+        let context = request.pageContext()
+        let formatter = ISO8601DateFormatter()
+        let content: BodyNode = .group(
+            .h1(.text(context.t("Journal d'audit", "Audit log"))),
+            .p(.class("muted"), .text(context.t("Les 200 derniers événements du réseau, du plus récent au plus ancien.", "The network's last 200 events, newest first."))),
+            .div(.class("table-wrap"), .table(
+                .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))), .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
+                .tbody(.forEach(events) { event in
+                    .tr(.td(.text(formatter.string(from: event.occurredAt))),
+                        .td(.text(event.actorLabel ?? "—")),
+                        .td(.text(event.action)),
+                        .td(.text(event.entityType + (event.entityID.map { " " + $0.uuidString.lowercased().prefix(8) } ?? ""))),
+                        .td(.text(event.details ?? "")))
+                })
+            ))
+        )
+        return Layout.render(context, title: context.t("Journal d'audit", "Audit log"), content: content)
+    }
+
+    static func baseURL(_ request: Request) -> String {
+        if let configured = Environment.get("MAILLAGE_PUBLIC_URL") { return configured.hasSuffix("/") ? String(configured.dropLast()) : configured }
+        let host = request.headers.first(name: .host) ?? "127.0.0.1:8080"
+        return "http://\(host)"
+    }
+}
+
+enum AccessPage {
+    struct Model {
+        var title: String
+        var holders: [AccessService.Holder]
+        var names: ScopeNames
+        var roles: [Role]
+        var scopeOptions: [(String, String)]
+        var inviteAction: String
+        var revokeURL: (UUID) -> String
+        var form: AccessController.InviteForm
+        var errors: [String: String]
+        var link: String?
+        var baseURL: String
+    }
+
+    static func render(_ model: Model, context: PageContext, status: HTTPResponseStatus) -> Response {
+        let roleLabel = { (role: Role) in context.language == .french ? role.frenchLabel : role.englishLabel }
+        let content: BodyNode = .group(
+            .h1(.text(model.title)),
+            .unwrap(model.link) { link in
+                .section(.class("panel"), .attribute(named: "role", value: "status"),
+                    .h2(.text(context.t("Lien d'invitation à transmettre", "Invitation link to pass on"))),
+                    .p(.text(context.t("Envoyez ce lien à la personne : il est valable 7 jours et ne sera plus affiché.", "Send this link to the person: it is valid for 7 days and will not be shown again."))),
+                    .element(named: "code", nodes: [.class("secret"), .id("invitation-link"), .text(model.baseURL + link)]))
+            },
+            .section(.class("panel"),
+                .h2(.text(context.t("Qui a accès", "Who has access"))),
+                model.holders.isEmpty ? .p(.text(context.t("Personne pour l'instant.", "Nobody yet."))) :
+                .div(.class("table-wrap"), .table(
+                    .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("Rôle", "Role"))), .th(.text(context.t("Où", "Where"))), .th(.text(context.t("Action", "Action"))))),
+                    .tbody(.forEach(model.holders) { holder in
+                        .tr(.td(.text(holder.userName), .br(), .span(.class("muted"), .text(holder.email))),
+                            .td(.text(roleLabel(holder.role))),
+                            .td(.text(model.names.label(for: holder.scope, language: context.language))),
+                            .td(.form(.class("inline"), .action(model.revokeURL(holder.assignmentID)), .method(.post),
+                                      Kit.csrfField(context.csrfToken),
+                                      .button(.type(.submit), .class("danger"), .attribute(named: "aria-label", value: context.t("Retirer le rôle \(roleLabel(holder.role)) à \(holder.userName)", "Remove role \(roleLabel(holder.role)) from \(holder.userName)")), .text(context.t("Retirer", "Remove"))))))
+                    })
+                ))
+            ),
+            .section(.class("panel"),
+                .h2(.text(context.t("Inviter une personne", "Invite someone"))),
+                .p(.class("muted"), .text(context.t("Si la personne a déjà un compte, le rôle lui est donné tout de suite ; sinon vous obtenez un lien d'invitation.", "If the person already has an account, the role is given at once; otherwise you get an invitation link."))),
+                Kit.errorSummary(model.errors, order: ["email", "name", "role", "scope"], context: context),
+                .form(.id("invite-form"), .action(model.inviteAction), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    Kit.input(.init(name: "email", label: context.t("Adresse électronique", "Email address"), value: model.form.email, type: .email, error: model.errors["email"], required: true, autocomplete: "off")),
+                    Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: model.form.name, error: model.errors["name"], required: true, autocomplete: "off")),
+                    Kit.select(name: "role", label: context.t("Rôle", "Role"), options: model.roles.map { ($0.rawValue, roleLabel($0)) }, selected: model.form.role, error: model.errors["role"]),
+                    Kit.select(name: "scope", label: context.t("Où ce rôle s'applique", "Where the role applies"), options: model.scopeOptions, selected: model.form.scope, error: model.errors["scope"]),
+                    Kit.submit(context.t("Inviter", "Invite"), id: "invite-submit"))
+            )
+        )
+        return Layout.render(context, title: model.title, status: status, content: content)
+    }
+}
+
+enum InvitationPage {
+    static func render(invitation: Invitation, token: String, name: String, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+        let title = context.t("Rejoindre Maillage", "Join Maillage")
+        let role = Role(rawValue: invitation.role).map { context.language == .french ? $0.frenchLabel : $0.englishLabel } ?? invitation.role
+        let content: BodyNode = .div(.class("panel login"),
+            .h1(.text(title)),
+            .p(.text(context.t("Vous êtes invité·e avec le rôle : ", "You are invited with the role: ") + role + ".")),
+            Kit.errorSummary(errors, order: ["name", "password", "confirmation"], context: context),
+            Kit.facts([(context.t("Adresse électronique", "Email address"), invitation.email)]),
+            .form(.action(SiteURL.invitation(token: token).path), .method(.post),
+                Kit.csrfField(context.csrfToken),
+                Kit.input(.init(name: "name", label: context.t("Votre nom", "Your name"), value: name, error: errors["name"], required: true, autocomplete: "name")),
+                Kit.input(.init(name: "password", label: context.t("Choisissez un mot de passe", "Choose a password"), type: .password, error: errors["password"],
+                                hint: context.t("Au moins \(PasswordPolicy.minimumLength) caractères.", "At least \(PasswordPolicy.minimumLength) characters."), required: true, autocomplete: "new-password")),
+                Kit.input(.init(name: "confirmation", label: context.t("Confirmez le mot de passe", "Confirm the password"), type: .password, error: errors["confirmation"], required: true, autocomplete: "new-password")),
+                Kit.submit(context.t("Créer mon compte", "Create my account")))
+        )
+        return Layout.render(context, title: title, status: status, content: content)
+    }
+}

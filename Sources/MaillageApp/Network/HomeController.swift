@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+/// `/`: each role lands on what it may use.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+    }
+
+    func home(request: Request) async throws -> Response {
+        guard let principal = request.principal else { return request.redirect(to: SiteURL.login(next: nil).path) }
+        let repository = NetworkRepository(db: request.db)
+        let coops = try await repository.allVisibleCooperatives(for: principal)
+        let context = request.pageContext()
+        var sections: [BodyNode] = []
+
+        if principal.has(.networkAdmin) {
+            let territories = try await repository.allVisibleTerritories(for: principal)
+            let users = try await User.query(on: request.db).count()
+            sections.append(.section(
+                .class("panel"),
+                .h2(.text(context.t("Le réseau", "The network"))),
+                Kit.facts([
+                    (context.t("Territoires", "Territories"), String(territories.count)),
+                    (context.t("Coopératives", "Cooperatives"), String(coops.count)),
+                    (context.t("Comptes", "Accounts"), String(users)),
+                ]),
+                .div(.class("actions"),
+                     .a(.class("button primary"), .href(SiteURL.newCooperative.path), .text(context.t("Créer une coopérative", "Create a cooperative"))),
+                     .a(.class("button"), .href(SiteURL.newTerritory.path), .text(context.t("Créer un territoire", "Create a territory"))),
+                     .a(.class("button"), .href(SiteURL.adminUsers.path), .text(context.t("Inviter une personne", "Invite someone"))))
+            ))
+        }
+
+        let manageable = coops.filter { principal.decide(.manageCooperativeAccess, at: $0.location) == .allowed }
+        if !coops.isEmpty {
+            sections.append(.section(
+                .h2(.text(context.t("Vos coopératives", "Your cooperatives"))),
+                .ul(.class("cards"), .forEach(coops) { coop in
+                    .li(.class("card"),
+                        .h3(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
+                        .p(.text(CooperativeLabels.stage(coop.stage, context.language) + " · " + CooperativeLabels.legalForm(coop.legalForm, context.language))),
+                        .if(manageable.contains { $0.id == coop.id },
+                            .p(.a(.href(SiteURL.cooperativeAccess(coop.id!).path), .text(context.t("Accès et invitations", "Access and invitations")))))
+                    )
+                })
+            ))
+        }
+
+        let roleNames = principal.roles.sorted { $0.rawValue < $1.rawValue }
+            .map { context.language == .french ? $0.frenchLabel : $0.englishLabel }
+        let content: BodyNode = .group(
+            .h1(.text(context.t("Bonjour, \(principal.name)", "Hello, \(principal.name)"))),
+            .p(.class("muted"), .text(roleNames.isEmpty
+                ? context.t("Aucun rôle ne vous a encore été donné : demandez-le à la coordination de votre coopérative.", "No role has been given to you yet: ask your cooperative's coordinator.")
+                : context.t("Vos rôles : ", "Your roles: ") + roleNames.joined(separator: ", "))),
+            .group(sections)
+        )
+        return Layout.render(context, title: context.t("Accueil", "Home"), content: content)
+    }
+}
+
+enum CooperativeLabels {
+    static func stage(_ raw: String, _ language: AppLanguage) -> String {
+        guard let stage = CooperativeStage(rawValue: raw) else { return raw }
+        return language == .french ? stage.frenchLabel : stage.englishLabel
+    }
+
+    static func legalForm(_ raw: String, _ language: AppLanguage) -> String {
+        guard let form = LegalForm(rawValue: raw) else { return raw }
+        return language == .french ? form.frenchLabel : form.englishLabel
+    }
+
+    static func territoryKind(_ raw: String, _ language: AppLanguage) -> String {
+        guard let kind = TerritoryKind(rawValue: raw) else { return raw }
+        return language == .french ? kind.frenchLabel : kind.englishLabel
+    }
+}

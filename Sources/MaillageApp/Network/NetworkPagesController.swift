@@ -1,0 +1,279 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+/// Pages of the network tree: `/territories…` and `/coops…`.
+struct NetworkPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("territories", use: territories)
+        routes.get("territories", "new", use: newTerritory)
+        routes.post("territories", "new", use: createTerritory)
+        routes.get("territories", ":territoryID", use: territory)
+        routes.get("coops", use: cooperatives)
+        routes.get("coops", "new", use: newCooperative)
+        routes.post("coops", "new", use: createCooperative)
+        routes.get("coops", ":coopID", use: cooperative)
+        routes.get("coops", ":coopID", "edit", use: editCooperative)
+        routes.post("coops", ":coopID", "edit", use: updateCooperative)
+    }
+
+    // MARK: Territories
+
+    struct TerritoryForm: Content {
+        var name: String?
+        var kind: String?
+        var qpvCode: String?
+        var communeCodes: String?
+    }
+
+    func territories(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard principal.has(.networkAdmin) else { throw Problem.forbidden }
+        let rows = try await NetworkRepository(db: request.db).allVisibleTerritories(for: principal)
+        let context = request.pageContext()
+        let content: BodyNode = .group(
+            .h1(.text(context.t("Territoires", "Territories"))),
+            .div(.class("actions"), .a(.class("button primary"), .href(SiteURL.newTerritory.path), .text(context.t("Créer un territoire", "Create a territory")))),
+            rows.isEmpty ? .p(.text(context.t("Aucun territoire pour l'instant.", "No territory yet."))) :
+            .div(.class("table-wrap"), .table(
+                .thead(.tr(.th(.text(context.t("Nom", "Name"))), .th(.text(context.t("Type", "Kind"))), .th(.text(context.t("Code QPV", "QPV code"))), .th(.text(context.t("Communes (INSEE)", "Communes (INSEE)"))))),
+                .tbody(.forEach(rows) { row in
+                    .tr(.td(.a(.href(SiteURL.territory(row.id!).path), .text(row.name))),
+                        .td(.text(CooperativeLabels.territoryKind(row.kind, context.language))),
+                        .td(.text(row.qpvCode ?? "—")),
+                        .td(.text(row.communeCodes.joined(separator: ", "))))
+                })
+            ))
+        )
+        return Layout.render(context, title: context.t("Territoires", "Territories"), content: content)
+    }
+
+    func newTerritory(request: Request) async throws -> Response {
+        guard try request.requirePrincipal().has(.networkAdmin) else { throw Problem.forbidden }
+        return TerritoryFormPage.render(TerritoryForm(kind: "qpv"), errors: [:], context: request.pageContext())
+    }
+
+    func createTerritory(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard principal.has(.networkAdmin) else { throw Problem.forbidden }
+        let form = try request.content.decode(TerritoryForm.self)
+        let codes = (form.communeCodes ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init)
+        let draft = TerritoryDraft(name: form.name, kind: form.kind, qpvCode: form.qpvCode, communeCodes: codes)
+        let repository = NetworkRepository(db: request.db)
+        do {
+            let valid = try draft.validate()
+            let territory = try await repository.createTerritory(valid, networkID: try repository.adminNetwork(for: principal, named: nil), request: request)
+            request.flash(request.language.t("Territoire créé.", "Territory created."))
+            return request.redirect(to: SiteURL.territory(territory.id!).path)
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            return TerritoryFormPage.render(form, errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+
+    func territory(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let repository = NetworkRepository(db: request.db)
+        let territory = try await repository.territory(try request.uuidParameter("territoryID"), for: principal)
+        let coops = try await repository.allVisibleCooperatives(for: principal).filter { $0.$territory.id == territory.id }
+        let context = request.pageContext()
+        let content: BodyNode = .group(
+            .h1(.text(territory.name)),
+            .section(.class("panel"), Kit.facts([
+                (context.t("Type", "Kind"), CooperativeLabels.territoryKind(territory.kind, context.language)),
+                (context.t("Code QPV", "QPV code"), territory.qpvCode ?? "—"),
+                (context.t("Communes (INSEE)", "Communes (INSEE)"), territory.communeCodes.isEmpty ? "—" : territory.communeCodes.joined(separator: ", ")),
+            ])),
+            .h2(.text(context.t("Coopératives du territoire", "Cooperatives of the territory"))),
+            coops.isEmpty ? .p(.text(context.t("Aucune coopérative.", "No cooperative."))) :
+            .ul(.forEach(coops) { .li(.a(.href(SiteURL.cooperative($0.id!).path), .text($0.name))) })
+        )
+        return Layout.render(context, title: territory.name, content: content)
+    }
+
+    // MARK: Cooperatives
+
+    struct CooperativeForm: Content {
+        var name: String?
+        var territoryID: String?
+        var legalForm: String?
+        var siret: String?
+        var address: String?
+        var stage: String?
+
+        var draft: CooperativeDraft {
+            CooperativeDraft(name: name, territoryID: territoryID, legalForm: legalForm, siret: siret, address: address, stage: stage)
+        }
+
+        init(name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil) {
+            self.name = name; self.territoryID = territoryID; self.legalForm = legalForm
+            self.siret = siret; self.address = address; self.stage = stage
+        }
+
+        init(_ coop: Cooperative) {
+            self.init(name: coop.name, territoryID: coop.$territory.id.uuidString, legalForm: coop.legalForm, siret: coop.siret, address: coop.address, stage: coop.stage)
+        }
+    }
+
+    func cooperatives(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let repository = NetworkRepository(db: request.db)
+        let coops = try await repository.allVisibleCooperatives(for: principal)
+        let territoryNames = try await ScopeNames.load(networks: [], territories: Array(Set(coops.map { $0.$territory.id })), cooperatives: [], db: request.db).territories
+        let context = request.pageContext()
+        let content: BodyNode = .group(
+            .h1(.text(context.t("Coopératives", "Cooperatives"))),
+            .if(principal.has(.networkAdmin), .div(.class("actions"),
+                .a(.class("button primary"), .href(SiteURL.newCooperative.path), .text(context.t("Créer une coopérative", "Create a cooperative"))))),
+            coops.isEmpty ? .p(.text(context.t("Aucune coopérative.", "No cooperative."))) :
+            .div(.class("table-wrap"), .table(
+                .thead(.tr(.th(.text(context.t("Nom", "Name"))), .th(.text(context.t("Territoire", "Territory"))), .th(.text(context.t("Forme juridique", "Legal form"))), .th(.text(context.t("Étape", "Stage"))))),
+                .tbody(.forEach(coops) { coop in
+                    .tr(.td(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
+                        .td(.text(territoryNames[coop.$territory.id] ?? "—")),
+                        .td(.text(CooperativeLabels.legalForm(coop.legalForm, context.language))),
+                        .td(.text(CooperativeLabels.stage(coop.stage, context.language))))
+                })
+            ))
+        )
+        return Layout.render(context, title: context.t("Coopératives", "Cooperatives"), content: content)
+    }
+
+    func newCooperative(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard principal.has(.networkAdmin) else { throw Problem.forbidden }
+        let territories = try await NetworkRepository(db: request.db).allVisibleTerritories(for: principal)
+        return CooperativeFormPage.render(.init(form: CooperativeForm(legalForm: "scic", stage: "emergence"), territories: territories, coopID: nil), errors: [:], context: request.pageContext())
+    }
+
+    func createCooperative(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        guard principal.has(.networkAdmin) else { throw Problem.forbidden }
+        let form = try request.content.decode(CooperativeForm.self)
+        let repository = NetworkRepository(db: request.db)
+        do {
+            let coop = try await repository.createCooperative(form.draft, request: request)
+            request.flash(request.language.t("Coopérative créée.", "Cooperative created."))
+            return request.redirect(to: SiteURL.cooperative(coop.id!).path)
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            let territories = try await repository.allVisibleTerritories(for: principal)
+            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: nil), errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+
+    func cooperative(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let repository = NetworkRepository(db: request.db)
+        let coop = try await repository.cooperative(try request.uuidParameter("coopID"), for: principal)
+        let territory = try await Territory.find(coop.$territory.id, on: request.db)
+        let canEdit = principal.decide(.editCooperative, at: coop.location) == .allowed
+        let context = request.pageContext()
+        let content: BodyNode = .group(
+            .h1(.text(coop.name)),
+            .section(.class("panel"), Kit.facts([
+                (context.t("Territoire", "Territory"), territory?.name ?? "—"),
+                (context.t("Forme juridique", "Legal form"), CooperativeLabels.legalForm(coop.legalForm, context.language)),
+                (context.t("Étape", "Stage"), CooperativeLabels.stage(coop.stage, context.language)),
+                ("SIRET", coop.siret ?? "—"),
+                (context.t("Adresse", "Address"), coop.address ?? "—"),
+            ])),
+            .if(canEdit, .div(.class("actions"),
+                .a(.class("button primary"), .href(SiteURL.cooperativeEdit(coop.id!).path), .text(context.t("Modifier la fiche", "Edit the card"))),
+                .a(.class("button"), .href(SiteURL.cooperativeAccess(coop.id!).path), .text(context.t("Accès et invitations", "Access and invitations")))))
+        )
+        return Layout.render(context, title: coop.name, content: content)
+    }
+
+    func editCooperative(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let repository = NetworkRepository(db: request.db)
+        let coop = try await repository.cooperative(try request.uuidParameter("coopID"), for: principal, permission: .editCooperative)
+        let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == coop.networkID }
+        return CooperativeFormPage.render(.init(form: CooperativeForm(coop), territories: territories, coopID: coop.id), errors: [:], context: request.pageContext())
+    }
+
+    func updateCooperative(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let repository = NetworkRepository(db: request.db)
+        let coop = try await repository.cooperative(try request.uuidParameter("coopID"), for: principal, permission: .editCooperative)
+        var form = try request.content.decode(CooperativeForm.self)
+        if form.territoryID == nil { form.territoryID = coop.$territory.id.uuidString }
+        do {
+            _ = try await repository.updateCooperative(coop, with: form.draft, request: request)
+            request.flash(request.language.t("Fiche enregistrée.", "Card saved."))
+            return request.redirect(to: SiteURL.cooperative(coop.id!).path)
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == coop.networkID }
+            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: coop.id), errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+}
+
+enum TerritoryFormPage {
+    static func render(_ form: NetworkPagesController.TerritoryForm, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+        let title = context.t("Nouveau territoire", "New territory")
+        let content: BodyNode = .group(
+            .h1(.text(title)),
+            Kit.errorSummary(errors, order: ["name", "kind", "qpvCode", "communeCodes"], context: context),
+            .form(
+                .class("panel"), .action(SiteURL.newTerritory.path), .method(.post),
+                Kit.csrfField(context.csrfToken),
+                Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: form.name, error: errors["name"], required: true)),
+                Kit.select(name: "kind", label: context.t("Type de territoire", "Kind of territory"),
+                           options: TerritoryKind.allCases.map { ($0.rawValue, context.language == .french ? $0.frenchLabel : $0.englishLabel) },
+                           selected: form.kind, error: errors["kind"]),
+                Kit.input(.init(name: "qpvCode", label: context.t("Code QPV", "QPV code"), value: form.qpvCode, error: errors["qpvCode"],
+                                hint: context.t("Obligatoire pour un QPV, par exemple QN01306M.", "Required for a QPV, for example QN01306M."))),
+                Kit.input(.init(name: "communeCodes", label: context.t("Codes communes INSEE", "INSEE commune codes"), value: form.communeCodes, error: errors["communeCodes"],
+                                hint: context.t("Séparés par des virgules, par exemple 13212, 13211.", "Comma-separated, for example 13212, 13211."))),
+                Kit.submit(context.t("Créer le territoire", "Create the territory"))
+            )
+        )
+        return Layout.render(context, title: title, status: status, content: content)
+    }
+}
+
+enum CooperativeFormPage {
+    struct Model {
+        var form: NetworkPagesController.CooperativeForm
+        var territories: [Territory]
+        var coopID: UUID?
+    }
+
+    static func render(_ model: Model, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+        let form = model.form
+        let title = model.coopID == nil ? context.t("Nouvelle coopérative", "New cooperative") : context.t("Modifier la coopérative", "Edit the cooperative")
+        let action = model.coopID.map { SiteURL.cooperativeEdit($0).path } ?? SiteURL.newCooperative.path
+        let selectedTerritory = form.territoryID.flatMap(UUID.init(uuidString:))?.uuidString
+        let content: BodyNode = .group(
+            .h1(.text(title)),
+            Kit.errorSummary(errors, order: ["name", "territoryID", "legalForm", "stage", "siret", "address"], context: context),
+            .form(
+                .class("panel"), .action(action), .method(.post),
+                Kit.csrfField(context.csrfToken),
+                Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: form.name, error: errors["name"], required: true)),
+                Kit.select(name: "territoryID", label: context.t("Territoire", "Territory"),
+                           options: model.territories.map { ($0.id!.uuidString, $0.name) }, selected: selectedTerritory, error: errors["territoryID"]),
+                Kit.select(name: "legalForm", label: context.t("Forme juridique", "Legal form"),
+                           options: LegalForm.allCases.map { ($0.rawValue, context.language == .french ? $0.frenchLabel : $0.englishLabel) },
+                           selected: form.legalForm, error: errors["legalForm"]),
+                Kit.select(name: "stage", label: context.t("Étape", "Stage"),
+                           options: CooperativeStage.allCases.map { ($0.rawValue, context.language == .french ? $0.frenchLabel : $0.englishLabel) },
+                           selected: form.stage, error: errors["stage"]),
+                Kit.input(.init(name: "siret", label: "SIRET", value: form.siret, error: errors["siret"],
+                                hint: context.t("14 chiffres, facultatif tant que la coopérative n'est pas immatriculée.", "14 digits, optional until the cooperative is registered."),
+                                inputMode: "numeric")),
+                Kit.input(.init(name: "address", label: context.t("Adresse", "Address"), value: form.address, error: errors["address"], autocomplete: "street-address")),
+                Kit.submit(model.coopID == nil ? context.t("Créer la coopérative", "Create the cooperative") : context.t("Enregistrer", "Save"))
+            )
+        )
+        return Layout.render(context, title: title, status: status, content: content)
+    }
+}

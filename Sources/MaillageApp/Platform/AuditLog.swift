@@ -1,0 +1,113 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Who did what, when, on which record. Append-only: nothing in the app updates or
+/// deletes a row of this table.
+final class AuditEvent: Model, @unchecked Sendable {
+    static let schema = "audit_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "occurred_at") var occurredAt: Date
+    @OptionalField(key: "actor_user_id") var actorUserID: UUID?
+    @OptionalField(key: "actor_label") var actorLabel: String?
+    @Field(key: "action") var action: String
+    @Field(key: "entity_type") var entityType: String
+    @OptionalField(key: "entity_id") var entityID: UUID?
+    @OptionalField(key: "network_id") var networkID: UUID?
+    @OptionalField(key: "cooperative_id") var cooperativeID: UUID?
+    @OptionalField(key: "details") var details: String?
+    @OptionalField(key: "request_id") var requestID: String?
+
+    init() {}
+}
+
+struct CreateAuditEvents: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEvent.schema)
+            .id()
+            .field("occurred_at", .datetime, .required)
+            .field("actor_user_id", .uuid)
+            .field("actor_label", .string)
+            .field("action", .string, .required)
+            .field("entity_type", .string, .required)
+            .field("entity_id", .uuid)
+            .field("network_id", .uuid)
+            .field("cooperative_id", .uuid)
+            .field("details", .string)
+            .field("request_id", .string)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditEvent.schema).delete()
+    }
+}
+
+/// The actions written to the audit log. Stored as their raw value.
+enum AuditAction: String, Sendable {
+    case loginSucceeded = "login.succeeded"
+    case loginFailed = "login.failed"
+    case loginThrottled = "login.throttled"
+    case logout = "logout"
+    case passwordChanged = "password.changed"
+    case roleGranted = "role.granted"
+    case roleRevoked = "role.revoked"
+    case invitationCreated = "invitation.created"
+    case invitationAccepted = "invitation.accepted"
+    case userCreated = "user.created"
+    case tokenCreated = "token.created"
+    case territoryCreated = "territory.created"
+    case cooperativeCreated = "cooperative.created"
+    case cooperativeUpdated = "cooperative.updated"
+}
+
+/// What an audit entry is about.
+struct AuditSubject: Sendable {
+    var entityType: String
+    var entityID: UUID?
+    var networkID: UUID?
+    var cooperativeID: UUID?
+}
+
+enum AuditLog {
+    /// Appends an entry on `db`, which should be the transaction of the change it records so
+    /// that the change and its trace are written together or not at all.
+    static func record(
+        _ action: AuditAction,
+        on db: any Database,
+        actor: UUID?,
+        actorLabel: String? = nil,
+        subject: AuditSubject,
+        details: String? = nil,
+        requestID: String? = nil
+    ) async throws {
+        let event = AuditEvent()
+        event.occurredAt = Date()
+        event.actorUserID = actor
+        event.actorLabel = actorLabel
+        event.action = action.rawValue
+        event.entityType = subject.entityType
+        event.entityID = subject.entityID
+        event.networkID = subject.networkID
+        event.cooperativeID = subject.cooperativeID
+        event.details = details
+        event.requestID = requestID
+        try await event.create(on: db)
+    }
+}
+
+extension Request {
+    /// The request id Vapor puts in every log line of this request.
+    var requestID: String? {
+        if case .string(let id)? = logger[metadataKey: "request-id"] { return id }
+        return nil
+    }
+
+    func audit(_ action: AuditAction, on db: (any Database)? = nil, subject: AuditSubject, details: String? = nil) async throws {
+        try await AuditLog.record(
+            action, on: db ?? self.db, actor: principal?.userID, actorLabel: principal?.email,
+            subject: subject, details: details, requestID: requestID
+        )
+    }
+}

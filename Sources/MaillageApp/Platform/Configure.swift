@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// How to set up an `Application`. The executable reads the environment; tests choose an
+/// isolated database.
+public struct MaillageOptions: Sendable {
+    public var database: DatabaseChoice
+    /// Secure cookies when Maillage is served over HTTPS (`MAILLAGE_PUBLIC_URL=https://…`).
+    public var secureCookies: Bool
+
+    public init(database: DatabaseChoice, secureCookies: Bool = false) {
+        self.database = database
+        self.secureCookies = secureCookies
+    }
+
+    public static func fromEnvironment() -> MaillageOptions {
+        let publicURL = ProcessInfo.processInfo.environment["MAILLAGE_PUBLIC_URL"] ?? ""
+        return MaillageOptions(database: .fromEnvironment(), secureCookies: publicURL.hasPrefix("https://"))
+    }
+}
+
+/// Wires the whole app: database, migrations, sessions, middleware, routes and commands.
+public func configure(_ app: Application, options: MaillageOptions = .fromEnvironment()) async throws {
+    _ = MetricsSetup.registry
+    try DatabaseSetup.use(options.database, on: app)
+    Migrations.register(on: app)
+
+    app.sessions.use { _ in StoredSessionDriver() }
+    app.sessions.configuration = SessionsConfiguration(cookieName: "maillage-session") { id in
+        HTTPCookies.Value(
+            string: id.string, expires: nil, maxAge: Int(StoredSessionDriver.lifetime), path: "/",
+            isSecure: options.secureCookies, isHTTPOnly: true, sameSite: .lax
+        )
+    }
+    app.routes.defaultMaxBodySize = "1mb"
+
+    // Order matters: errors are rendered around everything else; the principal is known
+    // before CSRF is checked and before any route runs.
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ProblemMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(PrincipalMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+    Commands.register(on: app)
+    try await DatabaseSetup.prepare(options.database, on: app)
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: OperationsController())
+    try app.register(collection: AuthController())
+    try app.register(collection: ProfileController())
+    try app.register(collection: HomeController())
+    try app.register(collection: NetworkPagesController())
+    try app.register(collection: AccessController())
+    try app.grouped("api", "v1").register(collection: NetworkAPIController())
+}
+
+enum Migrations {
+    /// Every migration, in order. Later areas append theirs.
+    static func register(on app: Application) {
+        app.migrations.add(CreateUsers())
+        app.migrations.add(CreateCredentials())
+        app.migrations.add(CreateSessions())
+        app.migrations.add(CreateAuditEvents())
+        app.migrations.add(CreateNetworkTables())
+        app.migrations.add(CreateIdempotencyRecords())
+    }
+}

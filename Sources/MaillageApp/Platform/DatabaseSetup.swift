@@ -1,0 +1,75 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// Which database Maillage runs on. SQLite is the embedded default; PostgreSQL serves
+/// deployments with several app instances.
+public enum DatabaseChoice: Sendable, Equatable {
+    case sqliteFile(path: String)
+    case sqliteMemory
+    /// `schema` isolates a run (each test gets its own) inside one PostgreSQL database.
+    case postgres(url: String, schema: String?)
+
+    /// `DATABASE_URL=postgres://…` selects PostgreSQL; otherwise the SQLite file at
+    /// `MAILLAGE_DB_PATH` (default `data/maillage.sqlite`).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseChoice {
+        if let url = environment["DATABASE_URL"], url.hasPrefix("postgres") {
+            return .postgres(url: url, schema: nil)
+        }
+        return .sqliteFile(path: environment["MAILLAGE_DB_PATH"] ?? "data/maillage.sqlite")
+    }
+
+    var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+}
+
+enum DatabaseSetup {
+    static func use(_ choice: DatabaseChoice, on app: Application) throws {
+        switch choice {
+        case .sqliteFile(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+        case .postgres(let url, let schema):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema { configuration.searchPath = [schema] }
+            app.databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10), sqlLogLevel: .debug),
+                as: .psql
+            )
+        }
+    }
+
+    /// Settings that belong to the database file rather than to a connection: WAL lets
+    /// readers go on while a sale is written, and survives a crash of the process.
+    static func prepare(_ choice: DatabaseChoice, on app: Application) async throws {
+        guard let sql = app.db as? any SQLDatabase else { return }
+        switch choice {
+        case .sqliteFile:
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        case .postgres(_, let schema?):
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        default:
+            break
+        }
+    }
+
+    /// Removes a test run's schema and everything in it.
+    static func dropSchema(_ schema: String, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+
+    /// A cheap round trip that proves the database answers, for `/healthz`.
+    static func ping(_ db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("SELECT 1").run()
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import Metrics
+import Prometheus
+import Vapor
+
+/// `/healthz`, `/metrics` and the OpenAPI document.
+struct OperationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("healthz", use: health)
+        routes.get("metrics", use: metrics)
+        routes.get("api", "v1", "openapi.yaml", use: openAPI)
+        routes.get("assets", "maillage.css") { _ in Stylesheet.response() }
+    }
+
+    struct Health: Content {
+        var status: String
+        var database: String
+    }
+
+    func health(request: Request) async throws -> Response {
+        do {
+            try await DatabaseSetup.ping(request.db)
+            return try Idempotency.encode(status: .ok, body: Health(status: "ok", database: "ok"))
+        } catch {
+            request.logger.error("Health check: database unreachable: \(String(reflecting: error))")
+            return try Idempotency.encode(status: .serviceUnavailable, body: Health(status: "error", database: "unreachable"))
+        }
+    }
+
+    func metrics(request: Request) async throws -> Response {
+        var buffer: [UInt8] = []
+        MetricsSetup.registry.emit(into: &buffer)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: String(decoding: buffer, as: UTF8.self)))
+    }
+
+    func openAPI(request: Request) async throws -> Response {
+        guard let text = OpenAPIDocument.text else { throw Problem.notFound }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "yaml", parameters: ["charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+}
+
+/// The OpenAPI description, bundled with the app from `docs/openapi.yaml`.
+enum OpenAPIDocument {
+    static let text: String? = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { return nil }
+        return try? String(contentsOf: url, encoding: .utf8)
+    }()
+}
+
+/// swift-metrics can be bootstrapped once per process: the registry lives here and every
+/// `Application` (tests create many) shares it.
+enum MetricsSetup {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}

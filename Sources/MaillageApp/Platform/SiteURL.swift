@@ -1,0 +1,69 @@
+import Foundation
+import Vapor
+
+/// Every link of the site is built here, so that a path is written once. Route registration
+/// uses the same path components (see `SiteURL.Pattern`).
+enum SiteURL: Sendable, Equatable {
+    case home
+    case login(next: String?)
+    case logout
+    case profile
+    case profileLanguage
+    case profilePassword
+    case invitation(token: String)
+    case territories
+    case newTerritory
+    case territory(UUID)
+    case cooperatives
+    case newCooperative
+    case adminUsers
+    case adminRoleRevoke(UUID)
+    case adminInvitations
+    case adminAudit
+    case cooperative(UUID)
+    case cooperativeEdit(UUID)
+    case cooperativeAccess(UUID)
+    case cooperativeAccessRevoke(UUID, assignment: UUID)
+    case stylesheet
+    case healthz
+    case metrics
+
+    var path: String {
+        switch self {
+        case .home: return "/"
+        case .login(let next):
+            guard let next, next != "/", next.hasPrefix("/"), !next.hasPrefix("//") else { return "/login" }
+            return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        case .logout: return "/logout"
+        case .profile: return "/profile"
+        case .profileLanguage: return "/profile/language"
+        case .profilePassword: return "/profile/password"
+        case .invitation(let token): return "/invitations/\(token)"
+        case .territories: return "/territories"
+        case .newTerritory: return "/territories/new"
+        case .territory(let id): return "/territories/\(id.uuidString.lowercased())"
+        case .cooperatives: return "/coops"
+        case .newCooperative: return "/coops/new"
+        case .adminUsers: return "/admin/users"
+        case .adminRoleRevoke(let id): return "/admin/roles/\(id.uuidString.lowercased())/revoke"
+        case .adminInvitations: return "/admin/invitations"
+        case .adminAudit: return "/admin/audit"
+        case .cooperative(let id): return "/coops/\(id.uuidString.lowercased())"
+        case .cooperativeEdit(let id): return "/coops/\(id.uuidString.lowercased())/edit"
+        case .cooperativeAccess(let id): return "/coops/\(id.uuidString.lowercased())/access"
+        case .cooperativeAccessRevoke(let id, let assignment):
+            return "/coops/\(id.uuidString.lowercased())/access/\(assignment.uuidString.lowercased())/revoke"
+        case .stylesheet: return "/assets/maillage.css"
+        case .healthz: return "/healthz"
+        case .metrics: return "/metrics"
+        }
+    }
+}
+
+extension Request {
+    /// A UUID path parameter; a malformed one is a 404 like any unknown id.
+    func uuidParameter(_ name: String) throws -> UUID {
+        guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw Problem.notFound }
+        return id
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+typealias BodyNode = Node<HTML.BodyContext>
+
+/// What every page needs to know about the request, as a plain value for the views.
+struct PageContext: Sendable {
+    var language: AppLanguage
+    var user: (name: String, email: String)?
+    var navigation: [NavigationItem]
+    var csrfToken: String
+    var currentPath: String
+    var flash: String?
+
+    func t(_ french: String, _ english: String) -> String { language.t(french, english) }
+}
+
+struct NavigationItem: Sendable, Equatable {
+    var label: String
+    var url: SiteURL
+}
+
+extension Request {
+    static let flashKey = "flash"
+
+    func pageContext() -> PageContext {
+        let language = self.language
+        var flash: String?
+        if hasSession, let message = session.data[Self.flashKey] {
+            flash = message
+            session.data[Self.flashKey] = nil
+        }
+        return PageContext(
+            language: language,
+            user: principal.map { ($0.name, $0.email) },
+            navigation: principal.map { Navigation.items(for: $0, language: language) } ?? [],
+            csrfToken: csrfToken,
+            currentPath: url.path,
+            flash: flash
+        )
+    }
+
+    /// A message shown once on the next page, after a redirect.
+    func flash(_ message: String) {
+        session.data[Self.flashKey] = message
+    }
+}
+
+/// Which sections a user's roles open. Sections of areas not built yet are not listed.
+enum Navigation {
+    static func items(for principal: Principal, language: AppLanguage) -> [NavigationItem] {
+        var items = [NavigationItem(label: language.t("Accueil", "Home"), url: .home)]
+        if principal.has(.networkAdmin) {
+            items.append(NavigationItem(label: language.t("Territoires", "Territories"), url: .territories))
+        }
+        if !principal.grants.isEmpty {
+            items.append(NavigationItem(label: language.t("Coopératives", "Cooperatives"), url: .cooperatives))
+        }
+        if principal.has(.networkAdmin) {
+            items.append(NavigationItem(label: language.t("Utilisateurs", "Users"), url: .adminUsers))
+            items.append(NavigationItem(label: language.t("Journal d'audit", "Audit log"), url: .adminAudit))
+        }
+        items.append(NavigationItem(label: language.t("Mon profil", "My profile"), url: .profile))
+        return items
+    }
+}
+
+/// The page shell: skip link, header with navigation and logout, main landmark, footer.
+enum Layout {
+    static func render(_ context: PageContext, title: String, status: HTTPResponseStatus = .ok, content: BodyNode) -> Response {
+        let html = HTML(
+            .lang(context.language == .french ? .french : .english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .title("\(title) · Maillage"),
+                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.path))
+            ),
+            .body(
+                .a(.class("skip-link"), .href("#contenu"), .text(context.t("Aller au contenu", "Skip to content"))),
+                header(context),
+                .main(
+                    .id("contenu"),
+                    .attribute(named: "tabindex", value: "-1"),
+                    .unwrap(context.flash) { message in
+                        .div(.class("flash"), .attribute(named: "role", value: "status"), .text(message))
+                    },
+                    content
+                ),
+                .footer(
+                    .class("site-footer"),
+                    .p(.text(context.t(
+                        "Maillage — le logiciel des coopératives d'habitants.",
+                        "Maillage — software for residents' cooperatives."
+                    )))
+                )
+            )
+        )
+        return htmlResponse("<!DOCTYPE html>" + html.render(), status: status)
+    }
+
+    static func htmlResponse(_ body: String, status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: body))
+    }
+
+    private static func header(_ context: PageContext) -> BodyNode {
+        .header(
+            .class("site-header"),
+            .a(.class("brand"), .href(SiteURL.home.path), .text("Maillage")),
+            .if(!context.navigation.isEmpty,
+                .nav(
+                    .ariaLabel(context.t("Navigation principale", "Main navigation")),
+                    .ul(.forEach(context.navigation) { item in
+                        .li(.a(
+                            .href(item.url.path),
+                            .if(isCurrent(item.url, context.currentPath), .attribute(named: "aria-current", value: "page")),
+                            .text(item.label)
+                        ))
+                    })
+                )
+            ),
+            .unwrap(context.user) { user in
+                .form(
+                    .class("logout"),
+                    .action(SiteURL.logout.path),
+                    .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    .span(.class("who"), .text(user.name)),
+                    .button(.type(.submit), .id("logout-button"), .text(context.t("Se déconnecter", "Log out")))
+                )
+            }
+        )
+    }
+
+    private static func isCurrent(_ url: SiteURL, _ path: String) -> Bool {
+        url == .home ? path == "/" : path.hasPrefix(url.path)
+    }
+}
+
+/// Small form and page pieces shared by every view.
+enum Kit {
+    static func csrfField(_ token: String) -> Node<HTML.FormContext> {
+        .input(.type(.hidden), .name(CSRFMiddleware.fieldName), .value(token))
+    }
+
+    static func errorSummary(_ errors: [String: String], order: [String], context: PageContext) -> BodyNode {
+        guard !errors.isEmpty else { return .empty }
+        let fields = order.filter { errors[$0] != nil } + errors.keys.filter { !order.contains($0) }.sorted()
+        return .div(
+            .class("error-summary"),
+            .attribute(named: "role", value: "alert"),
+            .h2(.text(context.t("Certaines informations sont à corriger", "Some information needs correcting"))),
+            .ul(.forEach(fields) { field in
+                .li(.a(.href("#\(field)"), .text(errors[field] ?? "")))
+            })
+        )
+    }
+
+    struct Field {
+        var name: String
+        var label: String
+        var value: String? = nil
+        var type: HTMLInputType = .text
+        var error: String? = nil
+        var hint: String? = nil
+        var required: Bool = false
+        var autocomplete: String? = nil
+        var inputMode: String? = nil
+    }
+
+    static func input(_ field: Field) -> Node<HTML.FormContext> {
+        let describedBy = [field.hint.map { _ in "\(field.name)-hint" }, field.error.map { _ in "\(field.name)-error" }]
+            .compactMap { $0 }.joined(separator: " ")
+        return .div(
+            .class(field.error == nil ? "field" : "field field-error"),
+            .label(.for(field.name), .text(field.label), .if(field.required, .span(.class("required"), .text(" *")))),
+            .unwrap(field.hint) { .p(.class("hint"), .id("\(field.name)-hint"), .text($0)) },
+            .unwrap(field.error) { .p(.class("error"), .id("\(field.name)-error"), .text($0)) },
+            .input(
+                .type(field.type),
+                .id(field.name),
+                .name(field.name),
+                .value(field.value ?? ""),
+                .required(field.required),
+                .attribute(named: "autocomplete", value: field.autocomplete),
+                .attribute(named: "inputmode", value: field.inputMode),
+                .attribute(named: "aria-describedby", value: describedBy.isEmpty ? nil : describedBy),
+                .attribute(named: "aria-invalid", value: field.error == nil ? nil : "true")
+            )
+        )
+    }
+
+    static func select(
+        name: String, label: String, options: [(value: String, label: String)], selected: String?,
+        error: String? = nil, required: Bool = true
+    ) -> Node<HTML.FormContext> {
+        .div(
+            .class(error == nil ? "field" : "field field-error"),
+            .label(.for(name), .text(label), .if(required, .span(.class("required"), .text(" *")))),
+            .unwrap(error) { .p(.class("error"), .id("\(name)-error"), .text($0)) },
+            .select(
+                .id(name),
+                .attribute(named: "name", value: name),
+                .attribute(named: "aria-describedby", value: error == nil ? nil : "\(name)-error"),
+                .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
+                .group(options.map { option in
+                    Node<HTML.SelectContext>.element(named: "option", nodes: [
+                        .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
+                        option.value == selected ? .attribute(named: "selected", value: "selected") : .empty,
+                        .text(option.label),
+                    ])
+                })
+            )
+        )
+    }
+
+    static func submit(_ text: String, id: String? = nil) -> Node<HTML.FormContext> {
+        .div(.class("actions"), .button(.type(.submit), .class("primary"), .unwrap(id) { .id($0) }, .text(text)))
+    }
+
+    /// A definition list of label → value pairs, for read-only cards.
+    static func facts(_ rows: [(String, String)]) -> BodyNode {
+        .dl(.class("facts"), .group(rows.flatMap { row -> [Node<HTML.DescriptionListContext>] in
+            [.dt(.text(row.0)), .dd(.text(row.1))]
+        }))
+    }
+}
+
+/// The page shown for an error outside the API.
+enum ErrorPage {
+    static func response(for problem: Problem, request: Request) -> Response {
+        let context = request.pageContext()
+        let content: BodyNode = .div(
+            .class("panel"),
+            .h1(.text(problem.title)),
+            .p(.attribute(named: "role", value: "alert"), .text(problem.detail)),
+            .p(.a(.href(SiteURL.home.path), .text(context.t("Retour à l'accueil", "Back to the home page"))))
+        )
+        let response = Layout.render(context, title: problem.title, status: problem.status, content: content)
+        for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
+    }
+}

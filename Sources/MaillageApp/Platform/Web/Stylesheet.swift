@@ -1,0 +1,71 @@
+import Vapor
+
+/// The whole stylesheet: small, hand-written, served by the app (no CDN, no external font).
+/// Colours meet WCAG 2.1 AA contrast on their backgrounds.
+enum Stylesheet {
+    static let css = """
+    :root { --ink: #1d2430; --muted: #4a5565; --paper: #ffffff; --wash: #f3f5f7; --brand: #0b5d4b;
+      --brand-ink: #ffffff; --line: #c9d1da; --danger: #a4161a; --focus: #f2b705; }
+    * { box-sizing: border-box; }
+    html { font-size: 100%; }
+    body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+      color: var(--ink); background: var(--wash); line-height: 1.5; }
+    a { color: var(--brand); }
+    a:hover { text-decoration-thickness: 2px; }
+    :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+    .skip-link { position: absolute; left: -999px; top: 0; background: var(--paper); padding: .5rem 1rem; }
+    .skip-link:focus { left: .5rem; z-index: 10; }
+    .site-header { background: var(--brand); color: var(--brand-ink); padding: .5rem 1rem;
+      display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; }
+    .site-header a { color: var(--brand-ink); }
+    .brand { font-weight: 700; font-size: 1.25rem; text-decoration: none; }
+    .site-header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+    .site-header nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
+    .logout { margin-left: auto; display: flex; align-items: center; gap: .5rem; }
+    .logout button { background: transparent; color: var(--brand-ink); border: 1px solid var(--brand-ink); }
+    main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+    main:focus { outline: none; }
+    .site-footer { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .9rem; }
+    h1 { font-size: 1.6rem; line-height: 1.2; }
+    .panel, .card { background: var(--paper); border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0; }
+    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; padding: 0; list-style: none; }
+    .cards .card { margin: 0; }
+    .login { max-width: 26rem; margin: 2rem auto; }
+    form .field { margin: 0 0 1rem; }
+    label { display: block; font-weight: 600; margin-bottom: .25rem; }
+    .hint { color: var(--muted); margin: 0 0 .25rem; font-size: .95rem; }
+    .required { color: var(--danger); }
+    input, select, textarea { font: inherit; width: 100%; max-width: 32rem; padding: .55rem .6rem; min-height: 2.75rem;
+      border: 2px solid var(--muted); border-radius: .35rem; background: var(--paper); color: var(--ink); }
+    input[type="checkbox"] { width: auto; min-height: auto; }
+    button, .button { font: inherit; min-height: 2.75rem; padding: .5rem 1rem; border-radius: .35rem; cursor: pointer;
+      border: 2px solid var(--brand); background: var(--paper); color: var(--brand); text-decoration: none; display: inline-block; }
+    button.primary, .button.primary { background: var(--brand); color: var(--brand-ink); }
+    button.danger { border-color: var(--danger); color: var(--danger); }
+    .actions { margin-top: 1rem; display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
+    .field-error input, .field-error select { border-color: var(--danger); }
+    .error { color: var(--danger); font-weight: 600; margin: 0 0 .25rem; }
+    .error-summary { border: 3px solid var(--danger); background: var(--paper); padding: .5rem 1rem; margin-bottom: 1rem; }
+    .error-summary h2 { font-size: 1.1rem; margin: .25rem 0; }
+    .flash { background: #e3f2ec; border-left: 4px solid var(--brand); padding: .75rem 1rem; margin-bottom: 1rem; }
+    .alert { border-left: 4px solid var(--danger); background: var(--paper); padding: .75rem 1rem; }
+    table { border-collapse: collapse; width: 100%; background: var(--paper); }
+    th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    .table-wrap { overflow-x: auto; }
+    .facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; }
+    .facts dt { font-weight: 600; }
+    .facts dd { margin: 0; }
+    .muted { color: var(--muted); }
+    .inline { display: inline; }
+    .languages a { margin-right: .75rem; }
+    code.secret { display: block; word-break: break-all; background: var(--wash); padding: .5rem; }
+    @media print { .site-header nav, .logout, .skip-link { display: none; } body { background: #fff; } }
+    """
+
+    static func response() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: css))
+    }
+}

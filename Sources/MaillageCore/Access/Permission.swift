@@ -1,0 +1,35 @@
+/// What a user may try to do. Later areas add their own cases; `roles` is the single
+/// matrix that says which role may do what.
+public enum Permission: String, CaseIterable, Sendable, Hashable {
+    /// Create territories and cooperatives, invite users anywhere in the network, read the
+    /// network's audit log.
+    case administerNetwork
+    /// See a territory's card.
+    case viewTerritory
+    /// See a cooperative's card (name, territory, legal form, stage).
+    case viewCooperative
+    /// Change a cooperative's card.
+    case editCooperative
+    /// Invite people into the cooperative and give or take their roles there.
+    case manageCooperativeAccess
+    /// Read the cooperative's audit log.
+    case viewCooperativeAudit
+
+    /// Roles allowed to use this permission on a resource within their scope.
+    public var roles: Set<Role> {
+        switch self {
+        case .administerNetwork: [.networkAdmin]
+        case .viewTerritory, .viewCooperative: Set(Role.allCases)
+        case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
+        }
+    }
+
+    /// Whether someone whose role is on a place below the resource may use it (a cooperative's
+    /// staff may see their own territory's card).
+    public var readableFromBelow: Bool {
+        switch self {
+        case .viewTerritory: true
+        default: false
+        }
+    }
+}

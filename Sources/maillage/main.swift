@@ -1,0 +1,22 @@
+import Logging
+import MaillageApp
+import Vapor
+
+// Entry point: `maillage serve | migrate | seed | user | token | routes`.
+var env = try Environment.detect()
+try LoggingSystem.bootstrap(from: &env)
+let app = try await Application.make(env)
+do {
+    try await configure(app)
+    // `serve` (also the default command) brings the schema up to date before listening.
+    let command = env.arguments.dropFirst().first
+    if command == nil || command == "serve" || command?.hasPrefix("-") == true {
+        try await app.autoMigrate()
+    }
+    try await app.execute()
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    exit(1)
+}
+try await app.asyncShutdown()

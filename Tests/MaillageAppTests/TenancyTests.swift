@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+@testable import MaillageApp
+import Testing
+import VaporTesting
+
+@Suite("Tenancy and roles")
+struct TenancyTests {
+    @Test func coordinatorOfACooperativeGets404OnAnotherAnd403OnNetworkAdministration() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let avignon = try await Demo.cooperative(Demo.avignon, app: app)
+            let api = try await APIClient.forDemo("coordination@maillage.example", app: app)
+
+            #expect(try await api.send(.GET, "/api/v1/coops/\(caillols.id!)").status == .ok)
+            let other = try await api.send(.GET, "/api/v1/coops/\(avignon.id!)")
+            #expect(other.status == .notFound)
+            #expect(other.headers.contentType?.subType == "problem+json")
+            #expect(try await api.send(.PATCH, "/api/v1/coops/\(avignon.id!)", json: #"{"stage":"consolidation"}"#).status == .notFound)
+            #expect(try await api.send(.GET, "/api/v1/territories/\(avignon.$territory.id)").status == .notFound)
+            #expect(try await api.send(.POST, "/api/v1/territories", json: #"{"name":"Nouveau","kind":"rural"}"#).status == .forbidden)
+            #expect(try await api.send(.POST, "/api/v1/coops", json: #"{"name":"Nouvelle","territoryID":"\#(caillols.$territory.id)","legalForm":"scic"}"#).status == .forbidden)
+
+            // Lists hold only what the role reaches.
+            let list = try await api.json(.GET, "/api/v1/coops")
+            let names = (list["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(names == [Demo.caillols])
+
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            #expect(try await browser.get("/coops/\(avignon.id!)").status == .notFound)
+            #expect(try await browser.get("/coops/\(avignon.id!)/access").status == .notFound)
+            #expect(try await browser.get("/admin/users").status == .forbidden)
+            #expect(try await browser.get("/admin/audit").status == .forbidden)
+            #expect(try await browser.get("/territories/new").status == .forbidden)
+            #expect(try await browser.get("/coops/\(caillols.id!)/access").status == .ok)
+        }
+    }
+
+    @Test func aFunderMaySeeButNotChangeTheCooperative() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let api = try await APIClient.forDemo("financeur@maillage.example", app: app)
+            #expect(try await api.send(.GET, "/api/v1/coops/\(caillols.id!)").status == .ok)
+            let patch = try await api.send(.PATCH, "/api/v1/coops/\(caillols.id!)", json: #"{"stage":"consolidation"}"#)
+            #expect(patch.status == .forbidden)
+            #expect(patch.problem?["detail"] as? String == "Votre rôle ne permet pas cette action.")
+            let stored = try await Demo.cooperative(Demo.caillols, app: app)
+            #expect(stored.stage == "prefiguration")
+
+            var browser = Browser(app)
+            try await browser.login("financeur@maillage.example")
+            #expect(try await browser.get("/coops/\(caillols.id!)/edit").status == .forbidden)
+            #expect(try await browser.get("/coops/\(caillols.id!)/access").status == .forbidden)
+        }
+    }
+
+    @Test func rolesWithoutTheRightAreRefusedOnEveryWriteRoute() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            for email in ["caisse@maillage.example", "cooperant@maillage.example", "societaire@maillage.example", "orientation@maillage.example", "financeur@maillage.example"] {
+                let api = try await APIClient.forDemo(email, app: app)
+                #expect(try await api.send(.PATCH, "/api/v1/coops/\(caillols.id!)", json: #"{"name":"Piratée"}"#).status == .forbidden, "\(email)")
+                #expect(try await api.send(.POST, "/api/v1/territories", json: #"{"name":"T","kind":"rural"}"#).status == .forbidden, "\(email)")
+                var browser = Browser(app)
+                try await browser.login(email)
+                #expect(try await browser.post("/coops/\(caillols.id!)/edit", form: ["name": "Piratée"]).status == .forbidden, "\(email)")
+                #expect(try await browser.post("/coops/\(caillols.id!)/access", form: ["email": "x@exemple.fr", "name": "X", "role": "coordinator"]).status == .forbidden, "\(email)")
+                #expect(try await browser.post("/admin/invitations", form: ["email": "x@exemple.fr", "name": "X", "role": "staff"]).status == .forbidden, "\(email)")
+            }
+            #expect(try await Demo.cooperative(Demo.caillols, app: app).name == Demo.caillols)
+        }
+    }
+
+    @Test func eachRoleLandsOnItsOwnHome() async throws {
+        try await withMaillage { app in
+            var admin = Browser(app)
+            try await admin.login("admin@maillage.example")
+            let adminHome = try await admin.get("/").body.string
+            #expect(adminHome.contains("Bonjour, Nadia Benali"))
+            #expect(adminHome.contains("/admin/users"))
+            #expect(adminHome.contains("/territories"))
+            #expect(adminHome.contains("Le réseau"))
+
+            var staff = Browser(app)
+            try await staff.login("caisse@maillage.example")
+            let staffHome = try await staff.get("/").body.string
+            #expect(staffHome.contains("Bonjour, Samir Ouali"))
+            #expect(!staffHome.contains("/admin/users"))
+            #expect(!staffHome.contains("/territories\""))
+            #expect(!staffHome.contains("Accès et invitations"))
+        }
+    }
+
+    @Test func theAuditLogRecordsLoginsAndRoleChanges() async throws {
+        try await withMaillage { app in
+            var browser = Browser(app)
+            try await browser.login("admin@maillage.example")
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let invite = try await browser.post("/admin/invitations", form: [
+                "email": "financeur@maillage.example", "name": "Hélène Garnier", "role": "funder",
+                "scope": "cooperative:\(try await Demo.cooperative(Demo.avignon, app: app).id!.uuidString)",
+            ])
+            #expect(invite.status == .seeOther)
+            let holders = try await AccessService(db: app.db).holders(scopes: [(.cooperative, caillols.id!)])
+            let staff = try #require(holders.first { $0.email == "caisse@maillage.example" })
+            let revoke = try await browser.post("/admin/roles/\(staff.assignmentID)/revoke", form: [:])
+            #expect(revoke.status == .seeOther)
+
+            let audit = try await browser.get("/admin/audit")
+            #expect(audit.status == .ok)
+            for action in ["login.succeeded", "role.granted", "role.revoked"] {
+                #expect(audit.body.string.contains(action), "\(action)")
+            }
+            #expect(try await RoleAssignment.find(staff.assignmentID, on: app.db) == nil)
+        }
+    }
+}
