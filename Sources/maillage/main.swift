@@ -11,7 +11,7 @@ do {
     // `serve` (also the default command) brings the schema up to date before listening.
     let command = env.arguments.dropFirst().first
     if command == nil || command == "serve" || command?.hasPrefix("-") == true {
-        try await app.autoMigrate()
+        try await migrateDatabase(app)
     }
     try await app.execute()
 } catch {

@@ -88,7 +88,12 @@ struct Browser {
     @discardableResult
     mutating func login(_ email: String, password: String = DemoData.password) async throws -> TestingHTTPResponse {
         try await get("/login")
-        return try await post("/login", form: ["email": email, "password": password])
+        let response = try await post("/login", form: ["email": email, "password": password])
+        // Like a browser, follow the redirect: the new session gets its own CSRF token.
+        if response.status == .seeOther, let location = response.headers.first(name: .location) {
+            try await get(location)
+        }
+        return response
     }
 
     static func csrfToken(in html: String) -> String? {

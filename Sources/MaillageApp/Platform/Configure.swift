@@ -71,3 +71,8 @@ enum Migrations {
         app.migrations.add(CreateIdempotencyRecords())
     }
 }
+
+/// Brings the schema up to date; `serve` calls it before listening.
+public func migrateDatabase(_ app: Application) async throws {
+    try await app.autoMigrate()
+}

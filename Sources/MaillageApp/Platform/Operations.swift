@@ -44,12 +44,10 @@ struct OperationsController: RouteCollection {
     }
 }
 
-/// The OpenAPI description, bundled with the app from `docs/openapi.yaml`.
+/// The OpenAPI description: `docs/openapi.yaml`, compiled into the binary (through the
+/// `Resources/openapi.yaml` link) so that a deployed server serves it without the sources.
 enum OpenAPIDocument {
-    static let text: String? = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { return nil }
-        return try? String(contentsOf: url, encoding: .utf8)
-    }()
+    static let text: String? = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
 }
 
 /// swift-metrics can be bootstrapped once per process: the registry lives here and every

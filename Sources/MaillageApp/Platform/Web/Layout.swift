@@ -98,7 +98,7 @@ enum Layout {
                 )
             )
         )
-        return htmlResponse("<!DOCTYPE html>" + html.render(), status: status)
+        return htmlResponse(html.render(), status: status)
     }
 
     static func htmlResponse(_ body: String, status: HTTPResponseStatus = .ok) -> Response {
