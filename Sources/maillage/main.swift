@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MaillageApp
 import Vapor
@@ -13,9 +14,18 @@ do {
     if command == nil || command == "serve" || command?.hasPrefix("-") == true {
         try await migrateDatabase(app)
     }
-    try await app.execute()
 } catch {
     app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    exit(1)
+}
+do {
+    try await app.execute()
+} catch {
+    // Vapor has logged the error; a command's refusal is also said plainly, whatever the log level.
+    if let failure = error as? CommandFailure {
+        FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+    }
     try? await app.asyncShutdown()
     exit(1)
 }

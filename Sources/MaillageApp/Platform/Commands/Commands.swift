@@ -116,8 +116,8 @@ struct CreateTokenCommand: AsyncCommand {
 }
 
 /// A command's refusal, printed in French.
-struct CommandFailure: Error, CustomStringConvertible, LocalizedError {
-    var description: String
+public struct CommandFailure: Error, CustomStringConvertible, LocalizedError {
+    public var description: String
     init(_ description: String) { self.description = description }
-    var errorDescription: String? { description }
+    public var errorDescription: String? { description }
 }

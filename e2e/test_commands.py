@@ -1,0 +1,74 @@
+"""The `maillage` commands against the running demo server's own database.
+
+SQLite in WAL mode lets the command write while the server serves; the token the command
+prints must then open the API of the running server.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import uuid
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = pathlib.Path(os.environ.get("MAILLAGE_BIN", ROOT / ".build" / "debug" / "maillage"))
+DB_PATH = os.environ.get("MAILLAGE_DB_PATH")
+
+pytestmark = pytest.mark.skipif(
+    not DB_PATH or not BINARY.exists(),
+    reason="needs MAILLAGE_DB_PATH (the server's SQLite file) and the built binary",
+)
+
+
+def maillage(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MAILLAGE_DB_PATH=DB_PATH or "", LOG_LEVEL="error")
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [str(BINARY), *args], env=env, cwd=ROOT, capture_output=True, text=True,
+        stdin=subprocess.DEVNULL, timeout=120,
+    )
+
+
+def test_user_and_token_commands_open_the_api(base_url):
+    email = f"admin-{uuid.uuid4().hex[:8]}@exemple.fr"
+    created = maillage("user", "create", "--email", email, "--name", "Admin Commande",
+                       "--password", "une coopérative au quartier", "--role", "network-admin")
+    assert created.returncode == 0, created.stderr + created.stdout
+
+    token = maillage("token", "create", "--email", email)
+    assert token.returncode == 0, token.stderr + token.stdout
+    lines = [line for line in token.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, f"token create must print the token alone: {token.stdout!r}"
+
+    me = requests.get(f"{base_url}/api/v1/me", headers={"Authorization": f"Bearer {lines[0]}"}, timeout=10)
+    assert me.status_code == 200, me.text
+    body = me.json()
+    assert body["email"] == email
+    assert [role["role"] for role in body["roles"]] == ["network-admin"]
+    coops = requests.get(f"{base_url}/api/v1/coops", headers={"Authorization": f"Bearer {lines[0]}"}, timeout=10)
+    assert len(coops.json()["items"]) == 3
+
+
+def test_user_create_refuses_a_weak_password_in_french():
+    result = maillage("user", "create", "--email", "faible@exemple.fr", "--name", "Faible",
+                      "--password", "azertyuiop", "--role", "network-admin")
+    assert result.returncode != 0
+    assert "trop courant" in (result.stdout + result.stderr)
+
+
+def test_user_create_needs_a_scope_for_cooperative_roles():
+    result = maillage("user", "create", "--email", "staff@exemple.fr", "--name", "Staff",
+                      "--password", "une coopérative au quartier", "--role", "staff")
+    assert result.returncode != 0
+    assert "--coop" in (result.stdout + result.stderr)
+
+
+def test_seed_demo_is_idempotent():
+    result = maillage("seed", "--demo")
+    assert result.returncode == 0, result.stderr
+    assert "déjà présentes" in result.stdout
+    assert "coordination@maillage.example" in result.stdout
