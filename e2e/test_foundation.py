@@ -2,7 +2,7 @@
 
 Runs against a server already started and seeded with the demo data (`seed --demo`), at
 MAILLAGE_BASE_URL; scripts/check starts one on a throwaway database. Element ids and texts
-follow docs/CONTRACT-foundation.md.
+follow the README (demo accounts) and docs/openapi.yaml.
 """
 
 from __future__ import annotations

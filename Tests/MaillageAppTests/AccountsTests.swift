@@ -133,4 +133,37 @@ struct AccountsTests {
             }
         }
     }
+
+    @Test func apiTokensAreCreatedShownOnceAndRevokedFromTheProfile() async throws {
+        try await withMaillage { app in
+            var browser = Browser(app)
+            try await browser.login("financeur@maillage.example")
+            let empty = try await browser.post("/profile/tokens", form: ["tokenName": " "])
+            #expect(empty.status == .unprocessableEntity)
+            let created = try await browser.post("/profile/tokens", form: ["tokenName": "Tableau de bord Métropole"])
+            #expect(created.status == .created)
+            let html = created.body.string
+            let start = try #require(html.range(of: "id=\"new-token\">"))
+            let secret = String(html[start.upperBound...].prefix { $0 != "<" })
+            #expect(secret.hasPrefix("mlg_"))
+            // Only the digest is stored.
+            let stored = try #require(try await ApiToken.query(on: app.db).filter(\.$name == "Tableau de bord Métropole").first())
+            #expect(stored.tokenHash == Secrets.digest(secret))
+            #expect(try await browser.get("/profile").body.string.contains(secret) == false)
+
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: secret)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: headers).status == .ok)
+
+            // Someone else cannot revoke it.
+            var other = Browser(app)
+            try await other.login("caisse@maillage.example")
+            #expect(try await other.post("/profile/tokens/\(stored.id!)/revoke", form: [:]).status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: headers).status == .ok)
+
+            try await browser.get("/profile")
+            #expect(try await browser.post("/profile/tokens/\(stored.id!)/revoke", form: [:]).status == .seeOther)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: headers).status == .unauthorized)
+        }
+    }
 }

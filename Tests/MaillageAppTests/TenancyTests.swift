@@ -109,7 +109,7 @@ struct TenancyTests {
 
             let audit = try await browser.get("/admin/audit")
             #expect(audit.status == .ok)
-            for action in ["login.succeeded", "role.granted", "role.revoked"] {
+            for action in ["Connexion", "Rôle donné", "Rôle retiré"] {
                 #expect(audit.body.string.contains(action), "\(action)")
             }
             #expect(try await RoleAssignment.find(staff.assignmentID, on: app.db) == nil)

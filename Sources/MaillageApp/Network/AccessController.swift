@@ -56,7 +56,7 @@ struct AccessController: RouteCollection {
             holders: holders, names: names, roles: Role.allCases, scopeOptions: scopeOptions,
             inviteAction: SiteURL.adminInvitations.path,
             revokeURL: { SiteURL.adminRoleRevoke($0).path },
-            form: form, errors: errors, link: link, baseURL: Self.baseURL(request)
+            form: form, errors: errors, link: link, baseURL: Self.baseURL(request), ownEmail: request.principal?.email
         ), context: context, status: status)
     }
 
@@ -111,7 +111,7 @@ struct AccessController: RouteCollection {
             scopeOptions: [(AccessService.scopeValue(.cooperative, coop.id!), coop.name)],
             inviteAction: SiteURL.cooperativeAccess(coop.id!).path,
             revokeURL: { SiteURL.cooperativeAccessRevoke(coop.id!, assignment: $0).path },
-            form: form, errors: errors, link: link, baseURL: Self.baseURL(request)
+            form: form, errors: errors, link: link, baseURL: Self.baseURL(request), ownEmail: request.principal?.email
         ), context: context, status: status)
     }
 
@@ -195,16 +195,16 @@ struct AccessController: RouteCollection {
         let content: BodyNode = .group(
             .h1(.text(context.t("Journal d'audit", "Audit log"))),
             .p(.class("muted"), .text(context.t("Les 200 derniers événements du réseau, du plus récent au plus ancien.", "The network's last 200 events, newest first."))),
-            .div(.class("table-wrap"), .table(
+            Kit.table(label: context.t("Journal d'audit", "Audit log"),
                 .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))), .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
                 .tbody(.forEach(events) { event in
                     .tr(.td(.text(formatter.string(from: event.occurredAt))),
                         .td(.text(event.actorLabel ?? "—")),
-                        .td(.text(event.action)),
-                        .td(.text(event.entityType + (event.entityID.map { " " + $0.uuidString.lowercased().prefix(8) } ?? ""))),
+                        .td(.text(AuditAction(rawValue: event.action).map { context.t($0.frenchLabel, $0.englishLabel) } ?? event.action)),
+                        .td(.text(AuditSubject.label(event.entityType, context.language) + (event.entityID.map { " " + $0.uuidString.lowercased().prefix(8) } ?? ""))),
                         .td(.text(event.details ?? "")))
                 })
-            ))
+            )
         )
         return Layout.render(context, title: context.t("Journal d'audit", "Audit log"), content: content)
     }
@@ -229,6 +229,8 @@ enum AccessPage {
         var errors: [String: String]
         var link: String?
         var baseURL: String
+        /// The viewer's own email: nobody removes their own network administration.
+        var ownEmail: String?
     }
 
     static func render(_ model: Model, context: PageContext, status: HTTPResponseStatus) -> Response {
@@ -244,17 +246,17 @@ enum AccessPage {
             .section(.class("panel"),
                 .h2(.text(context.t("Qui a accès", "Who has access"))),
                 model.holders.isEmpty ? .p(.text(context.t("Personne pour l'instant.", "Nobody yet."))) :
-                .div(.class("table-wrap"), .table(
+                Kit.table(label: context.t("Qui a accès", "Who has access"),
                     .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("Rôle", "Role"))), .th(.text(context.t("Où", "Where"))), .th(.text(context.t("Action", "Action"))))),
                     .tbody(.forEach(model.holders) { holder in
                         .tr(.td(.text(holder.userName), .br(), .span(.class("muted"), .text(holder.email))),
                             .td(.text(roleLabel(holder.role))),
                             .td(.text(model.names.label(for: holder.scope, language: context.language))),
-                            .td(.form(.class("inline"), .action(model.revokeURL(holder.assignmentID)), .method(.post),
+                            .td(model.ownEmail == holder.email && holder.role == .networkAdmin ? .text("—") : .form(.class("inline"), .action(model.revokeURL(holder.assignmentID)), .method(.post),
                                       Kit.csrfField(context.csrfToken),
                                       .button(.type(.submit), .class("danger"), .attribute(named: "aria-label", value: context.t("Retirer le rôle \(roleLabel(holder.role)) à \(holder.userName)", "Remove role \(roleLabel(holder.role)) from \(holder.userName)")), .text(context.t("Retirer", "Remove"))))))
                     })
-                ))
+                )
             ),
             .section(.class("panel"),
                 .h2(.text(context.t("Inviter une personne", "Invite someone"))),
@@ -264,8 +266,12 @@ enum AccessPage {
                     Kit.csrfField(context.csrfToken),
                     Kit.input(.init(name: "email", label: context.t("Adresse électronique", "Email address"), value: model.form.email, type: .email, error: model.errors["email"], required: true, autocomplete: "off")),
                     Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: model.form.name, error: model.errors["name"], required: true, autocomplete: "off")),
-                    Kit.select(name: "role", label: context.t("Rôle", "Role"), options: model.roles.map { ($0.rawValue, roleLabel($0)) }, selected: model.form.role, error: model.errors["role"]),
-                    Kit.select(name: "scope", label: context.t("Où ce rôle s'applique", "Where the role applies"), options: model.scopeOptions, selected: model.form.scope, error: model.errors["scope"]),
+                    Kit.select(name: "role", label: context.t("Rôle", "Role"), options: model.roles.map { ($0.rawValue, roleLabel($0)) }, selected: model.form.role, error: model.errors["role"],
+                               placeholder: context.t("— Choisissez un rôle —", "— Choose a role —")),
+                    model.scopeOptions.count == 1
+                        ? .input(.type(.hidden), .name("scope"), .value(model.scopeOptions[0].0))
+                        : Kit.select(name: "scope", label: context.t("Où ce rôle s'applique", "Where the role applies"), options: model.scopeOptions, selected: model.form.scope, error: model.errors["scope"],
+                                     placeholder: context.t("— Choisissez où —", "— Choose where —")),
                     Kit.submit(context.t("Inviter", "Invite"), id: "invite-submit"))
             )
         )

@@ -37,7 +37,7 @@ struct NetworkPagesController: RouteCollection {
             .h1(.text(context.t("Territoires", "Territories"))),
             .div(.class("actions"), .a(.class("button primary"), .href(SiteURL.newTerritory.path), .text(context.t("Créer un territoire", "Create a territory")))),
             rows.isEmpty ? .p(.text(context.t("Aucun territoire pour l'instant.", "No territory yet."))) :
-            .div(.class("table-wrap"), .table(
+            Kit.table(label: context.t("Territoires", "Territories"),
                 .thead(.tr(.th(.text(context.t("Nom", "Name"))), .th(.text(context.t("Type", "Kind"))), .th(.text(context.t("Code QPV", "QPV code"))), .th(.text(context.t("Communes (INSEE)", "Communes (INSEE)"))))),
                 .tbody(.forEach(rows) { row in
                     .tr(.td(.a(.href(SiteURL.territory(row.id!).path), .text(row.name))),
@@ -45,7 +45,7 @@ struct NetworkPagesController: RouteCollection {
                         .td(.text(row.qpvCode ?? "—")),
                         .td(.text(row.communeCodes.joined(separator: ", "))))
                 })
-            ))
+            )
         )
         return Layout.render(context, title: context.t("Territoires", "Territories"), content: content)
     }
@@ -129,7 +129,7 @@ struct NetworkPagesController: RouteCollection {
             .if(principal.has(.networkAdmin), .div(.class("actions"),
                 .a(.class("button primary"), .href(SiteURL.newCooperative.path), .text(context.t("Créer une coopérative", "Create a cooperative"))))),
             coops.isEmpty ? .p(.text(context.t("Aucune coopérative.", "No cooperative."))) :
-            .div(.class("table-wrap"), .table(
+            Kit.table(label: context.t("Coopératives", "Cooperatives"),
                 .thead(.tr(.th(.text(context.t("Nom", "Name"))), .th(.text(context.t("Territoire", "Territory"))), .th(.text(context.t("Forme juridique", "Legal form"))), .th(.text(context.t("Étape", "Stage"))))),
                 .tbody(.forEach(coops) { coop in
                     .tr(.td(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
@@ -137,7 +137,7 @@ struct NetworkPagesController: RouteCollection {
                         .td(.text(CooperativeLabels.legalForm(coop.legalForm, context.language))),
                         .td(.text(CooperativeLabels.stage(coop.stage, context.language))))
                 })
-            ))
+            )
         )
         return Layout.render(context, title: context.t("Coopératives", "Cooperatives"), content: content)
     }

@@ -60,6 +60,44 @@ enum AuditAction: String, Sendable {
     case territoryCreated = "territory.created"
     case cooperativeCreated = "cooperative.created"
     case cooperativeUpdated = "cooperative.updated"
+
+    var frenchLabel: String {
+        switch self {
+        case .loginSucceeded: "Connexion"
+        case .loginFailed: "Échec de connexion"
+        case .loginThrottled: "Connexion bloquée (trop d'essais)"
+        case .logout: "Déconnexion"
+        case .passwordChanged: "Mot de passe changé"
+        case .roleGranted: "Rôle donné"
+        case .roleRevoked: "Rôle retiré"
+        case .invitationCreated: "Invitation envoyée"
+        case .invitationAccepted: "Invitation acceptée"
+        case .userCreated: "Compte créé"
+        case .tokenCreated: "Jeton d'API créé"
+        case .territoryCreated: "Territoire créé"
+        case .cooperativeCreated: "Coopérative créée"
+        case .cooperativeUpdated: "Fiche de coopérative modifiée"
+        }
+    }
+
+    var englishLabel: String {
+        switch self {
+        case .loginSucceeded: "Login"
+        case .loginFailed: "Failed login"
+        case .loginThrottled: "Login blocked (too many attempts)"
+        case .logout: "Logout"
+        case .passwordChanged: "Password changed"
+        case .roleGranted: "Role given"
+        case .roleRevoked: "Role removed"
+        case .invitationCreated: "Invitation sent"
+        case .invitationAccepted: "Invitation accepted"
+        case .userCreated: "Account created"
+        case .tokenCreated: "API token created"
+        case .territoryCreated: "Territory created"
+        case .cooperativeCreated: "Cooperative created"
+        case .cooperativeUpdated: "Cooperative card changed"
+        }
+    }
 }
 
 /// What an audit entry is about.
@@ -68,6 +106,16 @@ struct AuditSubject: Sendable {
     var entityID: UUID?
     var networkID: UUID?
     var cooperativeID: UUID?
+
+    static func label(_ entityType: String, _ language: AppLanguage) -> String {
+        switch entityType {
+        case "user": language.t("Compte", "Account")
+        case "invitation": language.t("Invitation", "Invitation")
+        case "territory": language.t("Territoire", "Territory")
+        case "cooperative": language.t("Coopérative", "Cooperative")
+        default: entityType
+        }
+    }
 }
 
 enum AuditLog {

@@ -10,6 +10,8 @@ enum SiteURL: Sendable, Equatable {
     case profile
     case profileLanguage
     case profilePassword
+    case profileTokens
+    case profileTokenRevoke(UUID)
     case invitation(token: String)
     case territories
     case newTerritory
@@ -38,6 +40,8 @@ enum SiteURL: Sendable, Equatable {
         case .profile: return "/profile"
         case .profileLanguage: return "/profile/language"
         case .profilePassword: return "/profile/password"
+        case .profileTokens: return "/profile/tokens"
+        case .profileTokenRevoke(let id): return "/profile/tokens/\(id.uuidString.lowercased())/revoke"
         case .invitation(let token): return "/invitations/\(token)"
         case .territories: return "/territories"
         case .newTerritory: return "/territories/new"

@@ -14,7 +14,6 @@ final class ApiToken: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "token_hash") var tokenHash: String
     @OptionalField(key: "expires_at") var expiresAt: Date?
-    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -81,7 +80,6 @@ struct CreateCredentials: AsyncMigration {
             .field("name", .string, .required)
             .field("token_hash", .string, .required)
             .field("expires_at", .datetime)
-            .field("last_used_at", .datetime)
             .field("created_at", .datetime)
             .unique(on: "token_hash")
             .create()

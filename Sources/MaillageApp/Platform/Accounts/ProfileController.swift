@@ -10,6 +10,37 @@ struct ProfileController: RouteCollection {
         routes.get("profile", use: show)
         routes.post("profile", "language", use: changeLanguage)
         routes.post("profile", "password", use: changePassword)
+        routes.post("profile", "tokens", use: createToken)
+        routes.post("profile", "tokens", ":tokenID", "revoke", use: revokeToken)
+    }
+
+    struct TokenForm: Content {
+        var name: String?
+        enum CodingKeys: String, CodingKey { case name = "tokenName" }
+    }
+
+    /// A new API token, shown once on the profile page.
+    func createToken(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let form = try request.content.decode(TokenForm.self)
+        var errors = FieldErrors()
+        let name = TextRules.requireName(form.name, field: "tokenName", max: 100, into: &errors)
+        guard errors.isEmpty else { return try await render(request, tokenErrors: errors.messages, status: .unprocessableEntity) }
+        guard let user = try await User.find(principal.userID, on: request.db) else { throw Problem.unauthenticated }
+        let secret = try await AccountService(db: request.db).createToken(for: user, name: name, actor: principal.userID)
+        return try await render(request, newToken: secret, status: .created)
+    }
+
+    func revokeToken(request: Request) async throws -> Response {
+        let principal = try request.requirePrincipal()
+        let id = try request.uuidParameter("tokenID")
+        // Only one's own tokens: another user's token id is unknown here.
+        guard let token = try await ApiToken.query(on: request.db).filter(\.$id == id).filter(\.$user.$id == principal.userID).first() else {
+            throw Problem.notFound
+        }
+        try await token.delete(on: request.db)
+        request.flash(request.language.t("Jeton révoqué.", "Token revoked."))
+        return request.redirect(to: SiteURL.profile.path)
     }
 
     struct LanguageForm: Content { var locale: String? }
@@ -20,7 +51,7 @@ struct ProfileController: RouteCollection {
     }
 
     func show(request: Request) async throws -> Response {
-        try await render(request, passwordErrors: [:])
+        try await render(request)
     }
 
     func changeLanguage(request: Request) async throws -> Response {
@@ -59,9 +90,17 @@ struct ProfileController: RouteCollection {
         return request.redirect(to: SiteURL.profile.path)
     }
 
-    private func render(_ request: Request, passwordErrors: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func render(
+        _ request: Request, passwordErrors: [String: String] = [:], tokenErrors: [String: String] = [:],
+        newToken: String? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let principal = try request.requirePrincipal()
         let names = try await ScopeNames.load(for: principal.grants, db: request.db)
+        let tokens = try await ApiToken.query(on: request.db).filter(\.$user.$id == principal.userID).sort(\.$createdAt).all()
+        let dates = DateFormatter()
+        dates.dateStyle = .medium
+        dates.timeStyle = .short
+        dates.locale = Locale(identifier: request.language == .french ? "fr_FR" : "en_GB")
         let context = request.pageContext()
         let roles = principal.grants.map { grant in
             let role = context.language == .french ? grant.role.frenchLabel : grant.role.englishLabel
@@ -107,6 +146,36 @@ struct ProfileController: RouteCollection {
                     Kit.input(.init(name: "confirmation", label: context.t("Confirmez le nouveau mot de passe", "Confirm the new password"), type: .password, error: passwordErrors["confirmation"], required: true, autocomplete: "new-password")),
                     Kit.submit(context.t("Changer le mot de passe", "Change password"), id: "password-submit")
                 )
+            ),
+            .section(
+                .class("panel"),
+                .h2(.text(context.t("Jetons d'API", "API tokens"))),
+                .p(.class("muted"), .text(context.t(
+                    "Un jeton permet à un autre logiciel d'utiliser l'API en votre nom, avec vos rôles. Il n'est affiché qu'une fois.",
+                    "A token lets other software use the API on your behalf, with your roles. It is shown only once."
+                ))),
+                .unwrap(newToken) { secret in
+                    .div(.class("flash"), .attribute(named: "role", value: "status"),
+                         .p(.text(context.t("Votre nouveau jeton (copiez-le maintenant) :", "Your new token (copy it now):"))),
+                         .element(named: "code", nodes: [.class("secret"), .id("new-token"), .text(secret)]))
+                },
+                tokens.isEmpty ? .p(.text(context.t("Aucun jeton.", "No token."))) :
+                .ul(.forEach(tokens) { token in
+                    .li(.text(token.name + " — " + context.t("créé le ", "created ") + (token.createdAt.map { dates.string(from: $0) } ?? "")),
+                        .form(.class("inline"), .action(SiteURL.profileTokenRevoke(token.id!).path), .method(.post),
+                              Kit.csrfField(context.csrfToken),
+                              .text(" "),
+                              .button(.type(.submit), .class("danger"),
+                                      .attribute(named: "aria-label", value: context.t("Révoquer le jeton \(token.name)", "Revoke token \(token.name)")),
+                                      .text(context.t("Révoquer", "Revoke")))))
+                }),
+                Kit.errorSummary(tokenErrors, order: ["tokenName"], context: context),
+                .form(
+                    .id("token-form"), .action(SiteURL.profileTokens.path), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    Kit.input(.init(name: "tokenName", label: context.t("À quoi servira le jeton ?", "What is the token for?"), error: tokenErrors["tokenName"], required: true, autocomplete: "off")),
+                    Kit.submit(context.t("Créer un jeton", "Create a token"), id: "token-submit")
+                )
             )
         )
         return Layout.render(context, title: context.t("Mon profil", "My profile"), status: status, content: content)
@@ -141,8 +210,8 @@ struct ScopeNames: Sendable {
     func label(for scope: Scope, language: AppLanguage) -> String {
         let id = UUID(uuidString: scope.id)
         switch scope.kind {
-        case .network: return language.t("réseau ", "network ") + (id.flatMap { networks[$0] } ?? "?")
-        case .territory: return language.t("territoire ", "territory ") + (id.flatMap { territories[$0] } ?? "?")
+        case .network: return id.flatMap { networks[$0] } ?? "?"
+        case .territory: return language.t("Territoire : ", "Territory: ") + (id.flatMap { territories[$0] } ?? "?")
         case .cooperative: return id.flatMap { cooperatives[$0] } ?? "?"
         }
     }

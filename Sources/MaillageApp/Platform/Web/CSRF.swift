@@ -14,6 +14,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard !safe.contains(request.method), request.headers.bearerAuthorization == nil else {
             return try await next.respond(to: request)
         }
+        // An API call that the session does not authenticate carries no ambient credential:
+        // the route answers 401 itself.
+        if request.isAPI && request.principal == nil {
+            return try await next.respond(to: request)
+        }
         guard request.hasSession, let expected = request.session.data[Self.sessionKey] else {
             throw Problem.csrf
         }

@@ -196,30 +196,48 @@ enum Kit {
 
     static func select(
         name: String, label: String, options: [(value: String, label: String)], selected: String?,
-        error: String? = nil, required: Bool = true
+        error: String? = nil, required: Bool = true, placeholder: String? = nil
     ) -> Node<HTML.FormContext> {
-        .div(
+        // A placeholder makes the person choose, instead of taking the first option unawares.
+        var choices: [(value: String, label: String)] = []
+        if let placeholder { choices.append((value: "", label: placeholder)) }
+        choices += options
+        let optionNodes: [Node<HTML.SelectContext>] = choices.map { option in
+            let value: Node<HTML.SelectContext> = .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false)
+            let isSelected: Node<HTML.SelectContext> = option.value == selected ? .attribute(named: "selected", value: "selected") : .empty
+            return .element(named: "option", nodes: [value, isSelected, .text(option.label)])
+        }
+        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
+        let describedBy: String? = error == nil ? nil : "\(name)-error"
+        let invalid: String? = error == nil ? nil : "true"
+        return .div(
             .class(error == nil ? "field" : "field field-error"),
             .label(.for(name), .text(label), .if(required, .span(.class("required"), .text(" *")))),
-            .unwrap(error) { .p(.class("error"), .id("\(name)-error"), .text($0)) },
+            errorNode,
             .select(
                 .id(name),
                 .attribute(named: "name", value: name),
-                .attribute(named: "aria-describedby", value: error == nil ? nil : "\(name)-error"),
-                .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
-                .group(options.map { option in
-                    Node<HTML.SelectContext>.element(named: "option", nodes: [
-                        .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
-                        option.value == selected ? .attribute(named: "selected", value: "selected") : .empty,
-                        .text(option.label),
-                    ])
-                })
+                .attribute(named: "aria-describedby", value: describedBy),
+                .attribute(named: "aria-invalid", value: invalid),
+                .group(optionNodes)
             )
         )
     }
 
     static func submit(_ text: String, id: String? = nil) -> Node<HTML.FormContext> {
         .div(.class("actions"), .button(.type(.submit), .class("primary"), .unwrap(id) { .id($0) }, .text(text)))
+    }
+
+    /// A table in a box that scrolls sideways on small screens; the box is a named, focusable
+    /// region so that keyboard users can scroll it too.
+    static func table(label: String, _ nodes: Node<HTML.TableContext>...) -> BodyNode {
+        .div(
+            .class("table-wrap"),
+            .attribute(named: "role", value: "region"),
+            .attribute(named: "aria-label", value: label),
+            .attribute(named: "tabindex", value: "0"),
+            .table(.group(nodes))
+        )
     }
 
     /// A definition list of label → value pairs, for read-only cards.

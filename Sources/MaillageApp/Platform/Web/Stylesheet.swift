@@ -50,7 +50,7 @@ enum Stylesheet {
     .flash { background: #e3f2ec; border-left: 4px solid var(--brand); padding: .75rem 1rem; margin-bottom: 1rem; }
     .alert { border-left: 4px solid var(--danger); background: var(--paper); padding: .75rem 1rem; }
     table { border-collapse: collapse; width: 100%; background: var(--paper); }
-    th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
     .table-wrap { overflow-x: auto; }
     .facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; }
     .facts dt { font-weight: 600; }
