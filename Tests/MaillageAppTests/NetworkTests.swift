@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 @testable import MaillageApp
+import NIOCore
 import Testing
 import VaporTesting
 
@@ -204,6 +205,26 @@ struct NetworkTests {
             try await invitation.save(on: app.db)
             var stranger = Browser(app)
             #expect(try await stranger.get("/invitations/\(token)").status == .notFound)
+        }
+    }
+
+    @Test func sessionAuthenticatedAPIWritesNeedTheCSRFHeader() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            let body = ByteBuffer(string: #"{"stage":"creation"}"#)
+            // Reading with the cookie is fine; writing needs the session's token too.
+            #expect(try await browser.send(.GET, "/api/v1/me").status == .ok)
+            let refused = try await browser.send(.PATCH, "/api/v1/coops/\(caillols.id!)", headers: headers, body: body)
+            #expect(refused.status == .forbidden)
+            #expect(refused.headers.contentType?.subType == "problem+json")
+            #expect(try await Demo.cooperative(Demo.caillols, app: app).stage == "prefiguration")
+            headers.replaceOrAdd(name: "X-CSRF-Token", value: try #require(browser.csrf))
+            #expect(try await browser.send(.PATCH, "/api/v1/coops/\(caillols.id!)", headers: headers, body: body).status == .ok)
+            #expect(try await Demo.cooperative(Demo.caillols, app: app).stage == "creation")
         }
     }
 }

@@ -115,4 +115,38 @@ struct TenancyTests {
             #expect(try await RoleAssignment.find(staff.assignmentID, on: app.db) == nil)
         }
     }
+
+    @Test func anotherNetworkSeesNothingOfTheDemoNetwork() async throws {
+        try await withMaillage { app in
+            let other = Network(name: "Réseau de Bretagne")
+            try await other.create(on: app.db)
+            let accounts = AccountService(db: app.db)
+            let admin = try await accounts.createUser(email: "admin@bretagne.example", name: "Yann Le Gall", password: "les crêpes du mardi")
+            try await accounts.grant(.networkAdmin, on: .network, id: other.id!, to: admin.id!, by: nil, request: nil)
+
+            let api = try await APIClient.forDemo("admin@bretagne.example", app: app)
+            #expect((try await api.json(.GET, "/api/v1/coops")["items"] as? [Any])?.isEmpty == true)
+            #expect((try await api.json(.GET, "/api/v1/territories")["items"] as? [Any])?.isEmpty == true)
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            #expect(try await api.send(.GET, "/api/v1/coops/\(caillols.id!)").status == .notFound)
+            #expect(try await api.send(.PATCH, "/api/v1/coops/\(caillols.id!)", json: #"{"stage":"creation"}"#).status == .notFound)
+            // Their new territory lands in their own network.
+            let created = try await api.send(.POST, "/api/v1/territories", json: #"{"name":"Rennes — Le Blosne","kind":"qpv","qpvCode":"QN03501M"}"#)
+            #expect(created.status == .created)
+            #expect((created.problem?["networkID"] as? String)?.lowercased() == other.id!.uuidString.lowercased())
+
+            var breton = Browser(app)
+            try await breton.login("admin@bretagne.example")
+            let home = try await breton.get("/").body.string
+            #expect(!home.contains("Caillols"))
+            // The demo admin's audit log shows neither their login nor their territory.
+            var demoAdmin = Browser(app)
+            try await demoAdmin.login("admin@maillage.example")
+            let audit = try await demoAdmin.get("/admin/audit").body.string
+            #expect(audit.contains("admin@maillage.example"))
+            #expect(!audit.contains("admin@bretagne.example"))
+            let brittanyAudit = try await breton.get("/admin/audit").body.string
+            #expect(!brittanyAudit.contains("admin@maillage.example"))
+        }
+    }
 }

@@ -186,9 +186,23 @@ struct AccessController: RouteCollection {
     // MARK: Audit
 
     func audit(request: Request) async throws -> Response {
-        let (_, networkID) = try adminNetwork(request)
+        let (principal, networkID) = try adminNetwork(request)
+        // Events of this network, and the logins of the people who have a role in it (a login
+        // belongs to no network); never another network's people.
+        let repository = NetworkRepository(db: request.db)
+        let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == networkID }
+        let coops = try await repository.allVisibleCooperatives(for: principal).filter { $0.networkID == networkID }
+        let scopes: [(ScopeKind, UUID)] = [(.network, networkID)] + territories.map { (.territory, $0.id!) } + coops.map { (.cooperative, $0.id!) }
+        let people = try await RoleAssignment.query(on: request.db).group(.or) { group in
+            for (kind, id) in scopes { group.group(.and) { $0.filter(\.$scopeKind == kind.rawValue).filter(\.$scopeID == id) } }
+        }.all().map { $0.$user.id }
         let events = try await AuditEvent.query(on: request.db)
-            .group(.or) { $0.filter(\.$networkID == networkID).filter(\.$networkID == nil) }
+            .group(.or) { group in
+                group.filter(\.$networkID == networkID)
+                if !people.isEmpty {
+                    group.group(.and) { $0.filter(\.$networkID == nil).filter(\.$actorUserID ~~ Array(Set(people))) }
+                }
+            }
             .sort(\.$occurredAt, .descending).limit(200).all()
         let context = request.pageContext()
         let formatter = ISO8601DateFormatter()

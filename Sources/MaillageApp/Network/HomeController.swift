@@ -19,7 +19,9 @@ struct HomeController: RouteCollection {
 
         if principal.has(.networkAdmin) {
             let territories = try await repository.allVisibleTerritories(for: principal)
-            let users = try await User.query(on: request.db).count()
+            let scopes: [(ScopeKind, UUID)] = NetworkRepository.Reach(principal).networks.map { (.network, $0) }
+                + territories.map { (.territory, $0.id!) } + coops.map { (.cooperative, $0.id!) }
+            let users = Set(try await AccessService(db: request.db).holders(scopes: scopes).map(\.email)).count
             sections.append(.section(
                 .class("panel"),
                 .h2(.text(context.t("Le réseau", "The network"))),

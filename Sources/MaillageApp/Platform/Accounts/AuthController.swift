@@ -4,6 +4,20 @@ import MaillageCore
 import Plot
 import Vapor
 
+extension Request {
+    /// The visitor's address for login throttling. Behind a reverse proxy every request comes
+    /// from the proxy, so with `MAILLAGE_BEHIND_PROXY=1` the proxy's `X-Forwarded-For` is used
+    /// (only then: a client could forge it otherwise).
+    var clientAddress: String {
+        if Environment.get("MAILLAGE_BEHIND_PROXY") == "1",
+           let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+           !forwarded.isEmpty {
+            return forwarded
+        }
+        return remoteAddress?.ipAddress ?? "inconnue"
+    }
+}
+
 /// `/login`, `/logout`.
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
@@ -30,7 +44,7 @@ struct AuthController: RouteCollection {
     func login(request: Request) async throws -> Response {
         let form = try request.content.decode(LoginForm.self)
         let email = form.email ?? ""
-        let address = request.remoteAddress?.ipAddress ?? "inconnue"
+        let address = request.clientAddress
         let model = LoginPage.Model(email: email, next: form.next, error: nil)
         let result = try await AccountService(db: request.db).login(email: email, password: form.password ?? "", address: address, request: request)
         switch result {
