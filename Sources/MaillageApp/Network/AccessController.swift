@@ -41,11 +41,9 @@ struct AccessController: RouteCollection {
     }
 
     private func renderNetwork(_ request: Request, principal: Principal, networkID: UUID, form: InviteForm, errors: [String: String], link: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let repository = NetworkRepository(db: request.db)
-        let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == networkID }
-        let coops = try await repository.allVisibleCooperatives(for: principal).filter { $0.networkID == networkID }
-        let scopes: [(ScopeKind, UUID)] = [(.network, networkID)] + territories.map { (.territory, $0.id!) } + coops.map { (.cooperative, $0.id!) }
-        let holders = try await AccessService(db: request.db).holders(scopes: scopes)
+        let tree = try await NetworkRepository(db: request.db).tree(of: networkID, for: principal)
+        let (territories, coops) = (tree.territories, tree.cooperatives)
+        let holders = try await AccessService(db: request.db).holders(scopes: tree.scopes)
         let names = try await ScopeNames.load(networks: [networkID], territories: territories.map { $0.id! }, cooperatives: coops.map { $0.id! }, db: request.db)
         let context = request.pageContext()
         let scopeOptions = [(AccessService.scopeValue(.network, networkID), context.t("Tout le réseau", "The whole network"))]
@@ -63,7 +61,7 @@ struct AccessController: RouteCollection {
     func inviteFromNetwork(request: Request) async throws -> Response {
         let (principal, networkID) = try adminNetwork(request)
         let form = try request.content.decode(InviteForm.self)
-        do {
+        return try await FormSubmission.handle {
             let outcome = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
             switch outcome {
             case .granted:
@@ -72,10 +70,8 @@ struct AccessController: RouteCollection {
             case .link(let token):
                 return try await renderNetwork(request, principal: principal, networkID: networkID, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
             }
-        } catch {
-            let problem = Problem.from(error)
-            guard problem.status == .unprocessableEntity else { throw error }
-            return try await renderNetwork(request, principal: principal, networkID: networkID, form: form, errors: problem.fieldErrors, link: nil, status: .unprocessableEntity)
+        } invalid: { errors in
+            return try await renderNetwork(request, principal: principal, networkID: networkID, form: form, errors: errors, link: nil, status: .unprocessableEntity)
         }
     }
 
@@ -120,7 +116,7 @@ struct AccessController: RouteCollection {
         var form = try request.content.decode(InviteForm.self)
         // This page only gives roles in this cooperative, whatever the form says.
         form.scope = AccessService.scopeValue(.cooperative, coop.id!)
-        do {
+        return try await FormSubmission.handle {
             let outcome = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
             switch outcome {
             case .granted:
@@ -129,10 +125,8 @@ struct AccessController: RouteCollection {
             case .link(let token):
                 return try await renderCooperative(request, coop: coop, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
             }
-        } catch {
-            let problem = Problem.from(error)
-            guard problem.status == .unprocessableEntity else { throw error }
-            return try await renderCooperative(request, coop: coop, form: form, errors: problem.fieldErrors, link: nil, status: .unprocessableEntity)
+        } invalid: { errors in
+            return try await renderCooperative(request, coop: coop, form: form, errors: errors, link: nil, status: .unprocessableEntity)
         }
     }
 
@@ -169,17 +163,12 @@ struct AccessController: RouteCollection {
             throw Problem(status: .notFound, title: "Invitation introuvable", detail: "Ce lien d'invitation n'existe pas, a déjà servi ou a expiré. Demandez-en un nouveau.")
         }
         let form = try request.content.decode(AcceptForm.self)
-        do {
+        return try await FormSubmission.handle {
             let user = try await AccessService(db: request.db).accept(invitation, name: form.name, password: form.password ?? "", confirmation: form.confirmation, request: request)
-            if let oldID = request.session.id { try await StoredSessionDriver().deleteSession(oldID, for: request) }
-            request.session.id = nil
-            request.session.data = SessionData()
-            request.session.data[PrincipalMiddleware.sessionUserKey] = user.id!.uuidString
+            try await request.startSession(for: user.id!)
             return request.redirect(to: SiteURL.home.path)
-        } catch {
-            let problem = Problem.from(error)
-            guard problem.status == .unprocessableEntity else { throw error }
-            return InvitationPage.render(invitation: invitation, token: token, name: form.name ?? invitation.name, errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+        } invalid: { errors in
+            return InvitationPage.render(invitation: invitation, token: token, name: form.name ?? invitation.name, errors: errors, context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -189,13 +178,8 @@ struct AccessController: RouteCollection {
         let (principal, networkID) = try adminNetwork(request)
         // Events of this network, and the logins of the people who have a role in it (a login
         // belongs to no network); never another network's people.
-        let repository = NetworkRepository(db: request.db)
-        let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == networkID }
-        let coops = try await repository.allVisibleCooperatives(for: principal).filter { $0.networkID == networkID }
-        let scopes: [(ScopeKind, UUID)] = [(.network, networkID)] + territories.map { (.territory, $0.id!) } + coops.map { (.cooperative, $0.id!) }
-        let people = try await RoleAssignment.query(on: request.db).group(.or) { group in
-            for (kind, id) in scopes { group.group(.and) { $0.filter(\.$scopeKind == kind.rawValue).filter(\.$scopeID == id) } }
-        }.all().map { $0.$user.id }
+        let tree = try await NetworkRepository(db: request.db).tree(of: networkID, for: principal)
+        let people = try await AccessService(db: request.db).holders(scopes: tree.scopes).map(\.userID)
         let events = try await AuditEvent.query(on: request.db)
             .group(.or) { group in
                 group.filter(\.$networkID == networkID)

@@ -11,6 +11,7 @@ struct AccessService: Sendable {
     /// One line of an access list.
     struct Holder: Sendable {
         var assignmentID: UUID
+        var userID: UUID
         var userName: String
         var email: String
         var role: Role
@@ -54,7 +55,7 @@ struct AccessService: Sendable {
         }.all()
         return assignments.compactMap { assignment in
             guard let role = Role(rawValue: assignment.role), let kind = ScopeKind(rawValue: assignment.scopeKind) else { return nil }
-            return Holder(assignmentID: assignment.id!, userName: assignment.user.name, email: assignment.user.email, role: role,
+            return Holder(assignmentID: assignment.id!, userID: assignment.$user.id, userName: assignment.user.name, email: assignment.user.email, role: role,
                           scope: Scope(kind: kind, id: assignment.scopeID.uuidString))
         }.sorted { ($0.userName, $0.role.rawValue) < ($1.userName, $1.role.rawValue) }
     }

@@ -62,15 +62,13 @@ struct NetworkPagesController: RouteCollection {
         let codes = (form.communeCodes ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init)
         let draft = TerritoryDraft(name: form.name, kind: form.kind, qpvCode: form.qpvCode, communeCodes: codes)
         let repository = NetworkRepository(db: request.db)
-        do {
+        return try await FormSubmission.handle {
             let valid = try draft.validate()
             let territory = try await repository.createTerritory(valid, networkID: try repository.adminNetwork(for: principal, named: nil), request: request)
             request.flash(request.language.t("Territoire créé.", "Territory created."))
             return request.redirect(to: SiteURL.territory(territory.id!).path)
-        } catch {
-            let problem = Problem.from(error)
-            guard problem.status == .unprocessableEntity else { throw error }
-            return TerritoryFormPage.render(form, errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+        } invalid: { errors in
+            return TerritoryFormPage.render(form, errors: errors, context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -154,15 +152,13 @@ struct NetworkPagesController: RouteCollection {
         guard principal.has(.networkAdmin) else { throw Problem.forbidden }
         let form = try request.content.decode(CooperativeForm.self)
         let repository = NetworkRepository(db: request.db)
-        do {
+        return try await FormSubmission.handle {
             let coop = try await repository.createCooperative(form.draft, request: request)
             request.flash(request.language.t("Coopérative créée.", "Cooperative created."))
             return request.redirect(to: SiteURL.cooperative(coop.id!).path)
-        } catch {
-            let problem = Problem.from(error)
-            guard problem.status == .unprocessableEntity else { throw error }
+        } invalid: { errors in
             let territories = try await repository.allVisibleTerritories(for: principal)
-            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: nil), errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: nil), errors: errors, context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -203,15 +199,13 @@ struct NetworkPagesController: RouteCollection {
         let coop = try await repository.cooperative(try request.uuidParameter("coopID"), for: principal, permission: .editCooperative)
         var form = try request.content.decode(CooperativeForm.self)
         if form.territoryID == nil { form.territoryID = coop.$territory.id.uuidString }
-        do {
+        return try await FormSubmission.handle {
             _ = try await repository.updateCooperative(coop, with: form.draft, request: request)
             request.flash(request.language.t("Fiche enregistrée.", "Card saved."))
             return request.redirect(to: SiteURL.cooperative(coop.id!).path)
-        } catch {
-            let problem = Problem.from(error)
-            guard problem.status == .unprocessableEntity else { throw error }
+        } invalid: { errors in
             let territories = try await repository.allVisibleTerritories(for: principal).filter { $0.$network.id == coop.networkID }
-            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: coop.id), errors: problem.fieldErrors, context: request.pageContext(), status: .unprocessableEntity)
+            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: coop.id), errors: errors, context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 }

@@ -64,6 +64,21 @@ struct NetworkRepository: Sendable {
         try await visibleCooperatives(for: principal, page: PageRequest(limit: 10_000)).rows.sorted { $0.name < $1.name }
     }
 
+    /// One network's territories and cooperatives as the principal sees them, with every
+    /// scope a role can be held on inside it.
+    struct Tree: Sendable {
+        var territories: [Territory]
+        var cooperatives: [Cooperative]
+        var scopes: [(ScopeKind, UUID)]
+    }
+
+    func tree(of networkID: UUID, for principal: Principal) async throws -> Tree {
+        let territories = try await allVisibleTerritories(for: principal).filter { $0.$network.id == networkID }
+        let coops = try await allVisibleCooperatives(for: principal).filter { $0.networkID == networkID }
+        let scopes: [(ScopeKind, UUID)] = [(.network, networkID)] + territories.map { (.territory, $0.id!) } + coops.map { (.cooperative, $0.id!) }
+        return Tree(territories: territories, cooperatives: coops, scopes: scopes)
+    }
+
     // MARK: Single rows, authorised
 
     func territory(_ id: UUID, for principal: Principal, permission: Permission = .viewTerritory) async throws -> Territory {

@@ -170,3 +170,20 @@ struct ProblemMiddleware: AsyncMiddleware {
 extension Request {
     var isAPI: Bool { url.path.hasPrefix("/api/") }
 }
+
+/// A form's submission: invalid input (a 422 problem) shows the form again with one message
+/// per field, instead of an error page; any other error goes on to the error middleware.
+enum FormSubmission {
+    static func handle(
+        _ action: () async throws -> Response,
+        invalid: ([String: String]) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await action()
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            return try await invalid(problem.fieldErrors)
+        }
+    }
+}

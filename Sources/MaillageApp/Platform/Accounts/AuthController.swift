@@ -5,6 +5,17 @@ import Plot
 import Vapor
 
 extension Request {
+    /// Signs `userID` in with a new session id, so that an id planted before login is worth
+    /// nothing; the anonymous session is deleted.
+    func startSession(for userID: UUID) async throws {
+        if let oldID = session.id {
+            try await StoredSessionDriver().deleteSession(oldID, for: self)
+        }
+        session.id = nil
+        session.data = SessionData()
+        session.data[PrincipalMiddleware.sessionUserKey] = userID.uuidString
+    }
+
     /// The visitor's address for login throttling. Behind a reverse proxy every request comes
     /// from the proxy, so with `MAILLAGE_BEHIND_PROXY=1` the proxy's `X-Forwarded-For` is used
     /// (only then: a client could forge it otherwise).
@@ -59,13 +70,7 @@ struct AuthController: RouteCollection {
                 context: request.pageContext(), status: .unauthorized
             )
         case .success(let user):
-            // A new session id at login, so that an id planted before login is worth nothing.
-            if let oldID = request.session.id {
-                try await StoredSessionDriver().deleteSession(oldID, for: request)
-            }
-            request.session.id = nil
-            request.session.data = SessionData()
-            request.session.data[PrincipalMiddleware.sessionUserKey] = user.id!.uuidString
+            try await request.startSession(for: user.id!)
             return request.redirect(to: Self.safeNext(form.next))
         }
     }
