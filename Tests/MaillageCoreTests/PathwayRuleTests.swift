@@ -1,0 +1,89 @@
+import MaillageCore
+import Testing
+
+@Suite("Referral workflow")
+struct ReferralWorkflowTests {
+    @Test func theNormalJourney() throws {
+        #expect(try ReferralWorkflow.check(from: .sent, to: .received, reason: nil) == nil)
+        #expect(try ReferralWorkflow.check(from: .received, to: .interview, reason: nil) == nil)
+        #expect(try ReferralWorkflow.check(from: .interview, to: .accepted, reason: " ") == nil)
+    }
+
+    @Test(arguments: [ReferralStatus.sent, .received, .interview])
+    func refusalNeedsAReasonAtEveryOpenStep(_ from: ReferralStatus) throws {
+        #expect(throws: ReferralWorkflow.Refusal.reasonRequired) {
+            try ReferralWorkflow.check(from: from, to: .refused, reason: "  ")
+        }
+        #expect(try ReferralWorkflow.check(from: from, to: .refused, reason: " Projet hors activité de la coopérative ") == "Projet hors activité de la coopérative")
+    }
+
+    /// Every pair of states: only the five arrows of the machine are allowed.
+    @Test func everyOtherTransitionIsImpossible() {
+        let allowed: Set<String> = ["sent>received", "sent>refused", "received>interview", "received>refused", "interview>accepted", "interview>refused"]
+        for from in ReferralStatus.allCases {
+            for to in ReferralStatus.allCases {
+                let key = "\(from.rawValue)>\(to.rawValue)"
+                let outcome = Result { () throws(ReferralWorkflow.Refusal) in try ReferralWorkflow.check(from: from, to: to, reason: "motif") }
+                if allowed.contains(key) {
+                    #expect((try? outcome.get()) != nil, "\(key) should be allowed")
+                } else {
+                    #expect(throws: ReferralWorkflow.Refusal.impossible(from: from, to: to), "\(key) should be impossible") { try outcome.get() }
+                }
+            }
+        }
+    }
+
+    @Test func messagesSayWhatIsPossible() {
+        #expect(ReferralWorkflow.message(for: .impossible(from: .sent, to: .accepted)).contains("« reçue » ou « refusée »"))
+        #expect(ReferralWorkflow.message(for: .impossible(from: .accepted, to: .refused)).contains("ne peut plus changer"))
+    }
+
+    @Test func expiryAfterThirtyUntouchedDays() {
+        let day = 86_400.0
+        #expect(!ReferralWorkflow.hasExpired(status: .sent, lastChange: 0, now: 29 * day))
+        #expect(ReferralWorkflow.hasExpired(status: .sent, lastChange: 0, now: 30 * day))
+        #expect(ReferralWorkflow.hasExpired(status: .interview, lastChange: 0, now: 45 * day))
+        #expect(!ReferralWorkflow.hasExpired(status: .accepted, lastChange: 0, now: 400 * day))
+        #expect(!ReferralWorkflow.hasExpired(status: .refused, lastChange: 0, now: 400 * day))
+    }
+}
+
+@Suite("Exit classification")
+struct ExitClassificationTests {
+    @Test(arguments: [
+        (ExitDestination.cdi, ExitCategory.durableEmployment),
+        (.cddOver6Months, .durableEmployment),
+        (.interimOver6Months, .durableEmployment),
+        (.businessCreation, .durableEmployment),
+        (.publicService, .durableEmployment),
+        (.cddUnder6Months, .transitionalEmployment),
+        (.interimUnder6Months, .transitionalEmployment),
+        (.subsidisedContract, .transitionalEmployment),
+        (.qualifyingTraining, .positiveExit),
+        (.otherInclusionEmployer, .positiveExit),
+        (.jobSeeker, .otherExit),
+        (.inactive, .otherExit),
+        (.other, .otherExit),
+    ])
+    func everyDestinationHasItsCategory(_ destination: ExitDestination, _ category: ExitCategory) {
+        #expect(ExitClassification.category(of: destination) == category)
+    }
+
+    @Test func everyDestinationIsCovered() {
+        #expect(ExitDestination.allCases.count == 13)
+        #expect(Set(ExitDestination.allCases.map(\.rawValue)) == [
+            "cdi", "cdd_over_6_months", "interim_over_6_months", "business_creation", "public_service",
+            "cdd_under_6_months", "interim_under_6_months", "subsidised_contract", "qualifying_training",
+            "other_inclusion_employer", "job_seeker", "inactive", "other",
+        ])
+    }
+
+    @Test func dynamicExitRate() {
+        // A year at a coopérative d'habitants: 2 CDI, 1 CDD of 3 months, 1 qualifying training,
+        // 1 job seeker, 1 inactive → 4 dynamic exits out of 6.
+        let exits: [ExitDestination] = [.cdi, .cdi, .cddUnder6Months, .qualifyingTraining, .jobSeeker, .inactive]
+        #expect(ExitClassification.dynamicExitRate(exits) == 4.0 / 6.0)
+        #expect(ExitClassification.dynamicExitRate([]) == nil)
+        #expect(ExitClassification.dynamicExitRate([.other]) == 0)
+    }
+}
