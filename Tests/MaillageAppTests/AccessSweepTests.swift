@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 @testable import MaillageApp
+import MaillageCore
 import Testing
 import VaporTesting
 
@@ -18,8 +19,11 @@ struct AccessSweepTests {
         case networkAdmin
         /// Reading a cooperative or its territory.
         case view
-        /// Changing a cooperative or who has access to it.
+        /// Changing a cooperative or who has access to it; the coordination's work on
+        /// referrals and pathways.
         case manage
+        /// Sending referrals and following one's own (referrers, and the coordination).
+        case referral
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -42,6 +46,16 @@ struct AccessSweepTests {
             "GET /coops/:coopID/access": .manage, "POST /coops/:coopID/access": .manage,
             "POST /coops/:coopID/access/:assignmentID/revoke": .manage,
             "PATCH /api/v1/coops/:coopID": .manage,
+            "GET /coops/:coopID/referrals": .referral, "GET /coops/:coopID/referrals/new": .referral,
+            "POST /coops/:coopID/referrals/new": .referral, "GET /coops/:coopID/referrals/:referralID": .referral,
+            "POST /coops/:coopID/referrals/:referralID/transitions": .manage,
+            "GET /coops/:coopID/pathways": .manage, "GET /coops/:coopID/pathways/:pathwayID": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/exit": .manage,
+            "GET /api/v1/coops/:coopID/referrals": .referral, "POST /api/v1/coops/:coopID/referrals": .referral,
+            "GET /api/v1/coops/:coopID/referrals/:referralID": .referral,
+            "POST /api/v1/coops/:coopID/referrals/:referralID/transitions": .manage,
+            "GET /api/v1/coops/:coopID/pathways/:pathwayID": .manage,
+            "POST /api/v1/coops/:coopID/pathways/:pathwayID/exit": .manage,
         ]
     }
 
@@ -49,6 +63,8 @@ struct AccessSweepTests {
         var coopID: UUID
         var territoryID: UUID
         var assignmentID: UUID
+        var referralID: UUID
+        var pathwayID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -57,6 +73,8 @@ struct AccessSweepTests {
                 case "coopID": return coopID.uuidString
                 case "territoryID": return territoryID.uuidString
                 case "assignmentID": return assignmentID.uuidString
+                case "referralID": return referralID.uuidString
+                case "pathwayID": return pathwayID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -75,10 +93,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage:
+                case .view, .manage, .referral:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -92,11 +110,14 @@ struct AccessSweepTests {
     @Test func aRoleWithoutTheRightIsRefusedInItsOwnCooperative() async throws {
         try await withMaillage { app in
             let target = try await Self.target(app)
-            for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage])
+            for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral])
                 for (key, kind, status) in outcomes {
                     if kind == .view {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if kind == .referral && email == "orientation@maillage.example" {
+                        // The referrer's own work: allowed (a page, a redirect or a form error).
+                        #expect(status != .forbidden && status != .notFound, "\(email): \(key) answered \(status.code)")
                     } else {
                         #expect(status == .forbidden, "\(email): \(key) answered \(status.code), expected 403")
                     }
@@ -134,7 +155,17 @@ struct AccessSweepTests {
     static func target(_ app: Application) async throws -> Target {
         let caillols = try await Demo.cooperative(Demo.caillols, app: app)
         let staff = try #require(try await AccessService(db: app.db).holders(scopes: [(.cooperative, caillols.id!)]).first { $0.email == "cooperant@maillage.example" })
-        return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID)
+        // A referral sent by the demo referrer, accepted by the coordinator.
+        let referrer = try await TestActors.scope("orientation@maillage.example", coop: caillols, app: app)
+        let request = Request(application: app, on: app.eventLoopGroup.next())
+        let valid = try ReferralDraft(firstName: "Inès", lastName: "Balayage", reason: "Cuisine", consentGiven: true).validate(today: .today)
+        let referral = try await PathwaysRepository(db: app.db, scope: referrer).createReferral(valid, request: request)
+        let coordination = PathwaysRepository(db: app.db, scope: try await TestActors.scope("coordination@maillage.example", coop: caillols, app: app))
+        for step in ["received", "interview", "accepted"] {
+            _ = try await coordination.move(referral, to: step, reason: nil, shareReason: false, request: request)
+        }
+        return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
+                      referralID: referral.id!, pathwayID: try #require(referral.pathwayID))
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF
@@ -154,6 +185,9 @@ struct AccessSweepTests {
                 case .POST where path.hasSuffix("territories"): #"{"name":"Balayage","kind":"rural"}"#
                 case .POST: #"{"name":"Balayage","territoryID":"\#(target.territoryID)","legalForm":"scic"}"#
                 case .PATCH: #"{"stage":"consolidation"}"#
+                case .POST where path.hasSuffix("referrals"): #"{"person":{"firstName":"A","lastName":"B"},"reason":"Balayage","consent":{"given":true}}"#
+                case .POST where path.hasSuffix("transitions"): #"{"to":"refused","reason":"Balayage"}"#
+                case .POST where path.hasSuffix("exit"): #"{"date":"2026-01-05","destination":"cdi"}"#
                 default: nil
                 }
                 status = try await api.send(route.method, path, json: json).status
@@ -164,7 +198,8 @@ struct AccessSweepTests {
                 status = try await browser.post(path, form: [
                     "name": "Balayage", "kind": "rural", "territoryID": target.territoryID.uuidString,
                     "legalForm": "scic", "stage": "creation", "email": "balayage@exemple.fr", "role": "staff",
-                    "scope": "cooperative:\(target.coopID.uuidString)",
+                    "scope": "cooperative:\(target.coopID.uuidString)", "to": "refused", "reason": "Balayage",
+                    "firstName": "A", "lastName": "B", "consent": "on", "destination": "cdi", "date": "2026-01-05",
                 ]).status
             }
             outcomes.append((key, kind, status))

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 @testable import MaillageApp
+import MaillageCore
 import NIOCore
 import Testing
 import VaporTesting
@@ -142,5 +143,14 @@ enum Demo {
 extension TestingHTTPResponse {
     var problem: [String: Any]? {
         try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+    }
+}
+
+enum TestActors {
+    /// The cooperative scope a demo user works in, as the app builds it for their requests.
+    static func scope(_ email: String, coop: Cooperative, app: Application) async throws -> CooperativeScope {
+        let user = try #require(try await User.query(on: app.db).filter(\.$email == email).first())
+        let principal = try #require(try await PrincipalLoader.load(userID: user.id!, db: app.db, viaBearerToken: false))
+        return CooperativeScope(cooperative: coop, principal: principal)
     }
 }

@@ -87,3 +87,47 @@ struct ExitClassificationTests {
         #expect(ExitClassification.dynamicExitRate([.other]) == 0)
     }
 }
+
+@Suite("Referral form")
+struct ReferralDraftTests {
+    let today = CalendarDay(year: 2026, month: 11, day: 26)
+
+    @Test func aCompleteReferralFromTheSocialCentre() throws {
+        let valid = try ReferralDraft(
+            firstName: " Aïcha ", lastName: "Benali", birthYear: 1990, contact: "06 12 34 56 78",
+            commune: "Marseille 12e", qpvCode: "qn01306m", situationAtEntry: "rsa", educationLevel: "cap_bep",
+            reason: "Souhaite se former à la cuisine collective.", barriers: ["childcare", "mobility", "childcare"],
+            consentGiven: true, consentDate: "2026-11-20"
+        ).validate(today: today)
+        #expect(valid.firstName == "Aïcha")
+        #expect(valid.qpvCode == "QN01306M")
+        #expect(valid.situationAtEntry == .rsa)
+        #expect(valid.barriers == [.childcare, .mobility])
+        #expect(valid.consentDate == CalendarDay(year: 2026, month: 11, day: 20))
+    }
+
+    @Test func noConsentNoReferral() {
+        let error = #expect(throws: FieldErrors.self) {
+            try ReferralDraft(firstName: "Aïcha", lastName: "Benali", reason: "Cuisine", consentGiven: false).validate(today: today)
+        }
+        #expect(error?["consent"]?.contains("accord") == true)
+    }
+
+    @Test func badValuesAreNamed() {
+        let error = #expect(throws: FieldErrors.self) {
+            try ReferralDraft(firstName: "", lastName: "B", birthYear: 2020, qpvCode: "X", situationAtEntry: "chomage",
+                              reason: " ", barriers: ["weather"], consentGiven: true, consentDate: "2026-12-01").validate(today: today)
+        }
+        for field in ["person.firstName", "person.birthYear", "person.qpvCode", "person.situationAtEntry", "reason", "barriers", "consent.date"] {
+            #expect(error?[field] != nil, "\(field)")
+        }
+    }
+
+    @Test func followUpSixMonthsAfterTheExit() {
+        #expect(CalendarDay("2026-08-31")!.adding(months: 6) == CalendarDay("2027-02-28"))
+        #expect(CalendarDay("2027-08-31")!.adding(months: 6) == CalendarDay("2028-02-29"))
+        #expect(CalendarDay("2026-03-15")!.adding(months: 6).description == "2026-09-15")
+        #expect(CalendarDay("2026-02-30") == nil)
+        #expect(CalendarDay("26-02-03") == nil)
+    }
+}

@@ -60,6 +60,10 @@ enum AuditAction: String, Sendable {
     case territoryCreated = "territory.created"
     case cooperativeCreated = "cooperative.created"
     case cooperativeUpdated = "cooperative.updated"
+    case referralCreated = "referral.created"
+    case referralMoved = "referral.moved"
+    case personFileRead = "person.read"
+    case exitRecorded = "pathway.exit"
 
     var frenchLabel: String {
         switch self {
@@ -77,6 +81,10 @@ enum AuditAction: String, Sendable {
         case .territoryCreated: "Territoire créé"
         case .cooperativeCreated: "Coopérative créée"
         case .cooperativeUpdated: "Fiche de coopérative modifiée"
+        case .referralCreated: "Orientation envoyée"
+        case .referralMoved: "Orientation avancée"
+        case .personFileRead: "Dossier d'une personne consulté"
+        case .exitRecorded: "Sortie enregistrée"
         }
     }
 
@@ -96,6 +104,10 @@ enum AuditAction: String, Sendable {
         case .territoryCreated: "Territory created"
         case .cooperativeCreated: "Cooperative created"
         case .cooperativeUpdated: "Cooperative card changed"
+        case .referralCreated: "Referral sent"
+        case .referralMoved: "Referral moved"
+        case .personFileRead: "Person's file read"
+        case .exitRecorded: "Exit recorded"
         }
     }
 }
@@ -113,6 +125,8 @@ struct AuditSubject: Sendable {
         case "invitation": language.t("Invitation", "Invitation")
         case "territory": language.t("Territoire", "Territory")
         case "cooperative": language.t("Coopérative", "Cooperative")
+        case "referral": language.t("Orientation", "Referral")
+        case "person": language.t("Personne", "Person")
         default: entityType
         }
     }

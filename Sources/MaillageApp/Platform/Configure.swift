@@ -57,7 +57,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: HomeController())
     try app.register(collection: NetworkPagesController())
     try app.register(collection: AccessController())
-    try app.grouped("api", "v1").register(collection: NetworkAPIController())
+    try app.register(collection: PathwaysPagesController())
+    let api = app.grouped("api", "v1")
+    try api.register(collection: NetworkAPIController())
+    try api.register(collection: PathwaysAPIController())
 }
 
 enum Migrations {
@@ -69,6 +72,7 @@ enum Migrations {
         app.migrations.add(CreateAuditEvents())
         app.migrations.add(CreateNetworkTables())
         app.migrations.add(CreateIdempotencyRecords())
+        app.migrations.add(CreatePathwayTables())
     }
 }
 

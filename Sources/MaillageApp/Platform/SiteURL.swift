@@ -26,6 +26,13 @@ enum SiteURL: Sendable, Equatable {
     case cooperativeEdit(UUID)
     case cooperativeAccess(UUID)
     case cooperativeAccessRevoke(UUID, assignment: UUID)
+    case referrals(UUID)
+    case newReferral(UUID)
+    case referral(UUID, UUID)
+    case referralTransitions(UUID, UUID)
+    case pathways(UUID)
+    case pathway(UUID, UUID)
+    case pathwayExit(UUID, UUID)
     case stylesheet
     case healthz
     case metrics
@@ -57,6 +64,13 @@ enum SiteURL: Sendable, Equatable {
         case .cooperativeAccess(let id): return "/coops/\(id.uuidString.lowercased())/access"
         case .cooperativeAccessRevoke(let id, let assignment):
             return "/coops/\(id.uuidString.lowercased())/access/\(assignment.uuidString.lowercased())/revoke"
+        case .referrals(let coop): return SiteURL.cooperative(coop).path + "/referrals"
+        case .newReferral(let coop): return SiteURL.cooperative(coop).path + "/referrals/new"
+        case .referral(let coop, let id): return SiteURL.cooperative(coop).path + "/referrals/\(id.uuidString.lowercased())"
+        case .referralTransitions(let coop, let id): return SiteURL.referral(coop, id).path + "/transitions"
+        case .pathways(let coop): return SiteURL.cooperative(coop).path + "/pathways"
+        case .pathway(let coop, let id): return SiteURL.cooperative(coop).path + "/pathways/\(id.uuidString.lowercased())"
+        case .pathwayExit(let coop, let id): return SiteURL.pathway(coop, id).path + "/exit"
         case .stylesheet: return "/assets/maillage.css"
         case .healthz: return "/healthz"
         case .metrics: return "/metrics"

@@ -14,6 +14,14 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case manageCooperativeAccess
     /// Read the cooperative's audit log.
     case viewCooperativeAudit
+    /// Send a referral (orientation) to the cooperative.
+    case createReferral
+    /// See the referrals one has sent, and their state.
+    case viewOwnReferrals
+    /// See every referral of the cooperative and move it through its workflow.
+    case manageReferrals
+    /// Open a person's pathway file and write in it (entry data, exit…).
+    case managePathways
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -21,6 +29,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .administerNetwork: [.networkAdmin]
         case .viewTerritory, .viewCooperative: Set(Role.allCases)
         case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
+        case .createReferral, .viewOwnReferrals: [.networkAdmin, .coordinator, .referrer]
+        case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
         }
     }
 

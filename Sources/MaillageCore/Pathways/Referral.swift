@@ -90,7 +90,7 @@ public enum SituationAtEntry: String, CaseIterable, Codable, Sendable {
     case rsa, ass, aah, rqth
     /// Demandeur d'emploi de longue durée.
     case longTermJobSeeker = "deld"
-    case none
+    case noneOfThese = "none"
 
     public var frenchLabel: String {
         switch self {
@@ -99,14 +99,14 @@ public enum SituationAtEntry: String, CaseIterable, Codable, Sendable {
         case .aah: "Allocataire de l'AAH"
         case .rqth: "Reconnaissance de travailleur handicapé (RQTH)"
         case .longTermJobSeeker: "Demandeur d'emploi de longue durée"
-        case .none: "Aucune de ces situations"
+        case .noneOfThese: "Aucune de ces situations"
         }
     }
 }
 
 /// Highest level of education reached (French nomenclature of diploma levels).
 public enum EducationLevel: String, CaseIterable, Codable, Sendable {
-    case none
+    case noDiploma = "none"
     case level3 = "cap_bep"
     case level4 = "bac"
     case level5 = "bac_plus_2"
@@ -114,7 +114,7 @@ public enum EducationLevel: String, CaseIterable, Codable, Sendable {
 
     public var frenchLabel: String {
         switch self {
-        case .none: "Sans diplôme"
+        case .noDiploma: "Sans diplôme"
         case .level3: "CAP, BEP (niveau 3)"
         case .level4: "Baccalauréat (niveau 4)"
         case .level5: "Bac + 2 (niveau 5)"

@@ -224,6 +224,52 @@ enum Kit {
         )
     }
 
+    static func textarea(name: String, label: String, value: String?, error: String? = nil, hint: String? = nil, required: Bool = false) -> Node<HTML.FormContext> {
+        let describedBy = [hint.map { _ in "\(name)-hint" }, error.map { _ in "\(name)-error" }].compactMap { $0 }.joined(separator: " ")
+        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
+        let hintNode: Node<HTML.FormContext> = hint.map { .p(.class("hint"), .id("\(name)-hint"), .text($0)) } ?? .empty
+        return .div(
+            .class(error == nil ? "field" : "field field-error"),
+            .label(.for(name), .text(label), .if(required, .span(.class("required"), .text(" *")))),
+            hintNode,
+            errorNode,
+            .textarea(
+                .id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "4"),
+                .attribute(named: "required", value: required ? "required" : nil),
+                .attribute(named: "aria-describedby", value: describedBy.isEmpty ? nil : describedBy),
+                .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
+                .text(value ?? "")
+            )
+        )
+    }
+
+    /// A group of checkboxes sharing one name (`name[]`), in a fieldset with its legend.
+    static func checkboxes(name: String, legend: String, options: [(value: String, label: String)], checked: Set<String>, error: String? = nil) -> Node<HTML.FormContext> {
+        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
+        let boxes: [Node<HTML.FormContext>] = options.map { option in
+            let id = "\(name)-\(option.value)"
+            return .div(.class("check"),
+                .input(.type(.checkbox), .id(id), .name("\(name)[]"), .value(option.value), .checked(checked.contains(option.value))),
+                .label(.for(id), .text(option.label)))
+        }
+        return .fieldset(.id(name), .class(error == nil ? "field" : "field field-error"),
+            .element(named: "legend", nodes: [.text(legend)]),
+            errorNode,
+            .group(boxes))
+    }
+
+    /// One checkbox with its label, for a yes/no question.
+    static func checkbox(name: String, label: String, checked: Bool, error: String? = nil, required: Bool = false) -> Node<HTML.FormContext> {
+        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
+        return .div(.class(error == nil ? "field check" : "field check field-error"),
+            errorNode,
+            .input(.type(.checkbox), .id(name), .name(name), .value("on"), .checked(checked),
+                   .attribute(named: "required", value: required ? "required" : nil),
+                   .attribute(named: "aria-describedby", value: error == nil ? nil : "\(name)-error"),
+                   .attribute(named: "aria-invalid", value: error == nil ? nil : "true")),
+            .label(.for(name), .text(label)))
+    }
+
     static func submit(_ text: String, id: String? = nil) -> Node<HTML.FormContext> {
         .div(.class("actions"), .button(.type(.submit), .class("primary"), .unwrap(id) { .id($0) }, .text(text)))
     }

@@ -42,6 +42,13 @@ enum Stylesheet {
       border: 2px solid var(--brand); background: var(--paper); color: var(--brand); text-decoration: none; display: inline-block; }
     button.primary, .button.primary { background: var(--brand); color: var(--brand-ink); }
     button.danger { border-color: var(--danger); color: var(--danger); }
+    fieldset { border: 1px solid var(--line); border-radius: .35rem; padding: .5rem 1rem; max-width: 32rem; }
+    legend { font-weight: 600; padding: 0 .25rem; }
+    .check { display: flex; align-items: flex-start; gap: .5rem; margin: .35rem 0; }
+    .check input { width: 1.4rem; height: 1.4rem; margin-top: .15rem; flex: none; }
+    .check label { font-weight: normal; margin: 0; }
+    .status { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; background: var(--wash); border: 1px solid var(--line); }
+    ol.history { padding-left: 1.25rem; }
     .actions { margin-top: 1rem; display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
     .field-error input, .field-error select { border-color: var(--danger); }
     .error { color: var(--danger); font-weight: 600; margin: 0 0 .25rem; }

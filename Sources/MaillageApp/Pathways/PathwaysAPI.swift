@@ -1,0 +1,218 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+// MARK: JSON shapes (binding names: see docs/openapi.yaml)
+
+struct PersonDTO: Content {
+    var firstName: String?
+    var lastName: String?
+    var birthYear: Int?
+    var contact: String?
+    var commune: String?
+    var qpvCode: String?
+    var situationAtEntry: String?
+    var educationLevel: String?
+
+    init(_ person: Person) {
+        firstName = person.firstName
+        lastName = person.lastName
+        birthYear = person.birthYear
+        contact = person.contact
+        commune = person.commune
+        qpvCode = person.qpvCode
+        situationAtEntry = person.situationAtEntry
+        educationLevel = person.educationLevel
+    }
+}
+
+struct ReferralDTO: Content {
+    struct Consent: Content {
+        var given: Bool
+        var date: String
+        var purpose: String
+    }
+    struct Step: Content {
+        var from: String
+        var to: String
+        var author: String
+        var at: Date
+        var reason: String?
+    }
+
+    var id: UUID
+    var status: String
+    var person: PersonDTO
+    var reason: String
+    var barriers: [String]
+    var preferredContact: String?
+    var consent: Consent
+    var referrer: String
+    var refusalReason: String?
+    var shareReason: Bool
+    var pathwayID: UUID?
+    var createdAt: Date?
+    var statusChangedAt: Date
+    var transitions: [Step]?
+
+    /// `forCoordination` shows the refusal reason and the history; a referrer sees the reason
+    /// only when the coordinator chose to share it.
+    init(_ referral: Referral, transitions: [ReferralTransition]?, forCoordination: Bool) {
+        id = referral.id!
+        status = referral.status
+        person = PersonDTO(referral.person)
+        reason = referral.reason
+        barriers = referral.barriers
+        preferredContact = referral.preferredContact
+        consent = Consent(given: true, date: CalendarDay(date: referral.consentDate).description, purpose: referral.consentPurpose)
+        referrer = referral.referrerLabel
+        refusalReason = forCoordination || referral.shareReason ? referral.refusalReason : nil
+        shareReason = referral.shareReason
+        pathwayID = referral.pathwayID
+        createdAt = referral.createdAt
+        statusChangedAt = referral.statusChangedAt
+        self.transitions = transitions?.map {
+            Step(from: $0.fromStatus, to: $0.toStatus, author: $0.authorLabel, at: $0.occurredAt,
+                 reason: forCoordination || referral.shareReason ? $0.reason : nil)
+        }
+    }
+}
+
+struct ExitDTO: Content {
+    var date: String
+    var destination: String
+    var category: String
+    var followUpDue: String?
+}
+
+struct PathwayDTO: Content {
+    var id: UUID
+    var person: PersonDTO
+    var referralID: UUID?
+    var openedOn: String
+    var exit: ExitDTO?
+    /// The exit's category, repeated at the top for clients that only need it.
+    var category: String?
+
+    init(_ pathway: Pathway) {
+        id = pathway.id!
+        person = PersonDTO(pathway.person)
+        referralID = pathway.referralID
+        openedOn = CalendarDay(date: pathway.openedOn).description
+        if let date = pathway.exitDate, let destination = pathway.exitDestination, let category = pathway.exitCategory {
+            exit = ExitDTO(date: CalendarDay(date: date).description, destination: destination, category: category,
+                           followUpDue: pathway.followUpDue.map { CalendarDay(date: $0).description })
+        }
+        category = pathway.exitCategory
+    }
+}
+
+struct ReferralBody: Decodable {
+    struct PersonBody: Decodable {
+        var firstName: String?
+        var lastName: String?
+        var birthYear: Int?
+        var contact: String?
+        var commune: String?
+        var qpvCode: String?
+        var situationAtEntry: String?
+        var educationLevel: String?
+    }
+    struct ConsentBody: Decodable {
+        var given: Bool?
+        var date: String?
+    }
+    var person: PersonBody?
+    var reason: String?
+    var barriers: [String]?
+    var preferredContact: String?
+    var consent: ConsentBody?
+
+    var draft: ReferralDraft {
+        ReferralDraft(
+            firstName: person?.firstName, lastName: person?.lastName, birthYear: person?.birthYear,
+            contact: person?.contact, commune: person?.commune, qpvCode: person?.qpvCode,
+            situationAtEntry: person?.situationAtEntry, educationLevel: person?.educationLevel,
+            reason: reason, barriers: barriers ?? [], preferredContact: preferredContact,
+            consentGiven: consent?.given == true, consentDate: consent?.date
+        )
+    }
+}
+
+struct TransitionBody: Decodable {
+    var to: String?
+    var reason: String?
+    var shareReason: Bool?
+}
+
+struct ExitBody: Decodable {
+    var date: String?
+    var destination: String?
+}
+
+// MARK: Routes
+
+/// `/api/v1/coops/:coopID/referrals…` and `/api/v1/coops/:coopID/pathways…`.
+struct PathwaysAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let referrals = routes.grouped("coops", ":coopID", "referrals")
+        referrals.post(use: createReferral)
+        referrals.get(use: listReferrals)
+        referrals.get(":referralID", use: showReferral)
+        referrals.post(":referralID", "transitions", use: moveReferral)
+        let pathways = routes.grouped("coops", ":coopID", "pathways")
+        pathways.get(":pathwayID", use: showPathway)
+        pathways.post(":pathwayID", "exit", use: recordExit)
+    }
+
+    private func repository(_ request: Request, _ permissions: [Permission]) async throws -> PathwaysRepository {
+        PathwaysRepository(db: request.db, scope: try await request.cooperativeScope(anyOf: permissions))
+    }
+
+    func createReferral(request: Request) async throws -> Response {
+        let scope = try await request.cooperativeScope(.createReferral)
+        let valid = try request.decodeJSON(ReferralBody.self).draft.validate(today: .today)
+        return try await Idempotency.respond(to: request, status: .created) { db in
+            let referral = try await PathwaysRepository(db: db, scope: scope).createReferral(valid, request: request)
+            return ReferralDTO(referral, transitions: nil, forCoordination: scope.allows(.manageReferrals))
+        }
+    }
+
+    func listReferrals(request: Request) async throws -> Response {
+        let repository = try await repository(request, [.manageReferrals, .viewOwnReferrals])
+        let coordination = repository.scope.allows(.manageReferrals)
+        let items = try await repository.referrals().map { ReferralDTO($0, transitions: nil, forCoordination: coordination) }
+        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: nil))
+    }
+
+    func showReferral(request: Request) async throws -> Response {
+        let repository = try await repository(request, [.manageReferrals, .viewOwnReferrals])
+        let referral = try await repository.referral(try request.uuidParameter("referralID"))
+        let steps = try await repository.transitions(of: referral)
+        return try Idempotency.encode(status: .ok, body: ReferralDTO(referral, transitions: steps, forCoordination: repository.scope.allows(.manageReferrals)))
+    }
+
+    func moveReferral(request: Request) async throws -> Response {
+        let repository = try await repository(request, [.manageReferrals])
+        let referral = try await repository.referral(try request.uuidParameter("referralID"))
+        let body = try request.decodeJSON(TransitionBody.self)
+        let moved = try await repository.move(referral, to: body.to, reason: body.reason, shareReason: body.shareReason ?? false, request: request)
+        let steps = try await repository.transitions(of: moved)
+        return try Idempotency.encode(status: .ok, body: ReferralDTO(moved, transitions: steps, forCoordination: true))
+    }
+
+    func showPathway(request: Request) async throws -> Response {
+        let repository = try await repository(request, [.managePathways])
+        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        return try Idempotency.encode(status: .ok, body: PathwayDTO(pathway))
+    }
+
+    func recordExit(request: Request) async throws -> Response {
+        let repository = try await repository(request, [.managePathways])
+        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let body = try request.decodeJSON(ExitBody.self)
+        let updated = try await repository.recordExit(pathway, .init(date: body.date, destination: body.destination), today: .today, request: request)
+        return try Idempotency.encode(status: .ok, body: PathwayDTO(updated))
+    }
+}

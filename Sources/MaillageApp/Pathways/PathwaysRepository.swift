@@ -1,0 +1,235 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+/// Referrals and pathways of one cooperative.
+struct PathwaysRepository: Sendable {
+    let db: any Database
+    let scope: CooperativeScope
+
+    static let systemLabel = "Maillage (expiration automatique)"
+
+    // MARK: Referrals
+
+    func createReferral(_ valid: ReferralDraft.Valid, request: Request) async throws -> Referral {
+        try scope.require(.createReferral)
+        let now = Date()
+        let person = Person()
+        person.cooperativeID = scope.id
+        person.firstName = valid.firstName
+        person.lastName = valid.lastName
+        person.birthYear = valid.birthYear
+        person.contact = valid.contact
+        person.commune = valid.commune
+        person.qpvCode = valid.qpvCode
+        person.situationAtEntry = valid.situationAtEntry?.rawValue
+        person.educationLevel = valid.educationLevel?.rawValue
+        person.lastContactAt = now
+        let referral = Referral()
+        referral.cooperativeID = scope.id
+        referral.referrerUserID = scope.principal.userID
+        referral.referrerLabel = scope.principal.name
+        referral.status = ReferralStatus.sent.rawValue
+        referral.reason = valid.reason
+        referral.barriers = valid.barriers.map(\.rawValue)
+        referral.preferredContact = valid.preferredContact
+        referral.consentDate = valid.consentDate.date
+        referral.consentPurpose = ReferralDraft.consentPurpose
+        referral.shareReason = false
+        referral.statusChangedAt = now
+        try await db.transaction { tx in
+            try await person.create(on: tx)
+            referral.$person.id = person.id!
+            try await referral.create(on: tx)
+            try await request.audit(.referralCreated, on: tx, subject: referral.auditSubject(networkID: scope.cooperative.networkID))
+        }
+        referral.$person.value = person
+        return referral
+    }
+
+    /// Referrals the principal may see: all of them for the coordination, their own for a
+    /// referrer. Stale ones are expired first.
+    func referrals() async throws -> [Referral] {
+        try await expireStale()
+        let query = Referral.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$person).sort(\.$createdAt, .descending)
+        if !scope.allows(.manageReferrals) {
+            try scope.require(.viewOwnReferrals)
+            query.filter(\.$referrerUserID == scope.principal.userID)
+        }
+        return try await query.all()
+    }
+
+    func referral(_ id: UUID) async throws -> Referral {
+        try await expireStale()
+        guard let referral = try await Referral.query(on: db).filter(\.$id == id).filter(\.$cooperativeID == scope.id)
+            .with(\.$person).first() else { throw Problem.notFound }
+        if !scope.allows(.manageReferrals) {
+            // A referrer knows only the referrals they sent.
+            guard scope.allows(.viewOwnReferrals) else { throw Problem.forbidden }
+            guard referral.referrerUserID == scope.principal.userID else { throw Problem.notFound }
+        }
+        return referral
+    }
+
+    func transitions(of referral: Referral) async throws -> [ReferralTransition] {
+        try await ReferralTransition.query(on: db).filter(\.$referral.$id == referral.id!).sort(\.$occurredAt).all()
+    }
+
+    /// Moves a referral; accepting opens the person's pathway in the same transaction.
+    func move(_ referral: Referral, to target: String?, reason: String?, shareReason: Bool, request: Request) async throws -> Referral {
+        try scope.require(.manageReferrals)
+        guard let to = ReferralStatus(rawValue: target ?? "") else {
+            throw Problem.invalid(FieldErrors(["to": "Étape inconnue : received, interview, accepted ou refused."]))
+        }
+        let from = referral.referralStatus
+        let cleanReason: String?
+        do {
+            cleanReason = try ReferralWorkflow.check(from: from, to: to, reason: reason)
+        } catch .reasonRequired {
+            throw Problem.invalid(FieldErrors(["reason": ReferralWorkflow.message(for: .reasonRequired)]))
+        } catch {
+            throw Problem(status: .conflict, title: "Étape impossible", detail: ReferralWorkflow.message(for: error))
+        }
+        let now = Date()
+        try await db.transaction { tx in
+            // Only the first of two simultaneous moves wins: the update is conditional.
+            try await Referral.query(on: tx).filter(\.$id == referral.id!).filter(\.$status == from.rawValue)
+                .set(\.$status, to: to.rawValue).set(\.$statusChangedAt, to: now).update()
+            let current = try await Referral.find(referral.id!, on: tx)
+            guard current?.status == to.rawValue else {
+                throw Problem(status: .conflict, title: "Étape impossible", detail: "Cette orientation vient de changer : rechargez la page.")
+            }
+            referral.status = to.rawValue
+            referral.statusChangedAt = now
+            if to == .refused {
+                referral.refusalReason = cleanReason
+                referral.shareReason = shareReason
+            }
+            if to == .accepted {
+                let pathway = Pathway()
+                pathway.cooperativeID = scope.id
+                pathway.$person.id = referral.$person.id
+                pathway.referralID = referral.id
+                pathway.openedOn = now
+                try await pathway.create(on: tx)
+                referral.pathwayID = pathway.id
+            }
+            try await referral.save(on: tx)
+            let step = ReferralTransition()
+            step.$referral.id = referral.id!
+            step.fromStatus = from.rawValue
+            step.toStatus = to.rawValue
+            step.authorUserID = scope.principal.userID
+            step.authorLabel = scope.principal.name
+            step.reason = cleanReason
+            step.occurredAt = now
+            try await step.create(on: tx)
+            try await Person.query(on: tx).filter(\.$id == referral.$person.id).set(\.$lastContactAt, to: now).update()
+            try await request.audit(.referralMoved, on: tx, subject: referral.auditSubject(networkID: scope.cooperative.networkID),
+                                    details: "\(from.rawValue) → \(to.rawValue)")
+        }
+        return referral
+    }
+
+    /// Referrals untouched for 30 days become `expired`, with a transition signed by Maillage.
+    func expireStale(now: Date = Date()) async throws {
+        let open = [ReferralStatus.sent, .received, .interview].map(\.rawValue)
+        let limit = now.addingTimeInterval(-Double(ReferralWorkflow.expiryDays) * 86_400)
+        let stale = try await Referral.query(on: db).filter(\.$cooperativeID == scope.id)
+            .filter(\.$status ~~ open).filter(\.$statusChangedAt <= limit).all()
+        guard !stale.isEmpty else { return }
+        try await db.transaction { tx in
+            for referral in stale where ReferralWorkflow.hasExpired(
+                status: referral.referralStatus, lastChange: referral.statusChangedAt.timeIntervalSince1970, now: now.timeIntervalSince1970
+            ) {
+                let step = ReferralTransition()
+                step.$referral.id = referral.id!
+                step.fromStatus = referral.status
+                step.toStatus = ReferralStatus.expired.rawValue
+                step.authorLabel = Self.systemLabel
+                step.occurredAt = now
+                referral.status = ReferralStatus.expired.rawValue
+                referral.statusChangedAt = now
+                try await referral.save(on: tx)
+                try await step.create(on: tx)
+            }
+        }
+    }
+
+    // MARK: Pathways
+
+    /// A person's file. Every read is written to the audit log.
+    func pathway(_ id: UUID, request: Request) async throws -> Pathway {
+        try scope.require(.managePathways)
+        guard let pathway = try await Pathway.query(on: db).filter(\.$id == id).filter(\.$cooperativeID == scope.id)
+            .with(\.$person).first() else { throw Problem.notFound }
+        try await request.audit(.personFileRead, subject: AuditSubject(
+            entityType: "person", entityID: pathway.$person.id, networkID: scope.cooperative.networkID, cooperativeID: scope.id
+        ))
+        return pathway
+    }
+
+    func pathways() async throws -> [Pathway] {
+        try scope.require(.managePathways)
+        return try await Pathway.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$person).sort(\.$openedOn, .descending).all()
+    }
+
+    struct ExitDraft: Sendable {
+        var date: String?
+        var destination: String?
+    }
+
+    func recordExit(_ pathway: Pathway, _ draft: ExitDraft, today: CalendarDay, request: Request) async throws -> Pathway {
+        try scope.require(.managePathways)
+        var errors = FieldErrors()
+        let destination = ExitDestination(rawValue: draft.destination ?? "")
+        if destination == nil { errors.add("destination", "Choisissez la situation de la personne à sa sortie.") }
+        let day = CalendarDay(TextRules.clean(draft.date) ?? "")
+        if day == nil { errors.add("date", "La date de sortie doit s'écrire AAAA-MM-JJ.") }
+        if let day, day > today { errors.add("date", "La date de sortie ne peut pas être dans le futur.") }
+        if let day, day < CalendarDay(date: pathway.openedOn) {
+            errors.add("date", "La date de sortie ne peut pas précéder l'entrée dans le parcours.")
+        }
+        try errors.throwIfAny()
+        let category = ExitClassification.category(of: destination!)
+        pathway.exitDate = day!.date
+        pathway.exitDestination = destination!.rawValue
+        pathway.exitCategory = category.rawValue
+        pathway.followUpDue = day!.adding(months: ExitClassification.followUpMonths).date
+        try await db.transaction { tx in
+            try await pathway.save(on: tx)
+            try await Person.query(on: tx).filter(\.$id == pathway.$person.id).set(\.$lastContactAt, to: Date()).update()
+            try await request.audit(.exitRecorded, on: tx, subject: AuditSubject(
+                entityType: "person", entityID: pathway.$person.id, networkID: scope.cooperative.networkID, cooperativeID: scope.id
+            ), details: "\(destination!.rawValue) (\(category.rawValue))")
+        }
+        return pathway
+    }
+}
+
+extension Referral {
+    func auditSubject(networkID: UUID) -> AuditSubject {
+        AuditSubject(entityType: "referral", entityID: id, networkID: networkID, cooperativeID: cooperativeID)
+    }
+}
+
+extension CalendarDay {
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        return calendar
+    }()
+
+    /// Days are French days: midnight in Paris.
+    var date: Date {
+        Self.utc.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
+    init(date: Date) {
+        let parts = Self.utc.dateComponents([.year, .month, .day], from: date)
+        self.init(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+
+    static var today: CalendarDay { CalendarDay(date: Date()) }
+}
