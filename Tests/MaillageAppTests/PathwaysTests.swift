@@ -19,6 +19,9 @@ struct PathwaysTests {
         try await withMaillage { app in
             let caillols = try await Demo.cooperative(Demo.caillols, app: app)
             let referrer = try await APIClient.forDemo("orientation@maillage.example", app: app)
+            // The demo's referrals were all sent by this referrer.
+            let demoCount = try await Referral.query(on: app.db).count()
+            #expect(demoCount >= 12)
             let created = try await referrer.send(.POST, "/api/v1/coops/\(caillols.id!)/referrals", json: Self.referral)
             #expect(created.status == .created)
             let body = try #require(created.problem)
@@ -30,9 +33,9 @@ struct PathwaysTests {
             let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
             #expect(try await coordinator.send(.POST, "/api/v1/coops/\(caillols.id!)/referrals", json: Self.referral.replacingOccurrences(of: "Aïcha", with: "Nora")).status == .created)
             let mine = try await referrer.json(.GET, "/api/v1/coops/\(caillols.id!)/referrals")
-            #expect((mine["items"] as? [[String: Any]])?.count == 1)
+            #expect((mine["items"] as? [[String: Any]])?.count == demoCount + 1)
             let all = try await coordinator.json(.GET, "/api/v1/coops/\(caillols.id!)/referrals")
-            #expect((all["items"] as? [[String: Any]])?.count == 2)
+            #expect((all["items"] as? [[String: Any]])?.count == demoCount + 2)
             let noraID = try #require((all["items"] as? [[String: Any]])?.first { ($0["person"] as? [String: Any])?["firstName"] as? String == "Nora" }?["id"] as? String)
             #expect(try await referrer.send(.GET, "/api/v1/coops/\(caillols.id!)/referrals/\(noraID)").status == .notFound)
         }
@@ -42,13 +45,14 @@ struct PathwaysTests {
         try await withMaillage { app in
             let caillols = try await Demo.cooperative(Demo.caillols, app: app)
             let referrer = try await APIClient.forDemo("orientation@maillage.example", app: app)
+            let (referrals, persons) = (try await Referral.query(on: app.db).count(), try await Person.query(on: app.db).count())
             let refused = try await referrer.send(.POST, "/api/v1/coops/\(caillols.id!)/referrals", json: Self.referral.replacingOccurrences(of: #""given":true"#, with: #""given":false"#))
             #expect(refused.status == .unprocessableEntity)
             #expect((refused.problem?["errors"] as? [String: String])?["consent"] != nil)
             let missing = try await referrer.send(.POST, "/api/v1/coops/\(caillols.id!)/referrals", json: #"{"person":{"firstName":"A","lastName":"B"},"reason":"x"}"#)
             #expect(missing.status == .unprocessableEntity)
-            #expect(try await Referral.query(on: app.db).count() == 0)
-            #expect(try await Person.query(on: app.db).count() == 0)
+            #expect(try await Referral.query(on: app.db).count() == referrals)
+            #expect(try await Person.query(on: app.db).count() == persons)
         }
     }
 
@@ -195,6 +199,22 @@ struct PathwaysTests {
             let followed = try await referrer.get(referralPath).body.string
             #expect(followed.contains("Acceptée"))
             #expect(!followed.contains("/pathways/"))
+        }
+    }
+
+    @Test func theDemoHoldsPeopleAtEveryStage() async throws {
+        try await withMaillage { app in
+            let statuses = Set(try await Referral.query(on: app.db).all().map(\.status))
+            #expect(statuses == ["sent", "received", "interview", "refused", "accepted"])
+            let pathways = try await Pathway.query(on: app.db).all()
+            #expect(pathways.count == 5)
+            let categories = pathways.compactMap(\.exitCategory).sorted()
+            #expect(categories == ["durableEmployment", "otherExit", "transitionalEmployment"])
+            // None of the open demo referrals is old enough to expire.
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let items = try #require(try await coordinator.json(.GET, "/api/v1/coops/\(caillols.id!)/referrals")["items"] as? [[String: Any]])
+            #expect(!items.contains { $0["status"] as? String == "expired" })
         }
     }
 }

@@ -86,6 +86,7 @@ enum DemoData {
             }
             let accountService = AccountService(db: tx)
             let hash = try AccountService.hash(password)
+            var users: [String: User] = [:]
             for account in accounts {
                 let user: User
                 if let existing = try await User.query(on: tx).filter(\.$email == account.email).first() {
@@ -94,11 +95,15 @@ enum DemoData {
                     user = User(email: account.email, name: account.name, passwordHash: hash)
                     try await user.create(on: tx)
                 }
+                users[account.email] = user
                 if let index = account.cooperative {
                     try await accountService.grant(account.role, on: .cooperative, id: coopRows[index].id!, to: user.id!, by: nil, request: nil)
                 } else {
                     try await accountService.grant(account.role, on: .network, id: network.id!, to: user.id!, by: nil, request: nil)
                 }
+            }
+            if let referrer = users["orientation@maillage.example"], let coordinator = users["coordination@maillage.example"] {
+                try await DemoPathways.load(on: tx, cooperative: coopRows[0], referrer: referrer, coordinator: coordinator)
             }
         }
         return true

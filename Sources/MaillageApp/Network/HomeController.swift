@@ -45,6 +45,9 @@ struct HomeController: RouteCollection {
                     .li(.class("card"),
                         .h3(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
                         .p(.text(CooperativeLabels.stage(coop.stage, context.language) + " · " + CooperativeLabels.legalForm(coop.legalForm, context.language))),
+                        .ul(.forEach(CooperativeSections.links(for: principal, coop: coop, language: context.language)) { link in
+                            .li(.a(.href(link.url.path), .text(link.label)))
+                        }),
                         .if(manageable.contains { $0.id == coop.id },
                             .p(.a(.href(SiteURL.cooperativeAccess(coop.id!).path), .text(context.t("Accès et invitations", "Access and invitations")))))
                     )

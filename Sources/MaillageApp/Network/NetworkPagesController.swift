@@ -168,6 +168,7 @@ struct NetworkPagesController: RouteCollection {
         let coop = try await repository.cooperative(try request.uuidParameter("coopID"), for: principal)
         let territory = try await Territory.find(coop.$territory.id, on: request.db)
         let canEdit = principal.decide(.editCooperative, at: coop.location) == .allowed
+        let sections = CooperativeSections.links(for: principal, coop: coop, language: request.language)
         let context = request.pageContext()
         let content: BodyNode = .group(
             .h1(.text(coop.name)),
@@ -178,6 +179,9 @@ struct NetworkPagesController: RouteCollection {
                 ("SIRET", coop.siret ?? "—"),
                 (context.t("Adresse", "Address"), coop.address ?? "—"),
             ])),
+            .if(!sections.isEmpty, .nav(.ariaLabel(context.t("Espaces de la coopérative", "Cooperative sections")), .ul(.class("cards"), .forEach(sections) { link in
+                .li(.class("card"), .h2(.a(.href(link.url.path), .text(link.label))), .p(.text(link.detail)))
+            }))),
             .if(canEdit, .div(.class("actions"),
                 .a(.class("button primary"), .href(SiteURL.cooperativeEdit(coop.id!).path), .text(context.t("Modifier la fiche", "Edit the card"))),
                 .a(.class("button"), .href(SiteURL.cooperativeAccess(coop.id!).path), .text(context.t("Accès et invitations", "Access and invitations")))))

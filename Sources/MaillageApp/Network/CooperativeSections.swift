@@ -1,0 +1,32 @@
+import Foundation
+import MaillageCore
+
+/// The areas of a cooperative a user may open, as links for the cooperative's page and the
+/// home page. An area appears here once it is built, and only for the roles that may use it.
+enum CooperativeSections {
+    struct Link: Sendable, Equatable {
+        var label: String
+        var detail: String
+        var url: SiteURL
+    }
+
+    static func links(for principal: Principal, coop: Cooperative, language: AppLanguage) -> [Link] {
+        let allowed = { (permission: Permission) in principal.decide(permission, at: coop.location) == .allowed }
+        var links: [Link] = []
+        if allowed(.manageReferrals) {
+            links.append(Link(label: language.t("Orientations reçues", "Referrals received"),
+                              detail: language.t("Les personnes orientées par les partenaires, à recevoir et accompagner.", "People referred by partners, to receive and accompany."),
+                              url: .referrals(coop.id!)))
+        } else if allowed(.viewOwnReferrals) {
+            links.append(Link(label: language.t("Mes orientations", "My referrals"),
+                              detail: language.t("Orienter une personne et suivre où en sont vos orientations.", "Refer someone and follow your referrals."),
+                              url: .referrals(coop.id!)))
+        }
+        if allowed(.managePathways) {
+            links.append(Link(label: language.t("Parcours", "Pathways"),
+                              detail: language.t("Le dossier de chaque personne accompagnée, jusqu'à sa sortie.", "Each accompanied person's file, up to their exit."),
+                              url: .pathways(coop.id!)))
+        }
+        return links
+    }
+}
