@@ -55,6 +55,7 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/referrals/:referralID": .referral,
             "POST /api/v1/coops/:coopID/referrals/:referralID/transitions": .manage,
             "GET /api/v1/coops/:coopID/pathways/:pathwayID": .manage,
+            "GET /api/v1/coops/:coopID/pathways/summary": .manage,
             "POST /api/v1/coops/:coopID/pathways/:pathwayID/exit": .manage,
         ]
     }

@@ -217,4 +217,31 @@ struct PathwaysTests {
             #expect(!items.contains { $0["status"] as? String == "expired" })
         }
     }
+
+    @Test func theSummaryCountsTheDemoYear() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let today = CalendarDay.today
+            let from = today.adding(months: -24)
+            let summary = try await coordinator.json(.GET, "/api/v1/coops/\(caillols.id!)/pathways/summary?from=\(from)&to=\(today)")
+            // Every demo referral was sent within the last two years; five were accepted.
+            let byStatus = try #require(summary["referralsByStatus"] as? [String: Int])
+            #expect(byStatus.values.reduce(0, +) == 12)
+            #expect(byStatus["accepted"] == 5)
+            #expect(summary["accompanied"] as? Int == 5)
+            #expect((summary["byQpv"] as? [String: Int])?["QN01306M"] == 5)
+            #expect(summary["exitsByCategory"] as? [String: Int] == ["durableEmployment": 1, "transitionalEmployment": 1, "positiveExit": 0, "otherExit": 1])
+            let rate = try #require(summary["dynamicExitRate"] as? Double)
+            #expect(abs(rate - 2.0 / 3.0) < 1e-9)
+
+            let empty = try await coordinator.json(.GET, "/api/v1/coops/\(caillols.id!)/pathways/summary?from=2000-01-01&to=2000-12-31")
+            #expect(empty["accompanied"] as? Int == 0)
+            #expect(empty["dynamicExitRate"] is NSNull)
+            let bad = try await coordinator.send(.GET, "/api/v1/coops/\(caillols.id!)/pathways/summary?from=2026-13-01")
+            #expect(bad.status == .unprocessableEntity)
+            let funder = try await APIClient.forDemo("financeur@maillage.example", app: app)
+            #expect(try await funder.send(.GET, "/api/v1/coops/\(caillols.id!)/pathways/summary").status == .forbidden)
+        }
+    }
 }

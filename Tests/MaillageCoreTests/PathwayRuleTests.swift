@@ -131,3 +131,43 @@ struct ReferralDraftTests {
         #expect(CalendarDay("26-02-03") == nil)
     }
 }
+
+@Suite("Pathway summary")
+struct PathwaySummaryTests {
+    let year2026 = DayPeriod(from: CalendarDay(year: 2026, month: 1, day: 1), to: CalendarDay(year: 2026, month: 12, day: 31))
+
+    @Test func aYearAtTheCaillols() {
+        let referrals: [PathwaySummary.ReferralFact] = [
+            .init(status: .sent, sentOn: CalendarDay("2026-11-20")!),
+            .init(status: .accepted, sentOn: CalendarDay("2026-03-02")!),
+            .init(status: .refused, sentOn: CalendarDay("2026-05-10")!),
+            .init(status: .accepted, sentOn: CalendarDay("2025-10-01")!), // before the period
+        ]
+        let pathways: [PathwaySummary.PathwayFact] = [
+            // Opened in 2025, left in March 2026 with a CDI: accompanied and counted as an exit.
+            .init(openedOn: CalendarDay("2025-10-17")!, exit: (CalendarDay("2026-03-31")!, .cdi), qpvCode: "QN01306M", barriers: [.childcare, .digital]),
+            // Opened in March 2026, still there.
+            .init(openedOn: CalendarDay("2026-03-20")!, exit: nil, qpvCode: "QN01306M", barriers: [.childcare]),
+            // Left in 2025: not accompanied in 2026.
+            .init(openedOn: CalendarDay("2025-01-10")!, exit: (CalendarDay("2025-12-15")!, .jobSeeker), qpvCode: nil, barriers: [.health]),
+            // Lives outside any QPV, left in 2026 to a job seeker status.
+            .init(openedOn: CalendarDay("2026-02-01")!, exit: (CalendarDay("2026-09-30")!, .jobSeeker), qpvCode: nil, barriers: []),
+        ]
+        let summary = PathwaySummary.compute(referrals: referrals, pathways: pathways, period: year2026)
+        #expect(summary.referralsByStatus == ["sent": 1, "received": 0, "interview": 0, "accepted": 1, "refused": 1, "expired": 0])
+        #expect(summary.accompanied == 3)
+        #expect(summary.byBarrier["childcare"] == 2)
+        #expect(summary.byBarrier["digital"] == 1)
+        #expect(summary.byBarrier["health"] == 0)
+        #expect(summary.byQpv == ["QN01306M": 2, "none": 1])
+        #expect(summary.exitsByCategory == ["durableEmployment": 1, "transitionalEmployment": 0, "positiveExit": 0, "otherExit": 1])
+        #expect(summary.dynamicExitRate == 0.5)
+    }
+
+    @Test func anEmptyPeriodHasNoRate() {
+        let summary = PathwaySummary.compute(referrals: [], pathways: [], period: year2026)
+        #expect(summary.accompanied == 0)
+        #expect(summary.dynamicExitRate == nil)
+        #expect(summary.exitsByCategory.values.allSatisfy { $0 == 0 })
+    }
+}

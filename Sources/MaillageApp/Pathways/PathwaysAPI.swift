@@ -162,6 +162,7 @@ struct PathwaysAPIController: RouteCollection {
         referrals.get(":referralID", use: showReferral)
         referrals.post(":referralID", "transitions", use: moveReferral)
         let pathways = routes.grouped("coops", ":coopID", "pathways")
+        pathways.get("summary", use: summary)
         pathways.get(":pathwayID", use: showPathway)
         pathways.post(":pathwayID", "exit", use: recordExit)
     }
@@ -200,6 +201,66 @@ struct PathwaysAPIController: RouteCollection {
         let moved = try await repository.move(referral, to: body.to, reason: body.reason, shareReason: body.shareReason ?? false, request: request)
         let steps = try await repository.transitions(of: moved)
         return try Idempotency.encode(status: .ok, body: ReferralDTO(moved, transitions: steps, forCoordination: true))
+    }
+
+    struct SummaryDTO: Content {
+        var from: String
+        var to: String
+        var referralsByStatus: [String: Int]
+        var accompanied: Int
+        var byBarrier: [String: Int]
+        var byQpv: [String: Int]
+        var hoursWorked: Double
+        var trainingHours: Double
+        var exitsByCategory: [String: Int]
+        var dynamicExitRate: Double?
+
+        init(_ summary: PathwaySummary, period: DayPeriod) {
+            from = period.from.description
+            to = period.to.description
+            referralsByStatus = summary.referralsByStatus
+            accompanied = summary.accompanied
+            byBarrier = summary.byBarrier
+            byQpv = summary.byQpv
+            hoursWorked = summary.hoursWorked
+            trainingHours = summary.trainingHours
+            exitsByCategory = summary.exitsByCategory
+            dynamicExitRate = summary.dynamicExitRate
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            // `dynamicExitRate` is always present: null says "nobody left in the period".
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+            try container.encode(referralsByStatus, forKey: .referralsByStatus)
+            try container.encode(accompanied, forKey: .accompanied)
+            try container.encode(byBarrier, forKey: .byBarrier)
+            try container.encode(byQpv, forKey: .byQpv)
+            try container.encode(hoursWorked, forKey: .hoursWorked)
+            try container.encode(trainingHours, forKey: .trainingHours)
+            try container.encode(exitsByCategory, forKey: .exitsByCategory)
+            try container.encode(dynamicExitRate, forKey: .dynamicExitRate)
+        }
+    }
+
+    /// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, by default the current calendar year.
+    func summary(request: Request) async throws -> Response {
+        let repository = try await repository(request, [.managePathways])
+        let today = CalendarDay.today
+        var errors = FieldErrors()
+        func day(_ name: String, _ fallback: CalendarDay) -> CalendarDay {
+            guard let raw = request.query[String.self, at: name] else { return fallback }
+            guard let day = CalendarDay(raw) else {
+                errors.add(name, "La date doit s'écrire AAAA-MM-JJ.")
+                return fallback
+            }
+            return day
+        }
+        let period = DayPeriod(from: day("from", CalendarDay(year: today.year, month: 1, day: 1)), to: day("to", CalendarDay(year: today.year, month: 12, day: 31)))
+        if errors.isEmpty && period.to < period.from { errors.add("to", "La fin de la période précède son début.") }
+        try errors.throwIfAny()
+        return try Idempotency.encode(status: .ok, body: SummaryDTO(try await repository.summary(period), period: period))
     }
 
     func showPathway(request: Request) async throws -> Response {

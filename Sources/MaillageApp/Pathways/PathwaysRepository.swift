@@ -175,6 +175,28 @@ struct PathwaysRepository: Sendable {
         return try await Pathway.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$person).sort(\.$openedOn, .descending).all()
     }
 
+    /// The pathway figures of the period, from the records (see `PathwaySummary`).
+    func summary(_ period: DayPeriod) async throws -> PathwaySummary {
+        try scope.require(.managePathways)
+        let referrals = try await Referral.query(on: db).filter(\.$cooperativeID == scope.id).all()
+        let pathways = try await Pathway.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$person).all()
+        let barriersByReferral = Dictionary(uniqueKeysWithValues: referrals.map { ($0.id!, $0.barriers) })
+        return PathwaySummary.compute(
+            referrals: referrals.map { .init(status: $0.referralStatus, sentOn: CalendarDay(date: $0.createdAt ?? $0.statusChangedAt)) },
+            pathways: pathways.map { pathway in
+                let exit: (day: CalendarDay, destination: ExitDestination)? = {
+                    guard let date = pathway.exitDate, let destination = pathway.exitDestination.flatMap(ExitDestination.init(rawValue:)) else { return nil }
+                    return (CalendarDay(date: date), destination)
+                }()
+                return .init(
+                    openedOn: CalendarDay(date: pathway.openedOn), exit: exit, qpvCode: pathway.person.qpvCode,
+                    barriers: (pathway.referralID.flatMap { barriersByReferral[$0] } ?? []).compactMap(Barrier.init(rawValue:))
+                )
+            },
+            period: period
+        )
+    }
+
     struct ExitDraft: Sendable {
         var date: String?
         var destination: String?
