@@ -56,6 +56,8 @@ struct AccessSweepTests {
             "POST /api/v1/coops/:coopID/referrals/:referralID/transitions": .manage,
             "GET /api/v1/coops/:coopID/pathways/:pathwayID": .manage,
             "GET /api/v1/coops/:coopID/pathways/summary": .manage,
+            "POST /api/v1/coops/:coopID/pathways/:pathwayID/barriers": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/barriers": .manage,
             "POST /api/v1/coops/:coopID/pathways/:pathwayID/exit": .manage,
         ]
     }
@@ -189,6 +191,7 @@ struct AccessSweepTests {
                 case .POST where path.hasSuffix("referrals"): #"{"person":{"firstName":"A","lastName":"B"},"reason":"Balayage","consent":{"given":true}}"#
                 case .POST where path.hasSuffix("transitions"): #"{"to":"refused","reason":"Balayage"}"#
                 case .POST where path.hasSuffix("exit"): #"{"date":"2026-01-05","destination":"cdi"}"#
+                case .POST where path.hasSuffix("barriers"): #"{"barrier":"mobility","level":"light"}"#
                 default: nil
                 }
                 status = try await api.send(route.method, path, json: json).status
@@ -201,6 +204,7 @@ struct AccessSweepTests {
                     "legalForm": "scic", "stage": "creation", "email": "balayage@exemple.fr", "role": "staff",
                     "scope": "cooperative:\(target.coopID.uuidString)", "to": "refused", "reason": "Balayage",
                     "firstName": "A", "lastName": "B", "consent": "on", "destination": "cdi", "date": "2026-01-05",
+                    "barrier": "mobility", "level": "light",
                 ]).status
             }
             outcomes.append((key, kind, status))

@@ -244,4 +244,41 @@ struct PathwaysTests {
             #expect(try await funder.send(.GET, "/api/v1/coops/\(caillols.id!)/pathways/summary").status == .forbidden)
         }
     }
+
+    @Test func theBarrierDiagnosticKeepsItsHistory() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let pathway = try #require(try await Pathway.query(on: app.db).filter(\.$exitDate == nil).first())
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let base = "/api/v1/coops/\(caillols.id!)/pathways/\(pathway.id!)"
+            let lastMonth = CalendarDay.today.adding(months: -1)
+            let first = try await coordinator.send(.POST, base + "/barriers", json: #"{"barrier":"childcare","level":"severe","date":"\#(lastMonth)"}"#)
+            #expect(first.status == .created)
+            let resolved = try await coordinator.json(.POST, base + "/barriers", json: #"{"barrier":"childcare","level":"none"}"#)
+            let current = try #require(resolved["barriers"] as? [[String: Any]])
+            #expect(current.count == 1)
+            #expect(current.first?["level"] as? String == "none")
+            #expect(current.first?["assessedOn"] as? String == CalendarDay.today.description)
+            #expect(try await BarrierAssessment.query(on: app.db).filter(\.$pathway.$id == pathway.id!).count() == 2)
+
+            let bad = try await coordinator.send(.POST, base + "/barriers", json: #"{"barrier":"weather","level":"huge","date":"2999-01-01"}"#)
+            #expect(bad.status == .unprocessableEntity)
+            let errors = try #require(bad.problem?["errors"] as? [String: String])
+            #expect(Set(errors.keys) == ["barrier", "level", "date"])
+            let staff = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            #expect(try await staff.send(.POST, base + "/barriers", json: #"{"barrier":"childcare","level":"light"}"#).status == .forbidden)
+
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let page = "/coops/\(caillols.id!.uuidString.lowercased())/pathways/\(pathway.id!.uuidString.lowercased())"
+            let file = try await browser.get(page).body.string
+            #expect(file.contains("Garde d&#39;enfants") || file.contains("Garde d'enfants"))
+            #expect(file.contains("(levé)"))
+            let missing = try await browser.post(page + "/barriers", form: ["barrier": "mobility"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("Choisissez le niveau"))
+            #expect(try await browser.post(page + "/barriers", form: ["barrier": "mobility", "level": "moderate", "barrierDate": CalendarDay.today.description]).status == .seeOther)
+            #expect(try await browser.get(page).body.string.contains("Important"))
+        }
+    }
 }

@@ -171,3 +171,25 @@ struct PathwaySummaryTests {
         #expect(summary.exitsByCategory.values.allSatisfy { $0 == 0 })
     }
 }
+
+@Suite("Barrier diagnostic")
+struct BarrierDiagnosticTests {
+    @Test func latestAssessmentWinsAndResolvedBarriersAreFound() {
+        let day = { (text: String) in CalendarDay(text)! }
+        let history: [BarrierDiagnostic.Assessment] = [
+            .init(barrier: .childcare, level: .severe, day: day("2026-03-02"), sequence: 1),
+            .init(barrier: .mobility, level: .moderate, day: day("2026-03-02"), sequence: 2),
+            // A crèche place found in June.
+            .init(barrier: .childcare, level: .none, day: day("2026-06-15"), sequence: 3),
+            // Recorded later about an earlier day: the later day still wins.
+            .init(barrier: .mobility, level: .severe, day: day("2026-02-01"), sequence: 4),
+            .init(barrier: .digital, level: .none, day: day("2026-03-02"), sequence: 5),
+        ]
+        let current = BarrierDiagnostic.current(history)
+        #expect(current.map(\.barrier) == [.mobility, .childcare, .digital])
+        #expect(current.first { $0.barrier == .mobility }?.level == .moderate)
+        #expect(current.first { $0.barrier == .childcare }?.level == BarrierLevel.none)
+        // Digital was never a barrier: not "resolved".
+        #expect(BarrierDiagnostic.resolved(history) == [.childcare])
+    }
+}

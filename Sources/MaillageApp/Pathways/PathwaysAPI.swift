@@ -94,8 +94,16 @@ struct PathwayDTO: Content {
     var exit: ExitDTO?
     /// The exit's category, repeated at the top for clients that only need it.
     var category: String?
+    /// The latest assessment of each barrier assessed so far.
+    var barriers: [BarrierAssessmentDTO]
 
-    init(_ pathway: Pathway) {
+    init(_ pathway: Pathway, barrierHistory: [BarrierAssessment] = []) {
+        let current = BarrierDiagnostic.current(PathwaysRepository.diagnostic(barrierHistory))
+        let authors = Dictionary(barrierHistory.map { ("\($0.barrier)|\(CalendarDay(date: $0.assessedOn))", $0.authorLabel) }, uniquingKeysWith: { _, last in last })
+        barriers = current.map {
+            BarrierAssessmentDTO(barrier: $0.barrier.rawValue, level: $0.level.rawValue, assessedOn: $0.day.description,
+                                 author: authors["\($0.barrier.rawValue)|\($0.day)"] ?? "")
+        }
         id = pathway.id!
         person = PersonDTO(pathway.person)
         referralID = pathway.referralID
@@ -165,6 +173,7 @@ struct PathwaysAPIController: RouteCollection {
         pathways.get("summary", use: summary)
         pathways.get(":pathwayID", use: showPathway)
         pathways.post(":pathwayID", "exit", use: recordExit)
+        pathways.post(":pathwayID", "barriers", use: assessBarrier)
     }
 
     private func repository(_ request: Request, _ permissions: [Permission]) async throws -> PathwaysRepository {
@@ -266,7 +275,7 @@ struct PathwaysAPIController: RouteCollection {
     func showPathway(request: Request) async throws -> Response {
         let repository = try await repository(request, [.managePathways])
         let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
-        return try Idempotency.encode(status: .ok, body: PathwayDTO(pathway))
+        return try Idempotency.encode(status: .ok, body: PathwayDTO(pathway, barrierHistory: try await repository.barrierHistory(pathway)))
     }
 
     func recordExit(request: Request) async throws -> Response {
@@ -274,6 +283,25 @@ struct PathwaysAPIController: RouteCollection {
         let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
         let body = try request.decodeJSON(ExitBody.self)
         let updated = try await repository.recordExit(pathway, .init(date: body.date, destination: body.destination), today: .today, request: request)
-        return try Idempotency.encode(status: .ok, body: PathwayDTO(updated))
+        return try Idempotency.encode(status: .ok, body: PathwayDTO(updated, barrierHistory: try await repository.barrierHistory(updated)))
+    }
+
+    struct BarrierBody: Decodable {
+        var barrier: String?
+        var level: String?
+        var date: String?
+    }
+
+    /// A new assessment of one barrier; answers the pathway with its current diagnostic.
+    func assessBarrier(request: Request) async throws -> Response {
+        let scope = try await request.cooperativeScope(.managePathways)
+        let repository = PathwaysRepository(db: request.db, scope: scope)
+        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let body = try request.decodeJSON(BarrierBody.self)
+        return try await Idempotency.respond(to: request, status: .created) { db in
+            let repository = PathwaysRepository(db: db, scope: scope)
+            _ = try await repository.assessBarrier(pathway, barrier: body.barrier, level: body.level, date: body.date, today: .today, request: request)
+            return PathwayDTO(pathway, barrierHistory: try await repository.barrierHistory(pathway))
+        }
     }
 }

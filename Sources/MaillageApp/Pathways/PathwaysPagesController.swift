@@ -16,6 +16,7 @@ struct PathwaysPagesController: RouteCollection {
         coop.get("pathways", use: pathways)
         coop.get("pathways", ":pathwayID", use: pathway)
         coop.post("pathways", ":pathwayID", "exit", use: recordExit)
+        coop.post("pathways", ":pathwayID", "barriers", use: assessBarrier)
     }
 
     struct ReferralForm: Content {
@@ -133,8 +134,36 @@ struct PathwaysPagesController: RouteCollection {
         let scope = try await request.cooperativeScope(.managePathways)
         let repository = PathwaysRepository(db: request.db, scope: scope)
         let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
-        let referral = try await pathway.referralID.asyncMap { try await Referral.find($0, on: request.db) } ?? nil
-        return PathwayPage.render(.init(coop: scope.cooperative, pathway: pathway, referral: referral), exitForm: ExitForm(), errors: [:], context: request.pageContext())
+        return PathwayPage.render(try await model(repository, pathway), exitForm: ExitForm(), errors: [:], context: request.pageContext())
+    }
+
+    private func model(_ repository: PathwaysRepository, _ pathway: Pathway) async throws -> PathwayPage.Model {
+        let referral = try await pathway.referralID.asyncMap { try await Referral.find($0, on: repository.db) } ?? nil
+        return PathwayPage.Model(coop: repository.scope.cooperative, pathway: pathway, referral: referral,
+                                 barrierHistory: try await repository.barrierHistory(pathway))
+    }
+
+    struct BarrierForm: Content {
+        var barrier: String?
+        var level: String?
+        var date: String?
+        // The exit form on the same page already has a `date` field.
+        enum CodingKeys: String, CodingKey { case barrier, level, date = "barrierDate" }
+    }
+
+    func assessBarrier(request: Request) async throws -> Response {
+        let scope = try await request.cooperativeScope(.managePathways)
+        let repository = PathwaysRepository(db: request.db, scope: scope)
+        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let form = try request.content.decode(BarrierForm.self)
+        return try await FormSubmission.handle {
+            _ = try await repository.assessBarrier(pathway, barrier: form.barrier, level: form.level, date: form.date, today: .today, request: request)
+            request.flash(request.language.t("Évaluation enregistrée.", "Assessment saved."))
+            return request.redirect(to: SiteURL.pathway(scope.id, pathway.id!).path + "#freins")
+        } invalid: { errors in
+            PathwayPage.render(try await model(repository, pathway), exitForm: ExitForm(), errors: [:], barrierForm: form, barrierErrors: errors,
+                               context: request.pageContext(), status: .unprocessableEntity)
+        }
     }
 
     struct ExitForm: Content {
@@ -152,9 +181,8 @@ struct PathwaysPagesController: RouteCollection {
             request.flash(request.language.t("Sortie enregistrée.", "Exit recorded."))
             return request.redirect(to: SiteURL.pathway(scope.id, pathway.id!).path)
         } invalid: { errors in
-            let referral = try await pathway.referralID.asyncMap { try await Referral.find($0, on: request.db) } ?? nil
-            return PathwayPage.render(.init(coop: scope.cooperative, pathway: pathway, referral: referral), exitForm: form, errors: errors,
-                                      context: request.pageContext(), status: .unprocessableEntity)
+            PathwayPage.render(try await model(repository, pathway), exitForm: form, errors: errors,
+                               context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 }

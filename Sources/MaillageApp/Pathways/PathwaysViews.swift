@@ -164,9 +164,16 @@ enum PathwayPage {
         var coop: Cooperative
         var pathway: Pathway
         var referral: Referral?
+        var barrierHistory: [BarrierAssessment]
     }
 
-    static func render(_ model: Model, exitForm: PathwaysPagesController.ExitForm, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+    static func render(
+        _ model: Model, exitForm: PathwaysPagesController.ExitForm, errors: [String: String],
+        barrierForm: PathwaysPagesController.BarrierForm = .init(), barrierErrors: [String: String] = [:],
+        context: PageContext, status: HTTPResponseStatus = .ok
+    ) -> Response {
+        let current = BarrierDiagnostic.current(PathwaysRepository.diagnostic(model.barrierHistory))
+        let resolved = Set(BarrierDiagnostic.resolved(PathwaysRepository.diagnostic(model.barrierHistory)))
         let pathway = model.pathway
         let person = pathway.person
         let coopID = model.coop.id!
@@ -194,6 +201,31 @@ enum PathwayPage {
                     (context.t("Niveau de formation", "Education level"), person.educationLevel.flatMap { EducationLevel(rawValue: $0)?.frenchLabel } ?? "—"),
                     (context.t("Freins repérés à l'orientation", "Barriers noticed at referral"), (model.referral?.barriers ?? []).compactMap { Barrier(rawValue: $0)?.frenchLabel }.joined(separator: ", ").ifEmpty("—")),
                 ])),
+            .section(.class("panel"), .id("freins"),
+                .h2(.text(context.t("Freins périphériques", "Barriers"))),
+                current.isEmpty ? .p(.text(context.t("Aucun frein évalué pour l'instant.", "No barrier assessed yet."))) :
+                Kit.table(label: context.t("Freins : dernière évaluation", "Barriers: latest assessment"),
+                    .thead(.tr(.th(.text(context.t("Frein", "Barrier"))), .th(.text(context.t("Niveau", "Level"))), .th(.text(context.t("Évalué le", "Assessed on"))))),
+                    .tbody(.forEach(current) { assessment in
+                        .tr(.td(.text(assessment.barrier.frenchLabel)),
+                            .td(.text(assessment.level.frenchLabel + (resolved.contains(assessment.barrier) ? context.t(" (levé)", " (resolved)") : ""))),
+                            .td(.text(assessment.day.french)))
+                    })),
+                .if(model.barrierHistory.count > current.count, .details(
+                    .summary(.text(context.t("Historique des évaluations", "Assessment history"))),
+                    .ol(.class("history"), .forEach(model.barrierHistory) { row in
+                        .li(.text("\(CalendarDay(date: row.assessedOn).french) — \(Barrier(rawValue: row.barrier)?.frenchLabel ?? row.barrier) : \(BarrierLevel(rawValue: row.level)?.frenchLabel ?? row.level) (\(row.authorLabel))"))
+                    }))),
+                Kit.errorSummary(barrierErrors.reduce(into: [:]) { $0[$1.key == "date" ? "barrierDate" : $1.key] = $1.value }, order: ["barrier", "level", "barrierDate"], context: context),
+                .form(.id("barrier-form"), .action(SiteURL.pathwayBarriers(coopID, pathway.id!).path), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    Kit.select(name: "barrier", label: context.t("Frein", "Barrier"), options: Barrier.allCases.map { ($0.rawValue, $0.frenchLabel) },
+                               selected: barrierForm.barrier, error: barrierErrors["barrier"], placeholder: context.t("— Choisissez —", "— Choose —")),
+                    Kit.select(name: "level", label: context.t("Niveau", "Level"), options: BarrierLevel.allCases.map { ($0.rawValue, $0.frenchLabel) },
+                               selected: barrierForm.level, error: barrierErrors["level"], placeholder: context.t("— Choisissez —", "— Choose —")),
+                    Kit.input(.init(name: "barrierDate", label: context.t("Date de l'évaluation", "Assessment date"), value: barrierForm.date, type: .date, error: barrierErrors["date"],
+                                    hint: context.t("Aujourd'hui si vous laissez vide.", "Today if left empty."))),
+                    Kit.submit(context.t("Enregistrer l'évaluation", "Save the assessment"), id: "barrier-submit"))),
             .section(.class("panel"),
                 .h2(.text(context.t("Sortie", "Exit"))),
                 exitFacts.isEmpty ? .p(.text(context.t("La personne est toujours dans son parcours.", "The person is still on their pathway."))) : Kit.facts(exitFacts),

@@ -73,6 +73,7 @@ enum Migrations {
         app.migrations.add(CreateNetworkTables())
         app.migrations.add(CreateIdempotencyRecords())
         app.migrations.add(CreatePathwayTables())
+        app.migrations.add(CreateBarrierAssessments())
     }
 }
 

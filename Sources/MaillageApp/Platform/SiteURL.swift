@@ -33,6 +33,7 @@ enum SiteURL: Sendable, Equatable {
     case pathways(UUID)
     case pathway(UUID, UUID)
     case pathwayExit(UUID, UUID)
+    case pathwayBarriers(UUID, UUID)
     case stylesheet
     case healthz
     case metrics
@@ -71,6 +72,7 @@ enum SiteURL: Sendable, Equatable {
         case .pathways(let coop): return SiteURL.cooperative(coop).path + "/pathways"
         case .pathway(let coop, let id): return SiteURL.cooperative(coop).path + "/pathways/\(id.uuidString.lowercased())"
         case .pathwayExit(let coop, let id): return SiteURL.pathway(coop, id).path + "/exit"
+        case .pathwayBarriers(let coop, let id): return SiteURL.pathway(coop, id).path + "/barriers"
         case .stylesheet: return "/assets/maillage.css"
         case .healthz: return "/healthz"
         case .metrics: return "/metrics"
