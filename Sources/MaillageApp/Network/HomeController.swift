@@ -45,9 +45,7 @@ struct HomeController: RouteCollection {
                     .li(.class("card"),
                         .h3(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
                         .p(.text(CooperativeLabels.stage(coop.stage, context.language) + " · " + CooperativeLabels.legalForm(coop.legalForm, context.language))),
-                        .ul(.forEach(CooperativeSections.links(for: principal, coop: coop, language: context.language)) { link in
-                            .li(.a(.href(link.url.path), .text(link.label)))
-                        }),
+                        Self.sectionLinks(CooperativeSections.links(for: principal, coop: coop, language: context.language)),
                         .if(manageable.contains { $0.id == coop.id },
                             .p(.a(.href(SiteURL.cooperativeAccess(coop.id!).path), .text(context.t("Accès et invitations", "Access and invitations")))))
                     )
@@ -65,6 +63,14 @@ struct HomeController: RouteCollection {
             .group(sections)
         )
         return Layout.render(context, title: context.t("Accueil", "Home"), content: content)
+    }
+}
+
+extension HomeController {
+    /// The areas of a cooperative the user may open, or nothing when there are none.
+    static func sectionLinks(_ links: [CooperativeSections.Link]) -> BodyNode {
+        guard !links.isEmpty else { return .empty }
+        return .ul(.forEach(links) { link in .li(.a(.href(link.url.path), .text(link.label))) })
     }
 }
 
