@@ -117,16 +117,8 @@ struct PathwayDTO: Content {
 }
 
 struct ReferralBody: Decodable {
-    struct PersonBody: Decodable {
-        var firstName: String?
-        var lastName: String?
-        var birthYear: Int?
-        var contact: String?
-        var commune: String?
-        var qpvCode: String?
-        var situationAtEntry: String?
-        var educationLevel: String?
-    }
+    /// The person is sent in the shape the API answers with.
+    typealias PersonBody = PersonDTO
     struct ConsentBody: Decodable {
         var given: Bool?
         var date: String?
