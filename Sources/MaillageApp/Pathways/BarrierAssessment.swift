@@ -65,15 +65,7 @@ extension PathwaysRepository {
         if barrier == nil { errors.add("barrier", "Choisissez le frein évalué.") }
         let level = BarrierLevel(rawValue: rawLevel ?? "")
         if level == nil { errors.add("level", "Choisissez le niveau : none, light, moderate ou severe.") }
-        var day = today
-        if let raw = TextRules.clean(rawDate) {
-            if let parsed = CalendarDay(raw) {
-                day = parsed
-                if parsed > today { errors.add("date", "La date ne peut pas être dans le futur.") }
-            } else {
-                errors.add("date", "La date doit s'écrire AAAA-MM-JJ.")
-            }
-        }
+        let day = CalendarDay.parse(rawDate, field: "date", fallback: today, latest: today, into: &errors) ?? today
         try errors.throwIfAny()
         let row = BarrierAssessment()
         row.$pathway.id = pathway.id!

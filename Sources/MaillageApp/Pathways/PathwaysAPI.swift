@@ -251,12 +251,7 @@ struct PathwaysAPIController: RouteCollection {
         let today = CalendarDay.today
         var errors = FieldErrors()
         func day(_ name: String, _ fallback: CalendarDay) -> CalendarDay {
-            guard let raw = request.query[String.self, at: name] else { return fallback }
-            guard let day = CalendarDay(raw) else {
-                errors.add(name, "La date doit s'écrire AAAA-MM-JJ.")
-                return fallback
-            }
-            return day
+            CalendarDay.parse(request.query[String.self, at: name], field: name, fallback: fallback, latest: nil, into: &errors) ?? fallback
         }
         let period = DayPeriod(from: day("from", CalendarDay(year: today.year, month: 1, day: 1)), to: day("to", CalendarDay(year: today.year, month: 12, day: 31)))
         if errors.isEmpty && period.to < period.from { errors.add("to", "La fin de la période précède son début.") }
@@ -265,14 +260,12 @@ struct PathwaysAPIController: RouteCollection {
     }
 
     func showPathway(request: Request) async throws -> Response {
-        let repository = try await repository(request, [.managePathways])
-        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let (repository, pathway) = try await request.pathwayInScope()
         return try Idempotency.encode(status: .ok, body: PathwayDTO(pathway, barrierHistory: try await repository.barrierHistory(pathway)))
     }
 
     func recordExit(request: Request) async throws -> Response {
-        let repository = try await repository(request, [.managePathways])
-        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let (repository, pathway) = try await request.pathwayInScope()
         let body = try request.decodeJSON(ExitBody.self)
         let updated = try await repository.recordExit(pathway, .init(date: body.date, destination: body.destination), today: .today, request: request)
         return try Idempotency.encode(status: .ok, body: PathwayDTO(updated, barrierHistory: try await repository.barrierHistory(updated)))
@@ -286,9 +279,8 @@ struct PathwaysAPIController: RouteCollection {
 
     /// A new assessment of one barrier; answers the pathway with its current diagnostic.
     func assessBarrier(request: Request) async throws -> Response {
-        let scope = try await request.cooperativeScope(.managePathways)
-        let repository = PathwaysRepository(db: request.db, scope: scope)
-        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let (repository, pathway) = try await request.pathwayInScope()
+        let scope = repository.scope
         let body = try request.decodeJSON(BarrierBody.self)
         return try await Idempotency.respond(to: request, status: .created) { db in
             let repository = PathwaysRepository(db: db, scope: scope)

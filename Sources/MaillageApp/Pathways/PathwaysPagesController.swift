@@ -131,9 +131,7 @@ struct PathwaysPagesController: RouteCollection {
     }
 
     func pathway(request: Request) async throws -> Response {
-        let scope = try await request.cooperativeScope(.managePathways)
-        let repository = PathwaysRepository(db: request.db, scope: scope)
-        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let (repository, pathway) = try await request.pathwayInScope()
         return PathwayPage.render(try await model(repository, pathway), exitForm: ExitForm(), errors: [:], context: request.pageContext())
     }
 
@@ -152,9 +150,8 @@ struct PathwaysPagesController: RouteCollection {
     }
 
     func assessBarrier(request: Request) async throws -> Response {
-        let scope = try await request.cooperativeScope(.managePathways)
-        let repository = PathwaysRepository(db: request.db, scope: scope)
-        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let (repository, pathway) = try await request.pathwayInScope()
+        let scope = repository.scope
         let form = try request.content.decode(BarrierForm.self)
         return try await FormSubmission.handle {
             _ = try await repository.assessBarrier(pathway, barrier: form.barrier, level: form.level, date: form.date, today: .today, request: request)
@@ -172,9 +169,8 @@ struct PathwaysPagesController: RouteCollection {
     }
 
     func recordExit(request: Request) async throws -> Response {
-        let scope = try await request.cooperativeScope(.managePathways)
-        let repository = PathwaysRepository(db: request.db, scope: scope)
-        let pathway = try await repository.pathway(try request.uuidParameter("pathwayID"), request: request)
+        let (repository, pathway) = try await request.pathwayInScope()
+        let scope = repository.scope
         let form = try request.content.decode(ExitForm.self)
         return try await FormSubmission.handle {
             _ = try await repository.recordExit(pathway, .init(date: form.date, destination: form.destination), today: .today, request: request)

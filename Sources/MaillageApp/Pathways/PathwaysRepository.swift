@@ -207,9 +207,7 @@ struct PathwaysRepository: Sendable {
         var errors = FieldErrors()
         let destination = ExitDestination(rawValue: draft.destination ?? "")
         if destination == nil { errors.add("destination", "Choisissez la situation de la personne à sa sortie.") }
-        let day = CalendarDay(TextRules.clean(draft.date) ?? "")
-        if day == nil { errors.add("date", "La date de sortie doit s'écrire AAAA-MM-JJ.") }
-        if let day, day > today { errors.add("date", "La date de sortie ne peut pas être dans le futur.") }
+        let day = CalendarDay.parse(draft.date, field: "date", subject: "La date de sortie", fallback: nil, latest: today, into: &errors)
         if let day, day < CalendarDay(date: pathway.openedOn) {
             errors.add("date", "La date de sortie ne peut pas précéder l'entrée dans le parcours.")
         }
@@ -227,6 +225,15 @@ struct PathwaysRepository: Sendable {
             ), details: "\(destination!.rawValue) (\(category.rawValue))")
         }
         return pathway
+    }
+}
+
+extension Request {
+    /// The pathway named by the `pathwayID` path parameter, with the repository of its
+    /// cooperative, for someone who may work on pathways there. The read is audited.
+    func pathwayInScope() async throws -> (PathwaysRepository, Pathway) {
+        let repository = PathwaysRepository(db: db, scope: try await cooperativeScope(.managePathways))
+        return (repository, try await repository.pathway(try uuidParameter("pathwayID"), request: self))
     }
 }
 

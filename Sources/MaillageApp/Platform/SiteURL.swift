@@ -35,8 +35,6 @@ enum SiteURL: Sendable, Equatable {
     case pathwayExit(UUID, UUID)
     case pathwayBarriers(UUID, UUID)
     case stylesheet
-    case healthz
-    case metrics
 
     var path: String {
         switch self {
@@ -74,8 +72,6 @@ enum SiteURL: Sendable, Equatable {
         case .pathwayExit(let coop, let id): return SiteURL.pathway(coop, id).path + "/exit"
         case .pathwayBarriers(let coop, let id): return SiteURL.pathway(coop, id).path + "/barriers"
         case .stylesheet: return "/assets/maillage.css"
-        case .healthz: return "/healthz"
-        case .metrics: return "/metrics"
         }
     }
 }

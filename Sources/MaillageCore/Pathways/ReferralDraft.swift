@@ -48,6 +48,29 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 }
 
+extension CalendarDay {
+    /// A day typed in a form, an API body or a query: blank means `fallback` (an error when
+    /// there is none); a malformed day, or one after `latest`, is an error on `field` that
+    /// names the date by `subject` ("La date de sortie").
+    public static func parse(
+        _ raw: String?, field: String, subject: String = "La date",
+        fallback: CalendarDay?, latest: CalendarDay?, into errors: inout FieldErrors
+    ) -> CalendarDay? {
+        guard let text = TextRules.clean(raw) else {
+            if fallback == nil { errors.add(field, "\(subject) doit s'écrire AAAA-MM-JJ.") }
+            return fallback
+        }
+        guard let day = CalendarDay(text) else {
+            errors.add(field, "\(subject) doit s'écrire AAAA-MM-JJ.")
+            return fallback
+        }
+        if let latest, day > latest {
+            errors.add(field, "\(subject) ne peut pas être dans le futur.")
+        }
+        return day
+    }
+}
+
 /// A referral as a referrer types it, before validation.
 public struct ReferralDraft: Sendable, Equatable {
     public var firstName: String?
@@ -136,15 +159,8 @@ public struct ReferralDraft: Sendable, Equatable {
         if !consentGiven {
             errors.add("consent", "La personne doit avoir donné son accord à l'orientation et au traitement de ses données : cochez la case une fois son accord recueilli.")
         }
-        var consentDay = today
-        if let raw = TextRules.clean(consentDate) {
-            if let day = CalendarDay(raw) {
-                if day > today { errors.add("consent.date", "La date du consentement ne peut pas être dans le futur.") }
-                consentDay = day
-            } else {
-                errors.add("consent.date", "La date doit s'écrire AAAA-MM-JJ.")
-            }
-        }
+        let consentDay = CalendarDay.parse(consentDate, field: "consent.date", subject: "La date du consentement",
+                                           fallback: today, latest: today, into: &errors) ?? today
         try errors.throwIfAny()
         return Valid(
             firstName: firstName, lastName: lastName, birthYear: birthYear, contact: contact, commune: commune,

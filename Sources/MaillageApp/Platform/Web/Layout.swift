@@ -172,14 +172,30 @@ enum Kit {
         var inputMode: String? = nil
     }
 
+    /// What every field shares: its label, hint and error, and the ARIA links between them.
+    private struct FieldParts {
+        var wrapperClass: String
+        var label: Node<HTML.FormContext>
+        var hint: Node<HTML.FormContext>
+        var error: Node<HTML.FormContext>
+        var describedBy: String?
+        var invalid: String?
+
+        init(name: String, label: String?, hint: String?, error: String?, required: Bool) {
+            wrapperClass = error == nil ? "field" : "field field-error"
+            self.label = label.map { .label(.for(name), .text($0), .if(required, .span(.class("required"), .text(" *")))) } ?? .empty
+            self.hint = hint.map { .p(.class("hint"), .id("\(name)-hint"), .text($0)) } ?? .empty
+            self.error = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
+            let ids = [hint.map { _ in "\(name)-hint" }, error.map { _ in "\(name)-error" }].compactMap { $0 }
+            describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
+            invalid = error == nil ? nil : "true"
+        }
+    }
+
     static func input(_ field: Field) -> Node<HTML.FormContext> {
-        let describedBy = [field.hint.map { _ in "\(field.name)-hint" }, field.error.map { _ in "\(field.name)-error" }]
-            .compactMap { $0 }.joined(separator: " ")
+        let parts = FieldParts(name: field.name, label: field.label, hint: field.hint, error: field.error, required: field.required)
         return .div(
-            .class(field.error == nil ? "field" : "field field-error"),
-            .label(.for(field.name), .text(field.label), .if(field.required, .span(.class("required"), .text(" *")))),
-            .unwrap(field.hint) { .p(.class("hint"), .id("\(field.name)-hint"), .text($0)) },
-            .unwrap(field.error) { .p(.class("error"), .id("\(field.name)-error"), .text($0)) },
+            .class(parts.wrapperClass), parts.label, parts.hint, parts.error,
             .input(
                 .type(field.type),
                 .id(field.name),
@@ -188,8 +204,8 @@ enum Kit {
                 .required(field.required),
                 .attribute(named: "autocomplete", value: field.autocomplete),
                 .attribute(named: "inputmode", value: field.inputMode),
-                .attribute(named: "aria-describedby", value: describedBy.isEmpty ? nil : describedBy),
-                .attribute(named: "aria-invalid", value: field.error == nil ? nil : "true")
+                .attribute(named: "aria-describedby", value: parts.describedBy),
+                .attribute(named: "aria-invalid", value: parts.invalid)
             )
         )
     }
@@ -207,37 +223,28 @@ enum Kit {
             let isSelected: Node<HTML.SelectContext> = option.value == selected ? .attribute(named: "selected", value: "selected") : .empty
             return .element(named: "option", nodes: [value, isSelected, .text(option.label)])
         }
-        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
-        let describedBy: String? = error == nil ? nil : "\(name)-error"
-        let invalid: String? = error == nil ? nil : "true"
+        let parts = FieldParts(name: name, label: label, hint: nil, error: error, required: required)
         return .div(
-            .class(error == nil ? "field" : "field field-error"),
-            .label(.for(name), .text(label), .if(required, .span(.class("required"), .text(" *")))),
-            errorNode,
+            .class(parts.wrapperClass), parts.label, parts.error,
             .select(
                 .id(name),
                 .attribute(named: "name", value: name),
-                .attribute(named: "aria-describedby", value: describedBy),
-                .attribute(named: "aria-invalid", value: invalid),
+                .attribute(named: "aria-describedby", value: parts.describedBy),
+                .attribute(named: "aria-invalid", value: parts.invalid),
                 .group(optionNodes)
             )
         )
     }
 
     static func textarea(name: String, label: String, value: String?, error: String? = nil, hint: String? = nil, required: Bool = false) -> Node<HTML.FormContext> {
-        let describedBy = [hint.map { _ in "\(name)-hint" }, error.map { _ in "\(name)-error" }].compactMap { $0 }.joined(separator: " ")
-        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
-        let hintNode: Node<HTML.FormContext> = hint.map { .p(.class("hint"), .id("\(name)-hint"), .text($0)) } ?? .empty
+        let parts = FieldParts(name: name, label: label, hint: hint, error: error, required: required)
         return .div(
-            .class(error == nil ? "field" : "field field-error"),
-            .label(.for(name), .text(label), .if(required, .span(.class("required"), .text(" *")))),
-            hintNode,
-            errorNode,
+            .class(parts.wrapperClass), parts.label, parts.hint, parts.error,
             .textarea(
                 .id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "4"),
                 .attribute(named: "required", value: required ? "required" : nil),
-                .attribute(named: "aria-describedby", value: describedBy.isEmpty ? nil : describedBy),
-                .attribute(named: "aria-invalid", value: error == nil ? nil : "true"),
+                .attribute(named: "aria-describedby", value: parts.describedBy),
+                .attribute(named: "aria-invalid", value: parts.invalid),
                 .text(value ?? "")
             )
         )
@@ -245,28 +252,28 @@ enum Kit {
 
     /// A group of checkboxes sharing one name (`name[]`), in a fieldset with its legend.
     static func checkboxes(name: String, legend: String, options: [(value: String, label: String)], checked: Set<String>, error: String? = nil) -> Node<HTML.FormContext> {
-        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
+        let parts = FieldParts(name: name, label: nil, hint: nil, error: error, required: false)
         let boxes: [Node<HTML.FormContext>] = options.map { option in
             let id = "\(name)-\(option.value)"
             return .div(.class("check"),
                 .input(.type(.checkbox), .id(id), .name("\(name)[]"), .value(option.value), .checked(checked.contains(option.value))),
                 .label(.for(id), .text(option.label)))
         }
-        return .fieldset(.id(name), .class(error == nil ? "field" : "field field-error"),
+        return .fieldset(.id(name), .class(parts.wrapperClass),
             .element(named: "legend", nodes: [.text(legend)]),
-            errorNode,
+            parts.error,
             .group(boxes))
     }
 
     /// One checkbox with its label, for a yes/no question.
     static func checkbox(name: String, label: String, checked: Bool, error: String? = nil, required: Bool = false) -> Node<HTML.FormContext> {
-        let errorNode: Node<HTML.FormContext> = error.map { .p(.class("error"), .id("\(name)-error"), .text($0)) } ?? .empty
-        return .div(.class(error == nil ? "field check" : "field check field-error"),
-            errorNode,
+        let parts = FieldParts(name: name, label: nil, hint: nil, error: error, required: false)
+        return .div(.class(parts.wrapperClass + " check"),
+            parts.error,
             .input(.type(.checkbox), .id(name), .name(name), .value("on"), .checked(checked),
                    .attribute(named: "required", value: required ? "required" : nil),
-                   .attribute(named: "aria-describedby", value: error == nil ? nil : "\(name)-error"),
-                   .attribute(named: "aria-invalid", value: error == nil ? nil : "true")),
+                   .attribute(named: "aria-describedby", value: parts.describedBy),
+                   .attribute(named: "aria-invalid", value: parts.invalid)),
             .label(.for(name), .text(label)))
     }
 
