@@ -13,6 +13,7 @@ do {
     let command = env.arguments.dropFirst().first
     if command == nil || command == "serve" || command?.hasPrefix("-") == true {
         try await migrateDatabase(app)
+        startBackgroundTasks(app)
     }
 } catch {
     app.logger.report(error: error)

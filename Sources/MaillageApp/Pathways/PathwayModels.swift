@@ -20,6 +20,10 @@ final class Person: Model, @unchecked Sendable {
     @OptionalField(key: "situation_at_entry") var situationAtEntry: String?
     @OptionalField(key: "education_level") var educationLevel: String?
     @Field(key: "last_contact_at") var lastContactAt: Date
+    /// The cooperant's account, once the coordination has linked it: they then see their file.
+    @OptionalField(key: "user_id") var userID: UUID?
+    /// Set when the person's identity was erased (on request, or after 2 years without contact).
+    @OptionalField(key: "anonymised_at") var anonymisedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -82,6 +86,9 @@ final class Pathway: Model, @unchecked Sendable {
     @OptionalField(key: "exit_destination") var exitDestination: String?
     @OptionalField(key: "exit_category") var exitCategory: String?
     @OptionalField(key: "follow_up_due") var followUpDue: Date?
+    /// The professional who accompanies the person; with the coordination, the only reader
+    /// of the confidential notes.
+    @OptionalField(key: "referent_user_id") var referentUserID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -86,36 +86,6 @@ struct ExitDTO: Content {
     var followUpDue: String?
 }
 
-struct PathwayDTO: Content {
-    var id: UUID
-    var person: PersonDTO
-    var referralID: UUID?
-    var openedOn: String
-    var exit: ExitDTO?
-    /// The exit's category, repeated at the top for clients that only need it.
-    var category: String?
-    /// The latest assessment of each barrier assessed so far.
-    var barriers: [BarrierAssessmentDTO]
-
-    init(_ pathway: Pathway, barrierHistory: [BarrierAssessment] = []) {
-        let current = BarrierDiagnostic.current(PathwaysRepository.diagnostic(barrierHistory))
-        let authors = Dictionary(barrierHistory.map { ("\($0.barrier)|\(CalendarDay(date: $0.assessedOn))", $0.authorLabel) }, uniquingKeysWith: { _, last in last })
-        barriers = current.map {
-            BarrierAssessmentDTO(barrier: $0.barrier.rawValue, level: $0.level.rawValue, assessedOn: $0.day.description,
-                                 author: authors["\($0.barrier.rawValue)|\($0.day)"] ?? "")
-        }
-        id = pathway.id!
-        person = PersonDTO(pathway.person)
-        referralID = pathway.referralID
-        openedOn = CalendarDay(date: pathway.openedOn).description
-        if let date = pathway.exitDate, let destination = pathway.exitDestination, let category = pathway.exitCategory {
-            exit = ExitDTO(date: CalendarDay(date: date).description, destination: destination, category: category,
-                           followUpDue: pathway.followUpDue.map { CalendarDay(date: $0).description })
-        }
-        category = pathway.exitCategory
-    }
-}
-
 struct ReferralBody: Decodable {
     /// The person is sent in the shape the API answers with.
     typealias PersonBody = PersonDTO
@@ -260,15 +230,15 @@ struct PathwaysAPIController: RouteCollection {
     }
 
     func showPathway(request: Request) async throws -> Response {
-        let (repository, pathway) = try await request.pathwayInScope()
-        return try Idempotency.encode(status: .ok, body: PathwayDTO(pathway, barrierHistory: try await repository.barrierHistory(pathway)))
+        let (repository, pathway, viewer) = try await request.pathwayForCoordinationOrPerson()
+        return try Idempotency.encode(status: .ok, body: PathwayDTO(try await repository.file(pathway, viewer: viewer), viewer: viewer))
     }
 
     func recordExit(request: Request) async throws -> Response {
         let (repository, pathway) = try await request.pathwayInScope()
         let body = try request.decodeJSON(ExitBody.self)
         let updated = try await repository.recordExit(pathway, .init(date: body.date, destination: body.destination), today: .today, request: request)
-        return try Idempotency.encode(status: .ok, body: PathwayDTO(updated, barrierHistory: try await repository.barrierHistory(updated)))
+        return try Idempotency.encode(status: .ok, body: PathwayDTO(try await repository.file(updated, viewer: .coordination), viewer: .coordination))
     }
 
     struct BarrierBody: Decodable {
@@ -285,7 +255,7 @@ struct PathwaysAPIController: RouteCollection {
         return try await Idempotency.respond(to: request, status: .created) { db in
             let repository = PathwaysRepository(db: db, scope: scope)
             _ = try await repository.assessBarrier(pathway, barrier: body.barrier, level: body.level, date: body.date, today: .today, request: request)
-            return PathwayDTO(pathway, barrierHistory: try await repository.barrierHistory(pathway))
+            return PathwayDTO(try await repository.file(pathway, viewer: .coordination), viewer: .coordination)
         }
     }
 }

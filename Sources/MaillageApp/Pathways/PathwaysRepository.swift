@@ -112,6 +112,8 @@ struct PathwaysRepository: Sendable {
                 pathway.$person.id = referral.$person.id
                 pathway.referralID = referral.id
                 pathway.openedOn = now
+                // Whoever accepts accompanies the person until the coordination names someone else.
+                pathway.referentUserID = scope.principal.userID
                 try await pathway.create(on: tx)
                 referral.pathwayID = pathway.id
             }
@@ -134,9 +136,13 @@ struct PathwaysRepository: Sendable {
 
     /// Referrals untouched for 30 days become `expired`, with a transition signed by Maillage.
     func expireStale(now: Date = Date()) async throws {
+        try await Self.expireStale(cooperativeID: scope.id, on: db, now: now)
+    }
+
+    static func expireStale(cooperativeID: UUID, on db: any Database, now: Date = Date()) async throws {
         let open = [ReferralStatus.sent, .received, .interview].map(\.rawValue)
         let limit = now.addingTimeInterval(-Double(ReferralWorkflow.expiryDays) * 86_400)
-        let stale = try await Referral.query(on: db).filter(\.$cooperativeID == scope.id)
+        let stale = try await Referral.query(on: db).filter(\.$cooperativeID == cooperativeID)
             .filter(\.$status ~~ open).filter(\.$statusChangedAt <= limit).all()
         guard !stale.isEmpty else { return }
         try await db.transaction { tx in
@@ -193,7 +199,15 @@ struct PathwaysRepository: Sendable {
                     barriers: (pathway.referralID.flatMap { barriersByReferral[$0] } ?? []).compactMap(Barrier.init(rawValue:))
                 )
             },
-            period: period
+            period: period,
+            hoursWorked: PathwaySummary.hoursWorked(try await WorkHoursEntry.query(on: db)
+                .join(Pathway.self, on: \WorkHoursEntry.$pathway.$id == \Pathway.$id).filter(Pathway.self, \.$cooperativeID == scope.id).all()
+                .map { (CalendarDay(date: $0.week), $0.minutes, HoursStatus(rawValue: $0.status) ?? .submitted) }, in: period),
+            trainingHours: PathwaySummary.trainingHours(try await Attendance.query(on: db)
+                .join(Appointment.self, on: \Attendance.$appointment.$id == \Appointment.$id)
+                .filter(Appointment.self, \.$cooperativeID == scope.id).filter(Appointment.self, \.$kind == AppointmentKind.trainingSession.rawValue)
+                .with(\.$appointment).all()
+                .map { (CalendarDay(date: $0.appointment.day), $0.appointment.durationMinutes, AttendanceStatus(rawValue: $0.status) ?? .registered) }, in: period)
         )
     }
 

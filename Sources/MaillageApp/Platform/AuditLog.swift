@@ -64,6 +64,11 @@ enum AuditAction: String, Sendable {
     case referralMoved = "referral.moved"
     case personFileRead = "person.read"
     case exitRecorded = "pathway.exit"
+    case noteWritten = "pathway.note"
+    case personLinked = "person.linked"
+    case personExported = "person.exported"
+    case personErased = "person.erased"
+    case personAnonymised = "person.anonymised"
 
     var frenchLabel: String {
         switch self {
@@ -85,6 +90,11 @@ enum AuditAction: String, Sendable {
         case .referralMoved: "Orientation avancée"
         case .personFileRead: "Dossier d'une personne consulté"
         case .exitRecorded: "Sortie enregistrée"
+        case .noteWritten: "Note confidentielle écrite"
+        case .personLinked: "Référent ou compte du parcours changé"
+        case .personExported: "Données d'une personne exportées"
+        case .personErased: "Données d'une personne effacées"
+        case .personAnonymised: "Dossier anonymisé (2 ans sans contact)"
         }
     }
 
@@ -108,6 +118,11 @@ enum AuditAction: String, Sendable {
         case .referralMoved: "Referral moved"
         case .personFileRead: "Person's file read"
         case .exitRecorded: "Exit recorded"
+        case .noteWritten: "Confidential note written"
+        case .personLinked: "Pathway referent or account changed"
+        case .personExported: "Person's data exported"
+        case .personErased: "Person's data erased"
+        case .personAnonymised: "File anonymised (2 years without contact)"
         }
     }
 }

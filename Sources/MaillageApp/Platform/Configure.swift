@@ -61,6 +61,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
+    try api.register(collection: PathwayFileAPIController())
 }
 
 enum Migrations {
@@ -74,6 +75,7 @@ enum Migrations {
         app.migrations.add(CreateIdempotencyRecords())
         app.migrations.add(CreatePathwayTables())
         app.migrations.add(CreateBarrierAssessments())
+        app.migrations.add(CreatePathwayFileTables())
     }
 }
 

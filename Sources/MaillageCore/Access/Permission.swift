@@ -20,8 +20,13 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case viewOwnReferrals
     /// See every referral of the cooperative and move it through its workflow.
     case manageReferrals
-    /// Open a person's pathway file and write in it (entry data, exit…).
+    /// Open a person's pathway file and write in it (entry data, plan, hours, exit…), run
+    /// the agenda, trainings and competence grid.
     case managePathways
+    /// Read and write the confidential accompaniment notes (the person's referent may too).
+    case readConfidentialNotes
+    /// A cooperant's own pathway: see it, assess their own skills, type their hours.
+    case viewOwnPathway
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -31,6 +36,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
         case .createReferral, .viewOwnReferrals: [.networkAdmin, .coordinator, .referrer]
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
+        case .readConfidentialNotes: [.coordinator]
+        case .viewOwnPathway: [.cooperant]
         }
     }
 

@@ -78,3 +78,16 @@ public struct PathwaySummary: Sendable, Equatable {
         )
     }
 }
+
+extension PathwaySummary {
+    /// Validated hours of the weeks that start in the period; hours awaiting validation do
+    /// not count.
+    public static func hoursWorked(_ entries: [(week: CalendarDay, minutes: Int, status: HoursStatus)], in period: DayPeriod) -> Double {
+        Double(entries.filter { $0.status == .validated && period.contains($0.week) }.reduce(0) { $0 + $1.minutes }) / 60
+    }
+
+    /// Hours of training sessions of the period where people signed in.
+    public static func trainingHours(_ sessions: [(day: CalendarDay, minutes: Int, status: AttendanceStatus)], in period: DayPeriod) -> Double {
+        TrainingRules.hours(sessions: sessions.filter { period.contains($0.day) }.map { ($0.minutes, $0.status) })
+    }
+}

@@ -9,6 +9,7 @@ enum Commands {
         app.asyncCommands.use(SeedCommand(), as: "seed")
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(TokenCommands(), as: "token")
+        app.asyncCommands.use(PrivacyCommands(), as: "privacy")
     }
 }
 

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+/// Everything Maillage holds about one person, for their right of access (RGPD art. 15).
+struct PersonalDataExport: Content {
+    var exportedAt: Date
+    var cooperative: String
+    var person: PersonDTO
+    var referrals: [ReferralDTO]
+    var pathway: PathwayDTO
+    var barrierHistory: [BarrierAssessmentDTO]
+}
+
+/// Erasure keeps the figures that reports and accounts need (dates, QPV, situation at entry,
+/// barrier levels, hours, attendance, exit) and removes who the person is and every free text
+/// that could say it.
+enum PersonalDataEraser {
+    static let erasedText = "(effacé)"
+
+    static func erase(person: Person, on tx: any Database) async throws {
+        let personID = person.id!
+        person.firstName = "Personne"
+        person.lastName = "anonymisée " + personID.uuidString.prefix(8).lowercased()
+        person.contact = nil
+        person.commune = nil
+        person.userID = nil
+        person.anonymisedAt = Date()
+        try await person.save(on: tx)
+        let referrals = try await Referral.query(on: tx).filter(\.$person.$id == personID).all()
+        for referral in referrals {
+            referral.reason = erasedText
+            referral.preferredContact = nil
+            referral.refusalReason = nil
+            try await referral.save(on: tx)
+            try await ReferralTransition.query(on: tx).filter(\.$referral.$id == referral.id!).set(\.$reason, to: nil).update()
+        }
+        let pathwayIDs = try await Pathway.query(on: tx).filter(\.$person.$id == personID).all().compactMap(\.id)
+        guard !pathwayIDs.isEmpty else { return }
+        try await PathwayNote.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).delete()
+        let objectives = try await Objective.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).all()
+        for objective in objectives {
+            objective.focus = erasedText
+            objective.title = erasedText
+            try await objective.save(on: tx)
+            try await PlanAction.query(on: tx).filter(\.$objective.$id == objective.id!).set(\.$label, to: erasedText).update()
+        }
+        try await TrainingEnrolment.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).set(\.$comment, to: nil).update()
+    }
+}
+
+extension PathwaysRepository {
+    func export(_ pathway: Pathway, request: Request) async throws -> PersonalDataExport {
+        try scope.require(.managePathways)
+        // The right of access covers the notes written about the person: the export has them
+        // whoever asks for it on the person's behalf.
+        var file = try await self.file(pathway, viewer: .coordination)
+        file.notes = try await PathwayNote.query(on: db).filter(\.$pathway.$id == pathway.id!).sort(\.$createdAt).all()
+        let referrals = try await Referral.query(on: db).filter(\.$person.$id == pathway.$person.id).with(\.$person).all()
+        var referralDTOs: [ReferralDTO] = []
+        for referral in referrals {
+            referralDTOs.append(ReferralDTO(referral, transitions: try await transitions(of: referral), forCoordination: true))
+        }
+        try await request.audit(.personExported, subject: personSubject(pathway))
+        return PersonalDataExport(
+            exportedAt: Date(), cooperative: scope.cooperative.name, person: PersonDTO(pathway.person), referrals: referralDTOs,
+            pathway: PathwayDTO(file, viewer: .coordination),
+            barrierHistory: file.barrierHistory.map {
+                BarrierAssessmentDTO(barrier: $0.barrier, level: $0.level, assessedOn: CalendarDay(date: $0.assessedOn).description, author: $0.authorLabel)
+            }
+        )
+    }
+
+    /// Erasure on the person's request: identity and free texts go, the figures stay.
+    func erase(_ pathway: Pathway, request: Request) async throws {
+        try scope.require(.managePathways)
+        guard pathway.person.anonymisedAt == nil else {
+            throw Problem(status: .conflict, title: "Déjà effacé", detail: "Les données de cette personne ont déjà été effacées.")
+        }
+        try await db.transaction { tx in
+            try await PersonalDataEraser.erase(person: pathway.person, on: tx)
+            try await request.audit(.personErased, on: tx, subject: personSubject(pathway))
+        }
+    }
+}
+
+/// `maillage privacy sweep`, also run when the server starts and then once a day: referrals
+/// untouched for 30 days expire, files without contact for 2 years are anonymised.
+enum PrivacySweep {
+    struct Outcome: Sendable, Equatable {
+        var anonymised: Int
+        var cooperatives: Int
+    }
+
+    static func run(on db: any Database, now: Date = Date()) async throws -> Outcome {
+        let today = CalendarDay(date: now)
+        let limit = today.adding(months: -PersonalDataRetention.monthsWithoutContact).adding(days: 1).date
+        let due = try await Person.query(on: db).filter(\.$anonymisedAt == nil).filter(\.$lastContactAt < limit).all()
+            .filter { PersonalDataRetention.anonymisationDue(lastContact: CalendarDay(date: $0.lastContactAt), today: today) }
+        let cooperatives = try await Cooperative.query(on: db).all()
+        let networks = Dictionary(uniqueKeysWithValues: cooperatives.map { ($0.id!, $0.networkID) })
+        for person in due {
+            try await db.transaction { tx in
+                try await PersonalDataEraser.erase(person: person, on: tx)
+                try await AuditLog.record(.personAnonymised, on: tx, actor: nil, actorLabel: "Maillage", subject: AuditSubject(
+                    entityType: "person", entityID: person.id, networkID: networks[person.cooperativeID], cooperativeID: person.cooperativeID
+                ))
+            }
+        }
+        for coop in cooperatives {
+            try await PathwaysRepository.expireStale(cooperativeID: coop.id!, on: db, now: now)
+        }
+        return Outcome(anonymised: due.count, cooperatives: cooperatives.count)
+    }
+
+    /// Runs the sweep now and every 24 hours while the server runs.
+    static func schedule(on app: Application) {
+        app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .hours(24)) { _ in
+            app.eventLoopGroup.next().makeFutureWithTask {
+                do {
+                    let outcome = try await run(on: app.db)
+                    app.logger.info("privacy sweep", metadata: ["anonymised": "\(outcome.anonymised)", "cooperatives": "\(outcome.cooperatives)"])
+                } catch {
+                    app.logger.report(error: error)
+                }
+            }
+        }
+    }
+}
+
+struct PrivacyCommands: AsyncCommandGroup {
+    var help: String { "Personal data: `privacy sweep` expires stale referrals and anonymises files without contact for 2 years." }
+    var commands: [String: any AnyAsyncCommand] { ["sweep": PrivacySweepCommand()] }
+}
+
+struct PrivacySweepCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Expires referrals untouched for 30 days and anonymises files without contact for 2 years." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let outcome = try await PrivacySweep.run(on: context.application.db)
+        context.console.print("Dossiers anonymisés : \(outcome.anonymised). Coopératives passées en revue : \(outcome.cooperatives).")
+    }
+}
+
+/// Starts what runs in the background of `serve`.
+public func startBackgroundTasks(_ app: Application) {
+    PrivacySweep.schedule(on: app)
+}
