@@ -24,6 +24,11 @@ struct AccessSweepTests {
         case manage
         /// Sending referrals and following one's own (referrers, and the coordination).
         case referral
+        /// A person's file that the coordination works on and the cooperant whose file it is
+        /// may open: anyone else's file is unknown (404) to a cooperant.
+        case own
+        /// The cooperant's own pathway, found from their account.
+        case ownPathway
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -49,16 +54,54 @@ struct AccessSweepTests {
             "GET /coops/:coopID/referrals": .referral, "GET /coops/:coopID/referrals/new": .referral,
             "POST /coops/:coopID/referrals/new": .referral, "GET /coops/:coopID/referrals/:referralID": .referral,
             "POST /coops/:coopID/referrals/:referralID/transitions": .manage,
-            "GET /coops/:coopID/pathways": .manage, "GET /coops/:coopID/pathways/:pathwayID": .manage,
+            "GET /coops/:coopID/pathways": .manage, "GET /coops/:coopID/pathways/:pathwayID": .own,
             "POST /coops/:coopID/pathways/:pathwayID/exit": .manage,
             "GET /api/v1/coops/:coopID/referrals": .referral, "POST /api/v1/coops/:coopID/referrals": .referral,
             "GET /api/v1/coops/:coopID/referrals/:referralID": .referral,
             "POST /api/v1/coops/:coopID/referrals/:referralID/transitions": .manage,
-            "GET /api/v1/coops/:coopID/pathways/:pathwayID": .manage,
+            "GET /api/v1/coops/:coopID/pathways/:pathwayID": .own,
             "GET /api/v1/coops/:coopID/pathways/summary": .manage,
             "POST /api/v1/coops/:coopID/pathways/:pathwayID/barriers": .manage,
             "POST /coops/:coopID/pathways/:pathwayID/barriers": .manage,
             "POST /api/v1/coops/:coopID/pathways/:pathwayID/exit": .manage,
+            // A person's file, beyond entry data and exit.
+            "GET /coops/:coopID/me/pathway": .ownPathway, "GET /api/v1/coops/:coopID/me/pathway": .ownPathway,
+            "POST /coops/:coopID/pathways/:pathwayID/skills": .own, "POST /api/v1/coops/:coopID/pathways/:pathwayID/skills": .own,
+            "POST /coops/:coopID/pathways/:pathwayID/hours": .own, "POST /api/v1/coops/:coopID/pathways/:pathwayID/hours": .own,
+            "GET /coops/:coopID/pathways/:pathwayID/passport": .own,
+            "POST /coops/:coopID/pathways/:pathwayID/links": .manage, "PATCH /api/v1/coops/:coopID/pathways/:pathwayID": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/objectives": .manage, "POST /api/v1/coops/:coopID/pathways/:pathwayID/objectives": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/objectives/:objectiveID/actions": .manage,
+            "POST /api/v1/coops/:coopID/pathways/:pathwayID/objectives/:objectiveID/actions": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/actions/:actionID": .manage,
+            "PATCH /api/v1/coops/:coopID/pathways/:pathwayID/actions/:actionID": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/appointments": .manage, "POST /api/v1/coops/:coopID/pathways/:pathwayID/appointments": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/notes": .manage, "POST /api/v1/coops/:coopID/pathways/:pathwayID/notes": .manage,
+            "POST /coops/:coopID/pathways/:pathwayID/hours/:entryID/validation": .manage,
+            "POST /api/v1/coops/:coopID/pathways/:pathwayID/hours/:entryID/validation": .manage,
+            "GET /coops/:coopID/pathways/:pathwayID/export": .manage, "GET /api/v1/coops/:coopID/pathways/:pathwayID/export": .manage,
+            "GET /coops/:coopID/pathways/:pathwayID/erasure": .manage, "POST /coops/:coopID/pathways/:pathwayID/erasure": .manage,
+            "POST /api/v1/coops/:coopID/pathways/:pathwayID/erasure": .manage,
+            // Agenda, trainings, competence grid.
+            "GET /coops/:coopID/agenda": .manage, "POST /coops/:coopID/agenda": .manage,
+            "GET /coops/:coopID/agenda/:appointmentID": .manage, "GET /coops/:coopID/agenda/:appointmentID/sheet": .manage,
+            "POST /coops/:coopID/agenda/:appointmentID/attendance": .manage, "POST /coops/:coopID/agenda/:appointmentID/participants": .manage,
+            "GET /api/v1/coops/:coopID/appointments": .manage, "POST /api/v1/coops/:coopID/appointments": .manage,
+            "GET /api/v1/coops/:coopID/appointments/:appointmentID": .manage,
+            "POST /api/v1/coops/:coopID/appointments/:appointmentID/attendance": .manage,
+            "POST /api/v1/coops/:coopID/appointments/:appointmentID/participants": .manage,
+            "GET /coops/:coopID/trainings": .manage, "POST /coops/:coopID/trainings": .manage,
+            "GET /coops/:coopID/trainings/:trainingID": .manage, "POST /coops/:coopID/trainings/:trainingID/sessions": .manage,
+            "POST /coops/:coopID/trainings/:trainingID/trainees": .manage,
+            "POST /coops/:coopID/trainings/:trainingID/trainees/:pathwayID/evaluation": .manage,
+            "GET /api/v1/coops/:coopID/trainings": .manage, "POST /api/v1/coops/:coopID/trainings": .manage,
+            "GET /api/v1/coops/:coopID/trainings/:trainingID": .manage, "POST /api/v1/coops/:coopID/trainings/:trainingID/sessions": .manage,
+            "POST /api/v1/coops/:coopID/trainings/:trainingID/trainees": .manage,
+            "POST /api/v1/coops/:coopID/trainings/:trainingID/trainees/:pathwayID/evaluation": .manage,
+            "GET /coops/:coopID/competences": .manage, "POST /coops/:coopID/competences": .manage,
+            "POST /coops/:coopID/competences/:competenceID": .manage,
+            "GET /api/v1/coops/:coopID/competences": .manage, "POST /api/v1/coops/:coopID/competences": .manage,
+            "PATCH /api/v1/coops/:coopID/competences/:competenceID": .manage,
         ]
     }
 
@@ -68,6 +111,12 @@ struct AccessSweepTests {
         var assignmentID: UUID
         var referralID: UUID
         var pathwayID: UUID
+        var objectiveID: UUID
+        var actionID: UUID
+        var entryID: UUID
+        var appointmentID: UUID
+        var trainingID: UUID
+        var competenceID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -78,6 +127,12 @@ struct AccessSweepTests {
                 case "assignmentID": return assignmentID.uuidString
                 case "referralID": return referralID.uuidString
                 case "pathwayID": return pathwayID.uuidString
+                case "objectiveID": return objectiveID.uuidString
+                case "actionID": return actionID.uuidString
+                case "entryID": return entryID.uuidString
+                case "appointmentID": return appointmentID.uuidString
+                case "trainingID": return trainingID.uuidString
+                case "competenceID": return competenceID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -96,10 +151,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage, .referral:
+                case .view, .manage, .referral, .own, .ownPathway:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -114,9 +169,15 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral])
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway])
+                let cooperant = email == "cooperant@maillage.example"
                 for (key, kind, status) in outcomes {
-                    if kind == .view {
+                    if kind == .own && cooperant {
+                        // Someone else's file: as if it did not exist.
+                        #expect(status == .notFound, "\(email): \(key) answered \(status.code), expected 404")
+                    } else if kind == .ownPathway && cooperant {
+                        #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if kind == .view {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .referral && email == "orientation@maillage.example" {
                         // The referrer's own work: allowed (a page, a redirect or a form error).
@@ -167,8 +228,16 @@ struct AccessSweepTests {
         for step in ["received", "interview", "accepted"] {
             _ = try await coordination.move(referral, to: step, reason: nil, shareReason: false, request: request)
         }
+        let pathway = try await coordination.pathway(try #require(referral.pathwayID), request: request)
+        let objective = try await coordination.addObjective(pathway, ObjectiveDraft(focus: "Emploi", kind: "employment", title: "Commis", actions: ["CV"]))
+        let entry = try await coordination.addHours(pathway, viewer: .coordination, HoursDraft(week: CalendarDay.today.description, role: "kitchen", hours: 7), today: .today)
+        let appointment = try await coordination.createAppointment(
+            AppointmentDraft(kind: "workshop", title: "Atelier CV", startsAt: "2026-12-01T14:00", durationMinutes: 90), allowedKinds: [.workshop], pathwayIDs: [pathway.id!])
+        let training = try await coordination.createTraining(title: "HACCP", provider: nil)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
-                      referralID: referral.id!, pathwayID: try #require(referral.pathwayID))
+                      referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
+                      entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
+                      competenceID: try #require(try await coordination.competences().first?.id))
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF
@@ -204,7 +273,11 @@ struct AccessSweepTests {
                     "legalForm": "scic", "stage": "creation", "email": "balayage@exemple.fr", "role": "staff",
                     "scope": "cooperative:\(target.coopID.uuidString)", "to": "refused", "reason": "Balayage",
                     "firstName": "A", "lastName": "B", "consent": "on", "destination": "cdi", "date": "2026-01-05",
-                    "barrier": "mobility", "level": "light",
+                    "barrier": "mobility", "level": "light", "focus": "Emploi", "objectiveKind": "employment", "objectiveTitle": "Commis",
+                    "label": "Balayage", "status": "done", "noteBody": "Balayage", "week": "2026-11-23", "hours": "7",
+                    "competenceID": target.competenceID.uuidString, "skillLevel": "autonomous", "startsAt": "2026-12-01T14:00",
+                    "durationMinutes": "60", "appointmentKind": "appointment", "appointmentTitle": "Balayage", "title": "Balayage",
+                    "pathwayID": target.pathwayID.uuidString, "evaluation": "acquired", "satisfaction": "5", "active": "false",
                 ]).status
             }
             outcomes.append((key, kind, status))

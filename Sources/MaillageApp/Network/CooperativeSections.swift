@@ -26,6 +26,20 @@ enum CooperativeSections {
             links.append(Link(label: language.t("Parcours", "Pathways"),
                               detail: language.t("Le dossier de chaque personne accompagnée, jusqu'à sa sortie.", "Each accompanied person's file, up to their exit."),
                               url: .pathways(coop.id!)))
+            links.append(Link(label: language.t("Agenda", "Agenda"),
+                              detail: language.t("Rendez-vous, ateliers et séances de formation, avec les présences.", "Appointments, workshops and training sessions, with attendance."),
+                              url: .agenda(coop.id!)))
+            links.append(Link(label: language.t("Formations", "Trainings"),
+                              detail: language.t("Séances, feuilles d'émargement, heures, évaluation et satisfaction.", "Sessions, sign-in sheets, hours, evaluation and satisfaction."),
+                              url: .trainings(coop.id!)))
+            links.append(Link(label: language.t("Grille de compétences", "Competence grid"),
+                              detail: language.t("Les compétences apprises en faisant, évaluées dans chaque parcours.", "Skills learnt by doing, assessed in each pathway."),
+                              url: .competences(coop.id!)))
+        }
+        if allowed(.viewOwnPathway) {
+            links.append(Link(label: language.t("Mon parcours", "My pathway"),
+                              detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),
+                              url: .ownPathway(coop.id!)))
         }
         return links
     }

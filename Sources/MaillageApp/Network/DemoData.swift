@@ -102,8 +102,10 @@ enum DemoData {
                     try await accountService.grant(account.role, on: .network, id: network.id!, to: user.id!, by: nil, request: nil)
                 }
             }
-            if let referrer = users["orientation@maillage.example"], let coordinator = users["coordination@maillage.example"] {
+            if let referrer = users["orientation@maillage.example"], let coordinator = users["coordination@maillage.example"],
+               let cooperant = users["cooperant@maillage.example"] {
                 try await DemoPathways.load(on: tx, cooperative: coopRows[0], referrer: referrer, coordinator: coordinator)
+                try await DemoPathways.loadFiles(on: tx, cooperative: coopRows[0], coordinator: coordinator, cooperant: cooperant)
             }
         }
         return true

@@ -82,7 +82,7 @@ extension PathwaysRepository {
     /// Adds people to an appointment; those already on its sheet are left as they are.
     func register(_ pathwayIDs: [UUID], at appointment: Appointment) async throws -> Appointment {
         try scope.require(.managePathways)
-        let people = try await pathwaysOfCooperative(pathwayIDs, field: "pathwayID")
+        let people = try await pathwaysOfCooperative(pathwayIDs, field: "pathwayIDs")
         let present = Set(appointment.attendances.map { $0.$pathway.id })
         try await db.transaction { tx in
             for pathwayID in people where !present.contains(pathwayID) { try await register(pathwayID, at: appointment, on: tx) }

@@ -104,6 +104,7 @@ enum DemoPathways {
                     pathway.$person.id = person.id!
                     pathway.referralID = referral.id
                     pathway.openedOn = ago(daysAgo)
+                    pathway.referentUserID = coordinator.id
                     if let (destination, exitDaysAgo) = resident.exit {
                         let day = CalendarDay(date: ago(exitDaysAgo))
                         pathway.exitDate = day.date
@@ -117,5 +118,144 @@ enum DemoPathways {
                 }
             }
         }
+    }
+
+    /// The competence grid of the demo, and the files of two people on their way: Fatou
+    /// Diallo (whose cooperant account is linked to her file) and Jonathan Petit.
+    static let grid = ["Cuisine", "Hygiène HACCP", "Service en salle", "Tenue de caisse", "Achats", "Livraison", "Relation client", "Travail en équipe"]
+
+    static func loadFiles(on db: any Database, cooperative coop: Cooperative, coordinator: User, cooperant: User) async throws {
+        let today = CalendarDay(date: Date())
+        var competences: [String: Competence] = [:]
+        for (index, label) in grid.enumerated() {
+            let competence = Competence()
+            competence.cooperativeID = coop.id!
+            competence.label = label
+            competence.position = index + 1
+            competence.active = true
+            try await competence.create(on: db)
+            competences[label] = competence
+        }
+        let pathways = try await Pathway.query(on: db).filter(\.$cooperativeID == coop.id!).with(\.$person).all()
+        guard let fatou = pathways.first(where: { $0.person.firstName == "Fatou" }),
+              let jonathan = pathways.first(where: { $0.person.firstName == "Jonathan" }) else { return }
+        fatou.person.userID = cooperant.id
+        try await fatou.person.save(on: db)
+
+        func objective(_ pathway: Pathway, _ kind: ObjectiveKind, focus: String, title: String, actions: [(String, ActionStatus)]) async throws {
+            let objective = Objective()
+            objective.$pathway.id = pathway.id!
+            objective.focus = focus
+            objective.kind = kind.rawValue
+            objective.title = title
+            objective.authorLabel = coordinator.name
+            try await objective.create(on: db)
+            for (label, status) in actions {
+                let action = PlanAction()
+                action.$objective.id = objective.id!
+                action.label = label
+                action.status = status.rawValue
+                action.statusChangedAt = Date()
+                try await action.create(on: db)
+            }
+        }
+        try await objective(fatou, .employment, focus: "Emploi en restauration collective", title: "Décrocher un poste de commis de cuisine", actions: [
+            ("Valider les bases de l'hygiène HACCP", .done), ("Tenir le poste froid seule un service complet", .inProgress), ("Préparer son CV avec l'atelier", .inProgress),
+        ])
+        try await objective(fatou, .social, focus: "Garde d'enfants", title: "Trouver une place en crèche pour les horaires du midi", actions: [
+            ("Dossier à la crèche municipale", .done), ("Demande d'aide CAF à la garde", .abandoned),
+        ])
+        try await objective(jonathan, .training, focus: "Logistique", title: "Entrer en formation préparateur de commandes", actions: [("Rencontrer l'AFPA", .inProgress)])
+
+        func skill(_ pathway: Pathway, _ label: String, _ source: SkillSource, _ level: SkillLevel, daysAgo: Int, by author: String) async throws {
+            let row = SkillAssessment()
+            row.$pathway.id = pathway.id!
+            row.$competence.id = competences[label]!.id!
+            row.source = source.rawValue
+            row.level = level.rawValue
+            row.assessedOn = today.adding(days: -daysAgo).date
+            row.authorLabel = author
+            try await row.create(on: db)
+        }
+        try await skill(fatou, "Cuisine", .coordinator, .practisedWithHelp, daysAgo: 120, by: coordinator.name)
+        try await skill(fatou, "Cuisine", .coordinator, .autonomous, daysAgo: 20, by: coordinator.name)
+        try await skill(fatou, "Cuisine", .selfAssessment, .practisedWithHelp, daysAgo: 18, by: cooperant.name)
+        try await skill(fatou, "Hygiène HACCP", .coordinator, .autonomous, daysAgo: 40, by: coordinator.name)
+        try await skill(fatou, "Service en salle", .coordinator, .practisedWithHelp, daysAgo: 20, by: coordinator.name)
+        try await skill(fatou, "Service en salle", .selfAssessment, .canPassOn, daysAgo: 18, by: cooperant.name)
+        try await skill(fatou, "Travail en équipe", .selfAssessment, .autonomous, daysAgo: 18, by: cooperant.name)
+        try await skill(jonathan, "Achats", .coordinator, .discovered, daysAgo: 30, by: coordinator.name)
+        try await skill(jonathan, "Livraison", .coordinator, .autonomous, daysAgo: 30, by: coordinator.name)
+
+        func hours(_ pathway: Pathway, weeksAgo: Int, _ role: WorkRole, _ h: Double, validated: Bool, by author: String) async throws {
+            let entry = WorkHoursEntry()
+            entry.$pathway.id = pathway.id!
+            entry.week = today.weekStart.adding(days: -7 * weeksAgo).date
+            entry.role = role.rawValue
+            entry.minutes = Int(h * 60)
+            entry.status = (validated ? HoursStatus.validated : .submitted).rawValue
+            entry.enteredByLabel = author
+            entry.validatedByLabel = validated ? coordinator.name : nil
+            entry.validatedAt = validated ? Date() : nil
+            try await entry.create(on: db)
+        }
+        for week in 1...4 {
+            try await hours(fatou, weeksAgo: week, .kitchen, 18, validated: true, by: coordinator.name)
+            try await hours(fatou, weeksAgo: week, .service, 8, validated: true, by: coordinator.name)
+            try await hours(jonathan, weeksAgo: week, .delivery, 20, validated: true, by: coordinator.name)
+        }
+        try await hours(fatou, weeksAgo: 0, .kitchen, 14.5, validated: false, by: cooperant.name)
+
+        func appointment(_ kind: AppointmentKind, _ title: String, daysFromNow: Int, hour: Int, minutes: Int, place: String, training: Training? = nil,
+                         people: [(Pathway, AttendanceStatus)]) async throws {
+            let start = LocalDateTime(day: today.adding(days: daysFromNow), hour: hour, minute: 0)
+            let row = Appointment()
+            row.cooperativeID = coop.id!
+            row.kind = kind.rawValue
+            row.title = title
+            row.startsAt = start.description
+            row.day = start.day.date
+            row.durationMinutes = minutes
+            row.place = place
+            row.trainingID = training?.id
+            row.authorLabel = coordinator.name
+            try await row.create(on: db)
+            for (pathway, status) in people {
+                let line = Attendance()
+                line.$appointment.id = row.id!
+                line.$pathway.id = pathway.id!
+                line.status = status.rawValue
+                try await line.create(on: db)
+            }
+        }
+        try await appointment(.appointment, "Point d'étape mensuel", daysFromNow: -14, hour: 10, minutes: 45, place: "Bureau de la coordination", people: [(fatou, .attended)])
+        try await appointment(.appointment, "Point d'étape mensuel", daysFromNow: -12, hour: 14, minutes: 45, place: "Bureau de la coordination", people: [(jonathan, .excused)])
+        try await appointment(.workshop, "Atelier CV et entretien d'embauche", daysFromNow: 7, hour: 14, minutes: 120, place: "Centre social des Caillols",
+                              people: [(fatou, .registered), (jonathan, .registered)])
+
+        let training = Training()
+        training.cooperativeID = coop.id!
+        training.title = "Hygiène alimentaire en restauration (HACCP)"
+        training.provider = "CFPPA de Marseille"
+        try await training.create(on: db)
+        for (pathway, evaluation, satisfaction) in [(fatou, TrainingEvaluation.acquired, 5), (jonathan, .partiallyAcquired, 4)] {
+            let enrolment = TrainingEnrolment()
+            enrolment.$training.id = training.id!
+            enrolment.$pathway.id = pathway.id!
+            enrolment.evaluation = evaluation.rawValue
+            enrolment.satisfaction = satisfaction
+            try await enrolment.create(on: db)
+        }
+        try await appointment(.trainingSession, "Les dangers et les bonnes pratiques", daysFromNow: -45, hour: 9, minutes: 210, place: "Cuisine de la coopérative",
+                              training: training, people: [(fatou, .attended), (jonathan, .attended)])
+        try await appointment(.trainingSession, "Le plan de maîtrise sanitaire", daysFromNow: -38, hour: 9, minutes: 210, place: "Cuisine de la coopérative",
+                              training: training, people: [(fatou, .attended), (jonathan, .absent)])
+
+        let note = PathwayNote()
+        note.$pathway.id = fatou.id!
+        note.body = "Fatou a trouvé une place en crèche à partir de janvier : elle pourra passer à 26 heures par semaine."
+        note.authorUserID = coordinator.id
+        note.authorLabel = coordinator.name
+        try await note.create(on: db)
     }
 }

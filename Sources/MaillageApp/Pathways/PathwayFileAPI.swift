@@ -283,7 +283,7 @@ struct AppointmentBody: Decodable {
     var place: String?
     /// Registers the person on an existing appointment or workshop instead of creating one.
     var appointmentID: String?
-    var pathwayIDs: [UUID]?
+    var pathwayIDs: [String]?
 
     var draft: AppointmentDraft { AppointmentDraft(kind: kind, title: title, startsAt: startsAt, durationMinutes: durationMinutes, place: place) }
 }
@@ -296,7 +296,17 @@ struct AttendanceBody: Decodable {
     var attendance: [Mark]?
 }
 
-struct ParticipantsBody: Decodable { var pathwayIDs: [UUID]? }
+struct ParticipantsBody: Decodable { var pathwayIDs: [String]? }
+
+extension PathwaysRepository {
+    /// Ids typed in a body: a malformed one is a field error like an unknown one.
+    static func pathwayIDs(_ raw: [String]?, field: String = "pathwayIDs") throws -> [UUID] {
+        try (raw ?? []).map { text in
+            guard let id = UUID(uuidString: text) else { throw Problem.invalid(FieldErrors([field: "Une des personnes choisies n'a pas de parcours dans cette coopérative."])) }
+            return id
+        }
+    }
+}
 
 struct TrainingBody: Decodable {
     var title: String?
@@ -496,7 +506,7 @@ struct PathwayFileAPIController: RouteCollection {
     func createAppointment(request: Request) async throws -> Response {
         let repository = try await coordination(request)
         let body = try request.decodeJSON(AppointmentBody.self)
-        let appointment = try await repository.createAppointment(body.draft, allowedKinds: [.appointment, .workshop], pathwayIDs: body.pathwayIDs ?? [])
+        let appointment = try await repository.createAppointment(body.draft, allowedKinds: [.appointment, .workshop], pathwayIDs: try PathwaysRepository.pathwayIDs(body.pathwayIDs))
         return try Idempotency.encode(status: .created, body: AppointmentDTO(appointment))
     }
 
@@ -509,7 +519,7 @@ struct PathwayFileAPIController: RouteCollection {
         let repository = try await coordination(request)
         let appointment = try await repository.appointment(try request.uuidParameter("appointmentID"))
         let body = try request.decodeJSON(ParticipantsBody.self)
-        return try Idempotency.encode(status: .ok, body: AppointmentDTO(try await repository.register(body.pathwayIDs ?? [], at: appointment)))
+        return try Idempotency.encode(status: .ok, body: AppointmentDTO(try await repository.register(try PathwaysRepository.pathwayIDs(body.pathwayIDs), at: appointment)))
     }
 
     func setAttendance(request: Request) async throws -> Response {

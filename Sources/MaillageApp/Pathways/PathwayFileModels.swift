@@ -164,10 +164,9 @@ final class WorkHoursEntry: Model, @unchecked Sendable {
 
 struct CreatePathwayFileTables: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(Person.schema)
-            .field("user_id", .uuid)
-            .field("anonymised_at", .datetime)
-            .update()
+        // SQLite adds one column per ALTER TABLE.
+        try await database.schema(Person.schema).field("user_id", .uuid).update()
+        try await database.schema(Person.schema).field("anonymised_at", .datetime).update()
         try await database.schema(Pathway.schema)
             .field("referent_user_id", .uuid)
             .update()
@@ -276,7 +275,12 @@ struct CreatePathwayFileTables: AsyncMigration {
                        Attendance.schema, Appointment.schema, Training.schema, PlanAction.schema, Objective.schema] {
             try await database.schema(schema).delete()
         }
+        if let sql = database as? any SQLDatabase {
+            try await sql.drop(index: "persons_user").run()
+            try await sql.drop(index: "persons_last_contact").run()
+        }
         try await database.schema(Pathway.schema).deleteField("referent_user_id").update()
-        try await database.schema(Person.schema).deleteField("anonymised_at").deleteField("user_id").update()
+        try await database.schema(Person.schema).deleteField("anonymised_at").update()
+        try await database.schema(Person.schema).deleteField("user_id").update()
     }
 }

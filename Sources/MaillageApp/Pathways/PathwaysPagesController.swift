@@ -131,34 +131,27 @@ struct PathwaysPagesController: RouteCollection {
     }
 
     func pathway(request: Request) async throws -> Response {
-        let (repository, pathway) = try await request.pathwayInScope()
-        return PathwayPage.render(try await model(repository, pathway), exitForm: ExitForm(), errors: [:], context: request.pageContext())
-    }
-
-    private func model(_ repository: PathwaysRepository, _ pathway: Pathway) async throws -> PathwayPage.Model {
-        let referral = try await pathway.referralID.asyncMap { try await Referral.find($0, on: repository.db) } ?? nil
-        return PathwayPage.Model(coop: repository.scope.cooperative, pathway: pathway, referral: referral,
-                                 barrierHistory: try await repository.barrierHistory(pathway))
+        let (repository, pathway, viewer) = try await request.pathwayForCoordinationOrPerson()
+        return PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: viewer), context: request.pageContext())
     }
 
     struct BarrierForm: Content {
         var barrier: String?
         var level: String?
-        var date: String?
-        // The exit form on the same page already has a `date` field.
-        enum CodingKeys: String, CodingKey { case barrier, level, date = "barrierDate" }
+        var barrierDate: String?
     }
 
     func assessBarrier(request: Request) async throws -> Response {
         let (repository, pathway) = try await request.pathwayInScope()
-        let scope = repository.scope
         let form = try request.content.decode(BarrierForm.self)
         return try await FormSubmission.handle {
-            _ = try await repository.assessBarrier(pathway, barrier: form.barrier, level: form.level, date: form.date, today: .today, request: request)
+            _ = try await repository.assessBarrier(pathway, barrier: form.barrier, level: form.level, date: form.barrierDate, today: .today, request: request)
             request.flash(request.language.t("Évaluation enregistrée.", "Assessment saved."))
-            return request.redirect(to: SiteURL.pathway(scope.id, pathway.id!).path + "#freins")
+            return request.redirect(to: SiteURL.pathway(repository.scope.id, pathway.id!).path + "#freins")
         } invalid: { errors in
-            PathwayPage.render(try await model(repository, pathway), exitForm: ExitForm(), errors: [:], barrierForm: form, barrierErrors: errors,
+            PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: .coordination),
+                               form: SectionForm(section: "barriers", values: ["barrier": form.barrier ?? "", "level": form.level ?? "", "barrierDate": form.barrierDate ?? ""],
+                                                 errors: errors, fields: ["date": "barrierDate"]),
                                context: request.pageContext(), status: .unprocessableEntity)
         }
     }
@@ -170,14 +163,14 @@ struct PathwaysPagesController: RouteCollection {
 
     func recordExit(request: Request) async throws -> Response {
         let (repository, pathway) = try await request.pathwayInScope()
-        let scope = repository.scope
         let form = try request.content.decode(ExitForm.self)
         return try await FormSubmission.handle {
             _ = try await repository.recordExit(pathway, .init(date: form.date, destination: form.destination), today: .today, request: request)
             request.flash(request.language.t("Sortie enregistrée.", "Exit recorded."))
-            return request.redirect(to: SiteURL.pathway(scope.id, pathway.id!).path)
+            return request.redirect(to: SiteURL.pathway(repository.scope.id, pathway.id!).path + "#sortie")
         } invalid: { errors in
-            PathwayPage.render(try await model(repository, pathway), exitForm: form, errors: errors,
+            PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: .coordination),
+                               form: SectionForm(section: "exit", values: ["date": form.date ?? "", "destination": form.destination ?? ""], errors: errors),
                                context: request.pageContext(), status: .unprocessableEntity)
         }
     }

@@ -47,16 +47,21 @@ enum PersonalDataEraser {
             try await PlanAction.query(on: tx).filter(\.$objective.$id == objective.id!).set(\.$label, to: erasedText).update()
         }
         try await TrainingEnrolment.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).set(\.$comment, to: nil).update()
+        // An individual appointment's subject may name the person; a workshop's does not.
+        let individual = try await Attendance.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).with(\.$appointment).all()
+            .filter { $0.appointment.kind == AppointmentKind.appointment.rawValue }.map { $0.$appointment.id }
+        if !individual.isEmpty {
+            try await Appointment.query(on: tx).filter(\.$id ~~ individual).set(\.$title, to: erasedText).set(\.$place, to: nil).update()
+        }
     }
 }
 
 extension PathwaysRepository {
     func export(_ pathway: Pathway, request: Request) async throws -> PersonalDataExport {
         try scope.require(.managePathways)
-        // The right of access covers the notes written about the person: the export has them
-        // whoever asks for it on the person's behalf.
-        var file = try await self.file(pathway, viewer: .coordination)
-        file.notes = try await PathwayNote.query(on: db).filter(\.$pathway.$id == pathway.id!).sort(\.$createdAt).all()
+        // The right of access covers the notes written about the person; only those who may
+        // read them can hand them over.
+        let file = try await self.file(pathway, viewer: .coordination)
         let referrals = try await Referral.query(on: db).filter(\.$person.$id == pathway.$person.id).with(\.$person).all()
         var referralDTOs: [ReferralDTO] = []
         for referral in referrals {

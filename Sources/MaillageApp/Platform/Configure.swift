@@ -58,6 +58,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: NetworkPagesController())
     try app.register(collection: AccessController())
     try app.register(collection: PathwaysPagesController())
+    try app.register(collection: PathwayFilePagesController())
+    try app.register(collection: AgendaPagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())

@@ -34,6 +34,20 @@ enum SiteURL: Sendable, Equatable {
     case pathway(UUID, UUID)
     case pathwayExit(UUID, UUID)
     case pathwayBarriers(UUID, UUID)
+    /// A section of a person's file: `links`, `objectives`, `appointments`, `notes`, `skills`,
+    /// `hours`, `export`, `erasure`, `passport`, or a deeper path such as `actions/<id>`.
+    case pathwaySection(UUID, UUID, String)
+    case ownPathway(UUID)
+    case agenda(UUID)
+    case appointment(UUID, UUID)
+    /// `attendance`, `participants` or `sheet`.
+    case appointmentSection(UUID, UUID, String)
+    case trainings(UUID)
+    case training(UUID, UUID)
+    /// `sessions`, `trainees`, or `trainees/<pathwayID>/evaluation`.
+    case trainingSection(UUID, UUID, String)
+    case competences(UUID)
+    case competence(UUID, UUID)
     case stylesheet
 
     var path: String {
@@ -71,6 +85,16 @@ enum SiteURL: Sendable, Equatable {
         case .pathway(let coop, let id): return SiteURL.cooperative(coop).path + "/pathways/\(id.uuidString.lowercased())"
         case .pathwayExit(let coop, let id): return SiteURL.pathway(coop, id).path + "/exit"
         case .pathwayBarriers(let coop, let id): return SiteURL.pathway(coop, id).path + "/barriers"
+        case .pathwaySection(let coop, let id, let section): return SiteURL.pathway(coop, id).path + "/" + section
+        case .ownPathway(let coop): return SiteURL.cooperative(coop).path + "/me/pathway"
+        case .agenda(let coop): return SiteURL.cooperative(coop).path + "/agenda"
+        case .appointment(let coop, let id): return SiteURL.agenda(coop).path + "/\(id.uuidString.lowercased())"
+        case .appointmentSection(let coop, let id, let section): return SiteURL.appointment(coop, id).path + "/" + section
+        case .trainings(let coop): return SiteURL.cooperative(coop).path + "/trainings"
+        case .training(let coop, let id): return SiteURL.trainings(coop).path + "/\(id.uuidString.lowercased())"
+        case .trainingSection(let coop, let id, let section): return SiteURL.training(coop, id).path + "/" + section
+        case .competences(let coop): return SiteURL.cooperative(coop).path + "/competences"
+        case .competence(let coop, let id): return SiteURL.competences(coop).path + "/\(id.uuidString.lowercased())"
         case .stylesheet: return "/assets/maillage.css"
         }
     }

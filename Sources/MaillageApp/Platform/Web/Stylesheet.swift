@@ -66,7 +66,14 @@ enum Stylesheet {
     .inline { display: inline; }
     .languages a { margin-right: .75rem; }
     code.secret { display: block; word-break: break-all; background: var(--wash); padding: .5rem; }
-    @media print { .site-header nav, .logout, .skip-link { display: none; } body { background: #fff; } }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    .row-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .25rem 0; }
+    .row-form select, .row-form input { width: auto; max-width: 16rem; }
+    .row-form label { margin: 0; }
+    .sheet td.signature { min-width: 12rem; height: 3rem; }
+    .tag { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .3rem; background: #fff4d6; border: 1px solid #c99a00; }
+    @media print { .site-header nav, .logout, .skip-link, .no-print, .site-footer { display: none; } body { background: #fff; }
+      .panel { border: none; padding: 0; } main { max-width: none; } }
     """
 
     static func response() -> Response {
