@@ -486,8 +486,9 @@ def test_agenda_attendance_sheet_and_training(browser, base_url, axe, coop_id):
     assert path_of(browser) == training_path
     assert_no_error(browser, "after adding a session")
     assert flash_text(browser) == "Séance ajoutée."
+    # The training's two trainees are registered for the new session.
     sessions = [r for r in rows_of(browser, "main") if len(r) == 4 and r[1] == session]
-    assert sessions == [[french_datetime(next_week, 9), session, "3 h", "0/0"]], rows_of(browser, "main")
+    assert sessions == [[french_datetime(next_week, 9), session, "3 h", "0/2"]], rows_of(browser, "main")
     assert int(facts_of(browser)["Séances"]) == sessions_before + 1
 
     # --- Fatou's end evaluation and satisfaction: the mean moves (Jonathan's stays 4/5).
