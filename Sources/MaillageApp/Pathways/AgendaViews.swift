@@ -171,7 +171,7 @@ enum TrainingPage {
             .section(.class("panel"), Kit.facts([
                 (context.t("Organisme", "Provider"), training.provider ?? "—"),
                 (context.t("Séances", "Sessions"), "\(sessions.count)"),
-                (context.t("Satisfaction moyenne", "Mean satisfaction"), dto.meanSatisfaction.map { String(format: "%.1f/5", $0) } ?? "—"),
+                (context.t("Satisfaction moyenne", "Mean satisfaction"), dto.meanSatisfaction.map { String(format: "%.1f", $0).replacingOccurrences(of: ".", with: ",") + "/5" } ?? "—"),
             ])),
             .section(.class("panel"),
                 .h2(.text(context.t("Séances", "Sessions"))),

@@ -239,6 +239,10 @@ struct PathwayFilePagesController: RouteCollection {
     func confirmErasure(request: Request) async throws -> Response {
         let (repository, pathway) = try await request.pathwayInScope()
         let context = request.pageContext()
+        guard pathway.person.anonymisedAt == nil else {
+            request.flash(context.t("Les données de cette personne ont déjà été effacées.", "This person's data was already erased."))
+            return request.redirect(to: SiteURL.pathway(repository.scope.id, pathway.id!).path)
+        }
         let title = context.t("Effacer les données de ", "Erase the data of ") + pathway.person.fullName
         return Layout.render(context, title: title, content: .group(
             .p(.a(.href(SiteURL.pathway(repository.scope.id, pathway.id!).path), .text(pathway.person.fullName))),

@@ -107,7 +107,7 @@ public struct AppointmentDraft: Sendable, Equatable {
         var errors = FieldErrors()
         let kind = AppointmentKind(rawValue: kind ?? "")
         if kind == nil || !allowedKinds.contains(kind!) {
-            errors.add("kind", "Choisissez : " + allowedKinds.map(\.rawValue).joined(separator: " ou ") + ".")
+            errors.add("kind", "Choisissez le type dans la liste (" + allowedKinds.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").")
         }
         let title = TextRules.requireName(title, field: "title", max: 200, into: &errors)
         let startsAt = TextRules.clean(startsAt).flatMap(LocalDateTime.init)

@@ -97,12 +97,12 @@ public struct HoursDraft: Sendable, Equatable {
         let day = CalendarDay.parse(week, field: "week", subject: "La semaine", fallback: nil, latest: nil, into: &errors)
         if let day, day.weekStart > today.weekStart { errors.add("week", "Cette semaine n'a pas encore commencé.") }
         let role = WorkRole(rawValue: role ?? "")
-        if role == nil { errors.add("role", "Choisissez le poste : " + WorkRole.allCases.map(\.rawValue).joined(separator: ", ") + ".") }
+        if role == nil { errors.add("role", "Choisissez le poste dans la liste (" + WorkRole.allCases.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").") }
         var minutes = 0
         if let hours, hours.isFinite {
             let quarters = (hours * 4).rounded()
             if hours <= 0 || abs(hours * 4 - quarters) > 0.000_1 {
-                errors.add("hours", "Les heures se comptent par quart d'heure : 7, 7.25, 7.5…")
+                errors.add("hours", "Les heures se comptent par quart d'heure : 7, 7,25, 7,5…")
             } else {
                 minutes = Int(quarters) * 15
                 if minutes + alreadyThatWeek > Self.weeklyMaximumHours * 60 {
@@ -110,7 +110,7 @@ public struct HoursDraft: Sendable, Equatable {
                 }
             }
         } else {
-            errors.add("hours", "Indiquez le nombre d'heures, par exemple 7.5.")
+            errors.add("hours", "Indiquez le nombre d'heures, par exemple 7,5.")
         }
         try errors.throwIfAny()
         return Valid(week: day!.weekStart, role: role!, minutes: minutes)
