@@ -39,6 +39,7 @@ from test_admin_flows import (
     parse_page,
     text_of,
 )
+from test_pathways_journey import error_summary, facts_of, main_text, without_browser_validation
 from test_foundation import (
     WAIT_SECONDS,
     h1_text,
@@ -97,31 +98,14 @@ def logout(browser) -> None:
     assert not browser.find_elements(By.ID, "logout-button"), "still logged in after logout"
 
 
-def main_text(browser) -> str:
-    return " ".join(browser.find_element(By.TAG_NAME, "main").text.split())
 
 
 def section_text(browser, section_id: str) -> str:
     return " ".join(browser.find_element(By.ID, section_id).text.split())
 
 
-def facts_of(browser) -> dict[str, str]:
-    """The <dt>/<dd> pairs of every fact list in <main>."""
-    facts: dict[str, str] = {}
-    for dl in browser.find_elements(By.CSS_SELECTOR, "main dl"):
-        terms = dl.find_elements(By.TAG_NAME, "dt")
-        values = dl.find_elements(By.TAG_NAME, "dd")
-        assert len(terms) == len(values), f"unbalanced <dl>: {dl.get_attribute('outerHTML')[:300]}"
-        for dt, dd in zip(terms, values):
-            facts[" ".join(dt.text.split())] = " ".join(dd.text.split())
-    return facts
 
 
-def error_summary(browser) -> str:
-    summary = wait(browser).until(
-        EC.visibility_of_element_located((By.CSS_SELECTOR, 'main [role="alert"]'))
-    )
-    return " ".join(summary.text.split())
 
 
 def assert_no_error(browser, label: str) -> None:
@@ -137,9 +121,6 @@ def flash_text(browser) -> str:
     return " ".join(flash.text.split())
 
 
-def without_browser_validation(browser, form_id: str) -> None:
-    """Lets a form reach the server with values the browser would refuse (server-side checks)."""
-    browser.execute_script("document.getElementById(arguments[0]).noValidate = true;", form_id)
 
 
 def set_value(browser, field_id: str, value: str, kind: str) -> None:

@@ -460,10 +460,7 @@ struct PathwayFileAPIController: RouteCollection {
 
     func export(request: Request) async throws -> Response {
         let (repository, pathway) = try await request.pathwayInScope()
-        let export = try await repository.export(pathway, request: request)
-        let response = try Idempotency.encode(status: .ok, body: export)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"donnees-personnelles-\(pathway.id!.uuidString.lowercased()).json\"")
-        return response
+        return try await repository.export(pathway, request: request).attachment(pathwayID: pathway.id!)
     }
 
     func erase(request: Request) async throws -> Response {

@@ -231,9 +231,7 @@ struct PathwayFilePagesController: RouteCollection {
 
     func export(request: Request) async throws -> Response {
         let (repository, pathway) = try await request.pathwayInScope()
-        let response = try Idempotency.encode(status: .ok, body: try await repository.export(pathway, request: request))
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"donnees-personnelles-\(pathway.id!.uuidString.lowercased()).json\"")
-        return response
+        return try await repository.export(pathway, request: request).attachment(pathwayID: pathway.id!)
     }
 
     func confirmErasure(request: Request) async throws -> Response {

@@ -11,6 +11,13 @@ struct PersonalDataExport: Content {
     var referrals: [ReferralDTO]
     var pathway: PathwayDTO
     var barrierHistory: [BarrierAssessmentDTO]
+
+    /// The JSON as a file to download, for the page and the API alike.
+    func attachment(pathwayID: UUID) throws -> Response {
+        let response = try Idempotency.encode(status: .ok, body: self)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"donnees-personnelles-\(pathwayID.uuidString.lowercased()).json\"")
+        return response
+    }
 }
 
 /// Erasure keeps the figures that reports and accounts need (dates, QPV, situation at entry,
