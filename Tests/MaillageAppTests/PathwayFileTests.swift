@@ -149,6 +149,11 @@ struct PathwayFileTests {
             let tooMuch = try await coordinator.send(.POST, "\(f.file(f.fatou))/hours", json: #"{"week":"\#(demoWeek)","role":"delivery","hours":23}"#)
             #expect(Self.errors(tooMuch)["hours"]?.contains("48") == true)
             #expect(try await coordinator.send(.POST, "\(f.file(f.fatou))/hours", json: #"{"week":"\#(demoWeek)","role":"delivery","hours":22}"#).status == .created)
+            // Absurd numbers are a field error, never a crash.
+            for absurd in ["1e300", "5e17", "-3"] {
+                let refused = try await cooperant.send(.POST, "\(f.file(f.fatou))/hours", json: #"{"week":"\#(monday)","role":"kitchen","hours":\#(absurd)}"#)
+                #expect(Self.errors(refused)["hours"] != nil, "\(absurd)")
+            }
 
             // Her file and nobody else's.
             #expect(try await cooperant.send(.GET, f.file(f.jonathan)).status == .notFound)
@@ -189,6 +194,18 @@ struct PathwayFileTests {
             #expect(marked.status == .ok)
             let unknown = try await coordinator.send(.POST, "\(f.base)/appointments/\(sessionID)/attendance", json: #"{"attendance":[{"pathwayID":"\#(UUID())","status":"attended"}]}"#)
             #expect(unknown.status == .unprocessableEntity)
+            // A training session is joined through its training; an individual appointment is one person's.
+            let viaSession = try await coordinator.send(.POST, "\(f.base)/appointments/\(sessionID)/participants", json: #"{"pathwayIDs":["\#(f.fatou.id!)"]}"#)
+            #expect(Self.errors(viaSession)["pathwayIDs"] != nil)
+            let individualID = try #require(individual.problem?["id"] as? String)
+            let intruder = try await coordinator.send(.POST, "\(f.base)/appointments/\(individualID)/participants", json: #"{"pathwayIDs":["\#(f.fatou.id!)"]}"#)
+            #expect(Self.errors(intruder)["pathwayIDs"] != nil)
+            // Nobody attends a session that has not happened yet.
+            let future = try await coordinator.send(.POST, "\(f.base)/trainings/\(trainingID)/sessions", json: #"{"startsAt":"\#(CalendarDay.today.adding(days: 3))T09:00","durationMinutes":60}"#)
+            let futureID = try #require((future.problem?["sessions"] as? [[String: Any]])?.first { ($0["startsAt"] as? String)?.hasPrefix(CalendarDay.today.adding(days: 3).description) == true }?["id"] as? String)
+            let tooEarly = try await coordinator.send(.POST, "\(f.base)/appointments/\(futureID)/attendance", json: #"{"attendance":[{"pathwayID":"\#(f.fatou.id!)","status":"attended"}]}"#)
+            #expect(tooEarly.status == .unprocessableEntity)
+            #expect(try await coordinator.send(.POST, "\(f.base)/appointments/\(futureID)/attendance", json: #"{"attendance":[{"pathwayID":"\#(f.fatou.id!)","status":"excused"}]}"#).status == .ok)
             let evaluated = try await coordinator.send(.POST, "\(f.base)/trainings/\(trainingID)/trainees/\(f.fatou.id!)/evaluation", json: #"{"evaluation":"acquired","satisfaction":4}"#)
             #expect(evaluated.problem?["meanSatisfaction"] as? Double == 4)
             let trainees = try #require(evaluated.problem?["trainees"] as? [[String: Any]])
@@ -225,6 +242,10 @@ struct PathwayFileTests {
             #expect(try await PathwayNote.query(on: app.db).filter(\.$pathway.$id == f.fatou.id!).count() == 0)
             #expect(try await WorkHoursEntry.query(on: app.db).filter(\.$pathway.$id == f.fatou.id!).count() == 9)
             #expect(try await Referral.query(on: app.db).filter(\.$person.$id == person.id!).first()?.reason == PersonalDataEraser.erasedText)
+            // Her name as the author of her self-assessments and of the hours she typed goes too.
+            #expect(try await SkillAssessment.query(on: app.db).filter(\.$authorLabel == "Fatou Diallo").count() == 0)
+            #expect(try await WorkHoursEntry.query(on: app.db).filter(\.$enteredByLabel == "Fatou Diallo").count() == 0)
+            #expect(try await SkillAssessment.query(on: app.db).filter(\.$pathway.$id == f.fatou.id!).count() == 7)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == AuditAction.personErased.rawValue).count() == 1)
             #expect(try await coordinator.send(.POST, "\(f.file(f.fatou))/erasure").status == .conflict)
             // Her account no longer opens a file.

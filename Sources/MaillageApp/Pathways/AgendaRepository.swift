@@ -84,6 +84,13 @@ extension PathwaysRepository {
         try scope.require(.managePathways)
         let people = try await pathwaysOfCooperative(pathwayIDs, field: "pathwayIDs")
         let present = Set(appointment.attendances.map { $0.$pathway.id })
+        switch AppointmentKind(rawValue: appointment.kind) {
+        case .trainingSession:
+            throw Problem.invalid(FieldErrors(["pathwayIDs": "Pour une séance de formation, inscrivez la personne à la formation."]))
+        case .appointment where !people.allSatisfy(present.contains):
+            throw Problem.invalid(FieldErrors(["pathwayIDs": "Un rendez-vous individuel ne concerne qu'une personne : créez-en un pour chacune."]))
+        default: break
+        }
         try await db.transaction { tx in
             for pathwayID in people where !present.contains(pathwayID) { try await register(pathwayID, at: appointment, on: tx) }
         }
@@ -102,7 +109,11 @@ extension PathwaysRepository {
                 continue
             }
             guard let status = AttendanceStatus(rawValue: mark.status ?? "") else {
-                errors.add("attendance[\(index)].status", "Choisissez : registered, attended, absent ou excused.")
+                errors.add("attendance[\(index)].status", "Choisissez la présence dans la liste (" + AttendanceStatus.allCases.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").")
+                continue
+            }
+            if (status == .attended || status == .absent), let start = appointment.localStart, start.day > .today {
+                errors.add("attendance[\(index)].status", "La séance n'a pas encore eu lieu : on ne peut pas encore dire qui était présent.")
                 continue
             }
             changes.append((line, status))
@@ -175,7 +186,8 @@ extension PathwaysRepository {
             throw Problem.invalid(FieldErrors(["pathwayID": "Cette personne suit déjà cette formation."]))
         }
         let now = LocalDateTime(day: .today, hour: 0, minute: 0).description
-        let coming = try await Appointment.query(on: db).filter(\.$trainingID == training.id!).filter(\.$startsAt >= now).all()
+        let coming = try await Appointment.query(on: db).filter(\.$trainingID == training.id!).filter(\.$startsAt >= now).with(\.$attendances).all()
+            .filter { !$0.attendances.contains { $0.$pathway.id == pathwayID } }
         let enrolment = TrainingEnrolment()
         enrolment.$training.id = training.id!
         enrolment.$pathway.id = pathwayID
@@ -199,8 +211,9 @@ extension PathwaysRepository {
         if let comment, comment.count > 2_000 { errors.add("comment", "Le commentaire ne doit pas dépasser 2000 caractères.") }
         try errors.throwIfAny()
         enrolment.evaluation = evaluation!.rawValue
-        enrolment.satisfaction = satisfaction
-        enrolment.comment = comment
+        // What is not sent stays as it was.
+        if let satisfaction { enrolment.satisfaction = satisfaction }
+        if rawComment != nil { enrolment.comment = comment }
         try await enrolment.save(on: db)
     }
 }

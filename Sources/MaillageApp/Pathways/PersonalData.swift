@@ -28,6 +28,7 @@ enum PersonalDataEraser {
 
     static func erase(person: Person, on tx: any Database) async throws {
         let personID = person.id!
+        let formerName = person.fullName
         person.firstName = "Personne"
         person.lastName = "anonymisée " + personID.uuidString.prefix(8).lowercased()
         person.contact = nil
@@ -54,6 +55,11 @@ enum PersonalDataEraser {
             try await PlanAction.query(on: tx).filter(\.$objective.$id == objective.id!).set(\.$label, to: erasedText).update()
         }
         try await TrainingEnrolment.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).set(\.$comment, to: nil).update()
+        // Lines the person wrote herself carry her name as their author.
+        try await SkillAssessment.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).filter(\.$source == SkillSource.selfAssessment.rawValue)
+            .set(\.$authorLabel, to: erasedText).update()
+        try await WorkHoursEntry.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).filter(\.$enteredByLabel == formerName)
+            .set(\.$enteredByLabel, to: erasedText).update()
         // An individual appointment's subject may name the person; a workshop's does not.
         let individual = try await Attendance.query(on: tx).filter(\.$pathway.$id ~~ pathwayIDs).with(\.$appointment).all()
             .filter { $0.appointment.kind == AppointmentKind.appointment.rawValue }.map { $0.$appointment.id }
@@ -105,25 +111,36 @@ enum PrivacySweep {
         var cooperatives: Int
     }
 
-    static func run(on db: any Database, now: Date = Date()) async throws -> Outcome {
+    static func run(on db: any Database, now: Date = Date(), logger: Logger = Logger(label: "maillage.privacy")) async throws -> Outcome {
         let today = CalendarDay(date: now)
         let limit = today.adding(months: -PersonalDataRetention.monthsWithoutContact).adding(days: 1).date
         let due = try await Person.query(on: db).filter(\.$anonymisedAt == nil).filter(\.$lastContactAt < limit).all()
             .filter { PersonalDataRetention.anonymisationDue(lastContact: CalendarDay(date: $0.lastContactAt), today: today) }
         let cooperatives = try await Cooperative.query(on: db).all()
         let networks = Dictionary(uniqueKeysWithValues: cooperatives.map { ($0.id!, $0.networkID) })
+        var anonymised = 0
+        // One file that fails must not keep the others from being anonymised.
         for person in due {
-            try await db.transaction { tx in
-                try await PersonalDataEraser.erase(person: person, on: tx)
-                try await AuditLog.record(.personAnonymised, on: tx, actor: nil, actorLabel: "Maillage", subject: AuditSubject(
-                    entityType: "person", entityID: person.id, networkID: networks[person.cooperativeID], cooperativeID: person.cooperativeID
-                ))
+            do {
+                try await db.transaction { tx in
+                    try await PersonalDataEraser.erase(person: person, on: tx)
+                    try await AuditLog.record(.personAnonymised, on: tx, actor: nil, actorLabel: "Maillage", subject: AuditSubject(
+                        entityType: "person", entityID: person.id, networkID: networks[person.cooperativeID], cooperativeID: person.cooperativeID
+                    ))
+                }
+                anonymised += 1
+            } catch {
+                logger.report(error: error)
             }
         }
         for coop in cooperatives {
-            try await PathwaysRepository.expireStale(cooperativeID: coop.id!, on: db, now: now)
+            do {
+                try await PathwaysRepository.expireStale(cooperativeID: coop.id!, on: db, now: now)
+            } catch {
+                logger.report(error: error)
+            }
         }
-        return Outcome(anonymised: due.count, cooperatives: cooperatives.count)
+        return Outcome(anonymised: anonymised, cooperatives: cooperatives.count)
     }
 
     /// Runs the sweep now and every 24 hours while the server runs.
@@ -131,7 +148,7 @@ enum PrivacySweep {
         app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .hours(24)) { _ in
             app.eventLoopGroup.next().makeFutureWithTask {
                 do {
-                    let outcome = try await run(on: app.db)
+                    let outcome = try await run(on: app.db, logger: app.logger)
                     app.logger.info("privacy sweep", metadata: ["anonymised": "\(outcome.anonymised)", "cooperatives": "\(outcome.cooperatives)"])
                 } catch {
                     app.logger.report(error: error)

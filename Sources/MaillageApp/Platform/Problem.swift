@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import MaillageCore
 import Vapor
@@ -52,6 +53,10 @@ struct Problem: Error, Sendable {
             return fromDecoding(decoding)
         case let abort as any AbortError:
             return fromStatus(abort.status, headers: abort.headers)
+        case let database as any DatabaseError where database.isConstraintFailure:
+            // Two writes of the same thing at once: the other one won.
+            return Problem(status: .conflict, title: "Déjà enregistré",
+                           detail: "La même information vient d'être enregistrée par ailleurs : rechargez la page pour la voir.")
         default:
             return Problem(
                 status: .internalServerError, title: "Erreur interne",
