@@ -21,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
-        .target(name: "MaillageCore"),
+        .target(name: "MaillageCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "MaillageApp",
             dependencies: [

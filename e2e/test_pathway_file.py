@@ -414,7 +414,7 @@ def test_agenda_attendance_sheet_and_training(browser, base_url, axe, coop_id):
     assert h1_text(browser) == "Agenda : rendez-vous, ateliers et séances"
     axe.assert_no_violations("agenda")
 
-    # --- The demo workshop: Fatou came.
+    # --- The demo workshop, next week: nobody can be marked present yet; Fatou sends her apologies.
     workshop_path = follow_link(browser, link_named(browser, DEMO_WORKSHOP, "main table"))
     assert re.fullmatch(rf"/coops/{coop_id}/agenda/{UUID}", workshop_path), workshop_path
     assert h1_text(browser) == DEMO_WORKSHOP
@@ -430,11 +430,15 @@ def test_agenda_attendance_sheet_and_training(browser, base_url, axe, coop_id):
     assert re.fullmatch(rf"status-{UUID}", select_id), select_id
     Select(browser.find_element(By.ID, select_id)).select_by_visible_text("Présent·e")
     click_and_wait_for_new_page(browser, "attendance-submit")
+    assert "pas encore eu lieu" in error_summary(browser)
+    axe.assert_no_violations("workshop page with the refusal")
+    Select(browser.find_element(By.ID, select_id)).select_by_visible_text("Excusé·e")
+    click_and_wait_for_new_page(browser, "attendance-submit")
     assert path_of(browser) == workshop_path
     assert_no_error(browser, "after saving attendance")
     assert flash_text(browser) == "Présences enregistrées."
     chosen = Select(browser.find_element(By.ID, select_id)).first_selected_option
-    assert " ".join(chosen.text.split()) == "Présent·e", chosen.text
+    assert " ".join(chosen.text.split()) == "Excusé·e", chosen.text
     axe.assert_no_violations("workshop page after saving attendance")
 
     # --- Its sign-in sheet.
@@ -444,7 +448,7 @@ def test_agenda_attendance_sheet_and_training(browser, base_url, axe, coop_id):
     headers = [" ".join(th.text.split()) for th in browser.find_elements(By.CSS_SELECTOR, "main table thead th")]
     assert "Signature" in headers, headers
     lines = {r[0]: r for r in rows_of(browser, "main")}
-    assert lines.get(FATOU, [None, None])[1] == "Présent·e", lines
+    assert lines.get(FATOU, [None, None])[1] == "Excusé·e", lines
     assert facts_of(browser).get("Séance") == DEMO_WORKSHOP
     axe.assert_no_violations("sign-in sheet")
 

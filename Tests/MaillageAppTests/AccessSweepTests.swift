@@ -29,6 +29,8 @@ struct AccessSweepTests {
         case own
         /// The cooperant's own pathway, found from their account.
         case ownPathway
+        /// The counter's work: the coordination and the staff (cashiers) may.
+        case counter
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -102,6 +104,15 @@ struct AccessSweepTests {
             "POST /coops/:coopID/competences/:competenceID": .manage,
             "GET /api/v1/coops/:coopID/competences": .manage, "POST /api/v1/coops/:coopID/competences": .manage,
             "PATCH /api/v1/coops/:coopID/competences/:competenceID": .manage,
+            // Solidarity trade: catalogue, tariff grids, households.
+            "GET /coops/:coopID/products": .counter, "GET /api/v1/coops/:coopID/products": .counter,
+            "POST /coops/:coopID/products": .manage, "POST /api/v1/coops/:coopID/products": .manage,
+            "POST /coops/:coopID/products/:productID": .manage, "PATCH /api/v1/coops/:coopID/products/:productID": .manage,
+            "GET /coops/:coopID/tariff-grids": .counter, "GET /api/v1/coops/:coopID/tariff-grids": .counter,
+            "POST /coops/:coopID/tariff-grids": .manage, "POST /api/v1/coops/:coopID/tariff-grids": .manage,
+            "GET /coops/:coopID/households": .counter, "GET /api/v1/coops/:coopID/households": .counter,
+            "POST /coops/:coopID/households": .counter, "POST /api/v1/coops/:coopID/households": .counter,
+            "GET /api/v1/coops/:coopID/households/:card": .counter,
         ]
     }
 
@@ -117,6 +128,8 @@ struct AccessSweepTests {
         var appointmentID: UUID
         var trainingID: UUID
         var competenceID: UUID
+        var productID: UUID
+        var card: String
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -133,6 +146,8 @@ struct AccessSweepTests {
                 case "appointmentID": return appointmentID.uuidString
                 case "trainingID": return trainingID.uuidString
                 case "competenceID": return competenceID.uuidString
+                case "productID": return productID.uuidString
+                case "card": return card
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -151,10 +166,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage, .referral, .own, .ownPathway:
+                case .view, .manage, .referral, .own, .ownPathway, .counter:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -169,7 +184,7 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway])
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter])
                 let cooperant = email == "cooperant@maillage.example"
                 for (key, kind, status) in outcomes {
                     if kind == .own && cooperant {
@@ -177,6 +192,9 @@ struct AccessSweepTests {
                         #expect(status == .notFound, "\(email): \(key) answered \(status.code), expected 404")
                     } else if kind == .ownPathway && cooperant {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if kind == .counter && email == "caisse@maillage.example" {
+                        // The cashier's own work: allowed (a page, a redirect or a form error).
+                        #expect(status != .forbidden && status != .notFound, "\(email): \(key) answered \(status.code)")
                     } else if kind == .view {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .referral && email == "orientation@maillage.example" {
@@ -234,10 +252,18 @@ struct AccessSweepTests {
         let appointment = try await coordination.createAppointment(
             AppointmentDraft(kind: "workshop", title: "Atelier CV", startsAt: "2026-12-01T14:00", durationMinutes: 90), allowedKinds: [.workshop], pathwayIDs: [pathway.id!])
         let training = try await coordination.createTraining(title: "HACCP", provider: nil)
+        let trade = TradeRepository(db: app.db, scope: coordination.scope)
+        var product = try await trade.products().first
+        if product == nil { product = try await trade.createProduct(ProductDraft(name: "Repas", category: "repas", publicPriceCents: 450, vatRate: "10")) }
+        if try await trade.currentGrid(on: .today) == nil {
+            _ = try await trade.createGrid(TariffGridDraft(name: "Grille", validFrom: CalendarDay.today.description,
+                                                           brackets: [.init(maxFamilyQuotient: nil, percentOfPublic: 50)]), request: request)
+        }
+        let household = try await trade.registerHousehold(card: nil, proof: ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: CalendarDay.today.description), today: .today)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
-                      competenceID: try #require(try await coordination.competences().first?.id))
+                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

@@ -36,6 +36,17 @@ enum CooperativeSections {
                               detail: language.t("Les compétences apprises en faisant, évaluées dans chaque parcours.", "Skills learnt by doing, assessed in each pathway."),
                               url: .competences(coop.id!)))
         }
+        if allowed(.viewCatalogue) {
+            links.append(Link(label: language.t("Catalogue", "Catalogue"),
+                              detail: language.t("Produits et services, prix publics et TVA.", "Products and services, public prices and VAT."),
+                              url: .products(coop.id!)))
+            links.append(Link(label: language.t("Grilles tarifaires", "Tariff grids"),
+                              detail: language.t("Les prix selon les ressources du foyer, avec leur aperçu.", "Prices by household resources, with a preview."),
+                              url: .tariffGrids(coop.id!)))
+            links.append(Link(label: language.t("Foyers", "Households"),
+                              detail: language.t("Cartes et justificatifs qui donnent droit aux prix solidaires.", "Cards and proofs giving access to solidarity prices."),
+                              url: .households(coop.id!)))
+        }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

@@ -106,6 +106,7 @@ enum DemoData {
                let cooperant = users["cooperant@maillage.example"] {
                 try await DemoPathways.load(on: tx, cooperative: coopRows[0], referrer: referrer, coordinator: coordinator)
                 try await DemoPathways.loadFiles(on: tx, cooperative: coopRows[0], coordinator: coordinator, cooperant: cooperant)
+                try await DemoTrade.load(on: tx, cooperative: coopRows[0], coordinator: coordinator)
             }
         }
         return true

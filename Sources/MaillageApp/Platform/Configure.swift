@@ -60,10 +60,12 @@ func routes(_ app: Application) throws {
     try app.register(collection: PathwaysPagesController())
     try app.register(collection: PathwayFilePagesController())
     try app.register(collection: AgendaPagesController())
+    try app.register(collection: TradePagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
     try api.register(collection: PathwayFileAPIController())
+    try api.register(collection: TradeAPIController())
 }
 
 enum Migrations {
@@ -78,6 +80,7 @@ enum Migrations {
         app.migrations.add(CreatePathwayTables())
         app.migrations.add(CreateBarrierAssessments())
         app.migrations.add(CreatePathwayFileTables())
+        app.migrations.add(CreateTradeCatalogue())
     }
 }
 

@@ -48,6 +48,10 @@ enum SiteURL: Sendable, Equatable {
     case trainingSection(UUID, UUID, String)
     case competences(UUID)
     case competence(UUID, UUID)
+    case products(UUID)
+    case product(UUID, UUID)
+    case tariffGrids(UUID)
+    case households(UUID)
     case stylesheet
 
     var path: String {
@@ -95,6 +99,10 @@ enum SiteURL: Sendable, Equatable {
         case .trainingSection(let coop, let id, let section): return SiteURL.training(coop, id).path + "/" + section
         case .competences(let coop): return SiteURL.cooperative(coop).path + "/competences"
         case .competence(let coop, let id): return SiteURL.competences(coop).path + "/\(id.uuidString.lowercased())"
+        case .products(let coop): return SiteURL.cooperative(coop).path + "/products"
+        case .product(let coop, let id): return SiteURL.products(coop).path + "/\(id.uuidString.lowercased())"
+        case .tariffGrids(let coop): return SiteURL.cooperative(coop).path + "/tariff-grids"
+        case .households(let coop): return SiteURL.cooperative(coop).path + "/households"
         case .stylesheet: return "/assets/maillage.css"
         }
     }

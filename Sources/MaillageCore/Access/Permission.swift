@@ -27,6 +27,12 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case readConfidentialNotes
     /// A cooperant's own pathway: see it, assess their own skills, type their hours.
     case viewOwnPathway
+    /// See the catalogue, the tariff grids and the households' cards (the till needs them).
+    case viewCatalogue
+    /// Change the catalogue and create tariff grids.
+    case manageCatalogue
+    /// Register a household's proof and give it a card (at the counter or in the office).
+    case registerHouseholds
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -38,6 +44,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
         case .readConfidentialNotes: [.coordinator]
         case .viewOwnPathway: [.cooperant]
+        case .viewCatalogue, .registerHouseholds: [.networkAdmin, .coordinator, .staff]
+        case .manageCatalogue: [.networkAdmin, .coordinator]
         }
     }
 

@@ -1,0 +1,201 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+// MARK: JSON shapes (binding names: see docs/openapi.yaml)
+
+struct ProductDTO: Content {
+    var id: UUID
+    var name: String
+    var category: String
+    var publicPriceCents: Int
+    /// `5.5`, `10` or `20`.
+    var vatRate: Double
+    var active: Bool
+
+    init(_ product: Product) {
+        id = product.id!
+        name = product.name
+        category = product.category
+        publicPriceCents = product.publicPriceCents
+        vatRate = Double(product.vatRate) / 10
+        active = product.active
+    }
+}
+
+struct TariffGridDTO: Content {
+    struct Effort: Content {
+        var permille: Int
+        var minCents: Int
+        var maxCents: Int
+    }
+    var id: UUID
+    var name: String
+    var validFrom: String
+    var validTo: String?
+    var brackets: [TariffBracketDTO]
+    var effortRate: Effort?
+    var createdBy: String
+
+    init(_ record: TariffGridRecord) {
+        id = record.id!
+        name = record.name
+        validFrom = CalendarDay(date: record.validFrom).description
+        validTo = record.validTo.map { CalendarDay(date: $0).description }
+        brackets = record.draftBrackets.map { TariffBracketDTO(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) }
+        effortRate = record.effortPermille.map { Effort(permille: $0, minCents: record.effortMinCents ?? 0, maxCents: record.effortMaxCents ?? 0) }
+        createdBy = record.authorLabel
+    }
+}
+
+struct HouseholdDTO: Content {
+    var id: UUID
+    var card: String
+    /// The tier on file (`public`, `T1`…, `effort`).
+    var tier: String
+    /// The tier that applies today: the public price once the proof has expired.
+    var tierToday: String
+    var expired: Bool
+    var proofKind: String
+    var issuedOn: String
+    var validUntil: String
+    var verifiedBy: String
+
+    init(_ household: Household, today: CalendarDay) {
+        id = household.id!
+        card = household.card
+        tier = household.tier
+        let stored = Tier(code: household.tier) ?? .publicPrice
+        let applied = Eligibility.tier(stored: stored, validUntil: CalendarDay(date: household.validUntil), on: today)
+        tierToday = applied.tier.description
+        expired = applied.expired
+        proofKind = household.proofKind
+        issuedOn = CalendarDay(date: household.issuedOn).description
+        validUntil = CalendarDay(date: household.validUntil).description
+        verifiedBy = household.verifiedByLabel
+    }
+}
+
+struct ProductBody: Decodable {
+    var name: String?
+    var category: String?
+    var publicPriceCents: Int?
+    /// A number (`5.5`) or a string (`"5,5"`).
+    var vatRate: String?
+    var active: Bool?
+
+    enum CodingKeys: String, CodingKey { case name, category, publicPriceCents, vatRate, active }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        category = try container.decodeIfPresent(String.self, forKey: .category)
+        publicPriceCents = try container.decodeIfPresent(Int.self, forKey: .publicPriceCents)
+        active = try container.decodeIfPresent(Bool.self, forKey: .active)
+        if let number = try? container.decodeIfPresent(Double.self, forKey: .vatRate) {
+            vatRate = number == number.rounded() ? String(Int(number)) : String(number)
+        } else {
+            vatRate = try container.decodeIfPresent(String.self, forKey: .vatRate)
+        }
+    }
+}
+
+struct TariffGridBody: Decodable {
+    struct Effort: Decodable {
+        var permille: Int?
+        var minCents: Int?
+        var maxCents: Int?
+    }
+    var name: String?
+    var validFrom: String?
+    var validTo: String?
+    var brackets: [TariffBracketDTO]?
+    var effortRate: Effort?
+
+    var draft: TariffGridDraft {
+        TariffGridDraft(
+            name: name, validFrom: validFrom, validTo: validTo,
+            brackets: (brackets ?? []).map { .init(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) },
+            effortRate: effortRate.map { TariffGrid.EffortRate(permille: $0.permille ?? 0, minCents: $0.minCents ?? 0, maxCents: $0.maxCents ?? -1) }
+        )
+    }
+}
+
+struct HouseholdBody: Decodable {
+    struct Proof: Decodable {
+        var kind: String?
+        var familyQuotient: Int?
+        var issuedOn: String?
+        var validUntil: String?
+    }
+    var card: String?
+    var proof: Proof?
+}
+
+// MARK: Routes
+
+/// `/api/v1/coops/:coopID/products`, `…/tariff-grids`, `…/households`.
+struct TradeAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let coop = routes.grouped("coops", ":coopID")
+        coop.get("products", use: products)
+        coop.post("products", use: createProduct)
+        coop.patch("products", ":productID", use: setProduct)
+        coop.get("tariff-grids", use: grids)
+        coop.post("tariff-grids", use: createGrid)
+        coop.get("households", use: households)
+        coop.post("households", use: registerHousehold)
+        coop.get("households", ":card", use: household)
+    }
+
+    func products(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.viewCatalogue)
+        return try Idempotency.encode(status: .ok, body: Page(items: try await repository.products().map(ProductDTO.init), nextCursor: nil))
+    }
+
+    func createProduct(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.manageCatalogue)
+        let body = try request.decodeJSON(ProductBody.self)
+        let product = try await repository.createProduct(ProductDraft(name: body.name, category: body.category, publicPriceCents: body.publicPriceCents,
+                                                                      vatRate: body.vatRate, active: body.active))
+        return try Idempotency.encode(status: .created, body: ProductDTO(product))
+    }
+
+    func setProduct(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.manageCatalogue)
+        let body = try request.decodeJSON(ProductBody.self)
+        guard let active = body.active else { throw Problem.invalid(FieldErrors(["active": "Indiquez true (en vente) ou false (retiré de la caisse)."])) }
+        return try Idempotency.encode(status: .ok, body: ProductDTO(try await repository.setProductActive(try request.uuidParameter("productID"), active: active)))
+    }
+
+    func grids(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.viewCatalogue)
+        return try Idempotency.encode(status: .ok, body: Page(items: try await repository.grids().map(TariffGridDTO.init), nextCursor: nil))
+    }
+
+    func createGrid(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.manageCatalogue)
+        let body = try request.decodeJSON(TariffGridBody.self)
+        return try Idempotency.encode(status: .created, body: TariffGridDTO(try await repository.createGrid(body.draft, request: request)))
+    }
+
+    func households(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.viewCatalogue)
+        let today = CalendarDay.today
+        return try Idempotency.encode(status: .ok, body: Page(items: try await repository.households().map { HouseholdDTO($0, today: today) }, nextCursor: nil))
+    }
+
+    func household(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.viewCatalogue)
+        return try Idempotency.encode(status: .ok, body: HouseholdDTO(try await repository.household(card: request.parameters.get("card") ?? ""), today: .today))
+    }
+
+    func registerHousehold(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.registerHouseholds)
+        let body = try request.decodeJSON(HouseholdBody.self)
+        let proof = ProofDraft(kind: body.proof?.kind, familyQuotient: body.proof?.familyQuotient, issuedOn: body.proof?.issuedOn, validUntil: body.proof?.validUntil)
+        let household = try await repository.registerHousehold(card: body.card, proof: proof, today: .today)
+        return try Idempotency.encode(status: .created, body: HouseholdDTO(household, today: .today))
+    }
+}

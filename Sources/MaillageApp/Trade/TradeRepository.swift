@@ -1,0 +1,167 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+/// The catalogue, tariff grids and households of one cooperative.
+struct TradeRepository: Sendable {
+    let db: any Database
+    let scope: CooperativeScope
+
+    // MARK: Catalogue
+
+    func products(includingInactive: Bool = true) async throws -> [Product] {
+        try scope.require(.viewCatalogue)
+        let query = Product.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$category).sort(\.$name)
+        if !includingInactive { query.filter(\.$active == true) }
+        return try await query.all()
+    }
+
+    func createProduct(_ draft: ProductDraft) async throws -> Product {
+        try scope.require(.manageCatalogue)
+        var errors = FieldErrors()
+        var checked: ProductDraft.Valid?
+        do { checked = try draft.validate() } catch { errors.merge(error) }
+        if let name = TextRules.clean(draft.name),
+           try await Product.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$name == name).count() > 0 {
+            errors.add("name", "Un produit porte déjà ce nom.")
+        }
+        try errors.throwIfAny()
+        let valid = checked!
+        let product = Product()
+        product.cooperativeID = scope.id
+        product.name = valid.name
+        product.category = valid.category
+        product.publicPriceCents = valid.publicPriceCents
+        product.vatRate = valid.vatRate.rawValue
+        product.active = valid.active
+        try await product.create(on: db)
+        return product
+    }
+
+    /// Turns a product on or off at the till; its past sales keep their lines.
+    func setProductActive(_ id: UUID, active: Bool) async throws -> Product {
+        try scope.require(.manageCatalogue)
+        guard let product = try await Product.query(on: db).filter(\.$id == id).filter(\.$cooperativeID == scope.id).first() else {
+            throw Problem.notFound
+        }
+        product.active = active
+        try await product.save(on: db)
+        return product
+    }
+
+    // MARK: Tariff grids
+
+    func grids() async throws -> [TariffGridRecord] {
+        try scope.require(.viewCatalogue)
+        return try await TariffGridRecord.query(on: db).filter(\.$cooperativeID == scope.id)
+            .sort(\.$validFrom, .descending).sort(\.$createdAt, .descending).all()
+    }
+
+    /// The grid in force on `day`: among those valid that day, the one that started last
+    /// (then the newest), so that a new grid takes over from the previous one.
+    func currentGrid(on day: CalendarDay) async throws -> TariffGridRecord? {
+        try await grids().first { $0.grid.isValid(on: day) }
+    }
+
+    func createGrid(_ draft: TariffGridDraft, request: Request) async throws -> TariffGridRecord {
+        try scope.require(.manageCatalogue)
+        let valid = try draft.validate()
+        let record = TariffGridRecord()
+        record.cooperativeID = scope.id
+        record.name = valid.name
+        record.validFrom = valid.grid.validFrom.date
+        record.validTo = valid.grid.validTo?.date
+        let brackets = draft.brackets.map { TariffBracketDTO(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) }
+        record.brackets = String(decoding: try JSONEncoder().encode(brackets), as: UTF8.self)
+        record.effortPermille = valid.grid.effortRate?.permille
+        record.effortMinCents = valid.grid.effortRate?.minCents
+        record.effortMaxCents = valid.grid.effortRate?.maxCents
+        record.authorLabel = scope.principal.name
+        try await record.create(on: db)
+        return record
+    }
+
+    /// What each product costs for a few quotients: the preview shown beside a grid.
+    static let previewQuotients = [0, 300, 500, 700, 900, 1_200, 2_000]
+
+    struct PreviewRow: Sendable {
+        var product: Product
+        /// Price for each of `previewQuotients`, then the public price.
+        var prices: [(familyQuotient: Int, tier: Tier, cents: Int)]
+    }
+
+    static func preview(_ grid: TariffGrid, products: [Product]) -> [PreviewRow] {
+        products.map { product in
+            PreviewRow(product: product, prices: previewQuotients.map { qf in
+                let tier = TariffRules.tier(familyQuotient: qf, hasProof: true, grid: grid)
+                return (qf, tier, TariffRules.price(publicCents: product.publicPriceCents, tier: tier, familyQuotient: qf, grid: grid))
+            })
+        }
+    }
+
+    // MARK: Households
+
+    func households() async throws -> [Household] {
+        try scope.require(.viewCatalogue)
+        return try await Household.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$createdAt, .descending).all()
+    }
+
+    func household(card rawCard: String) async throws -> Household {
+        try scope.require(.viewCatalogue)
+        guard let card = HouseholdCard.normalise(rawCard),
+              let household = try await Household.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$card == card).first()
+        else { throw Problem.notFound }
+        return household
+    }
+
+    /// Registers a household's proof against the grid in force today, and gives it a card
+    /// (the one typed, or a new code).
+    func registerHousehold(card rawCard: String?, proof: ProofDraft, today: CalendarDay) async throws -> Household {
+        try scope.require(.registerHouseholds)
+        var errors = FieldErrors()
+        var card: String?
+        if let typed = TextRules.clean(rawCard) {
+            card = HouseholdCard.normalise(typed)
+            if card == nil { errors.add("card", "Le numéro de carte compte 4 à 12 lettres ou chiffres.") }
+        }
+        let valid: ProofDraft.Valid?
+        do {
+            valid = try proof.validate(today: today)
+        } catch {
+            errors.merge(error)
+            valid = nil
+        }
+        let grid = try await currentGrid(on: today)
+        if grid == nil { errors.add("proof", "Aucune grille tarifaire n'est en vigueur aujourd'hui : la coordination doit en créer une.") }
+        if let card, try await Household.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$card == card).count() > 0 {
+            errors.add("card", "Cette carte est déjà attribuée.")
+        }
+        try errors.throwIfAny()
+        if card == nil {
+            var generator = SystemRandomNumberGenerator()
+            repeat {
+                card = HouseholdCard.generate(using: &generator)
+            } while try await Household.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$card == card!).count() > 0
+        }
+        let tier = TariffRules.tier(familyQuotient: valid!.familyQuotient, hasProof: true, grid: grid!.grid)
+        let household = Household()
+        household.cooperativeID = scope.id
+        household.card = card!
+        household.proofKind = valid!.kind.rawValue
+        household.issuedOn = valid!.issuedOn.date
+        household.validUntil = valid!.validUntil.date
+        household.tier = tier.description
+        household.familyQuotient = tier == .effortRate ? valid!.familyQuotient : nil
+        household.gridID = grid!.id
+        household.verifiedByLabel = scope.principal.name
+        try await household.create(on: db)
+        return household
+    }
+}
+
+extension Request {
+    func tradeRepository(_ permission: Permission) async throws -> TradeRepository {
+        TradeRepository(db: db, scope: try await cooperativeScope(permission))
+    }
+}

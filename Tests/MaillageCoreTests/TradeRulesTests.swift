@@ -1,0 +1,368 @@
+import MaillageCore
+import Testing
+
+private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
+
+/// A household's tier and what it pays.
+private struct Priced: Equatable {
+    var tier: Tier
+    var cents: Int
+}
+
+@Suite("Money: VAT and euros")
+struct MoneyRulesTests {
+    @Test func vatIncludedInFrenchPrices() {
+        #expect(VATRate.intermediate.vatIncluded(in: 1200) == 109) // a 12,00 € meal at 10 %
+        #expect(VATRate.reduced.vatIncluded(in: 300) == 16) // 3,00 € to take away at 5,5 %
+        #expect(VATRate.standard.vatIncluded(in: 2500) == 417) // 25,00 € at 20 %
+        #expect(VATRate.intermediate.vatIncluded(in: 0) == 0)
+    }
+
+    @Test func aTicketIsBrokenDownByRateInOrder() {
+        let ticket = VATBreakdown([
+            (rate: .intermediate, grossCents: 1200),
+            (rate: .intermediate, grossCents: 450),
+            (rate: .standard, grossCents: 2500),
+            (rate: .reduced, grossCents: 300),
+        ])
+        #expect(ticket.lines.map(\.rate) == [.reduced, .intermediate, .standard])
+        #expect(ticket.lines.map(\.grossCents) == [300, 1650, 2500])
+        #expect(ticket.lines.map(\.vatCents) == [16, 150, 417])
+        #expect(ticket.lines.map(\.netCents) == [284, 1500, 2083])
+        #expect(ticket.grossCents == 4450)
+        #expect(ticket.vatCents == 583)
+        #expect(ticket.netCents == 3867)
+        #expect(VATBreakdown([]).lines.isEmpty)
+    }
+
+    @Test func vatIsComputedOnEachRatesTotalNotLineByLine() {
+        // Two coffees at 1,50 €: 0,14 € of VAT each, but 0,27 € on the 3,00 € total.
+        #expect(VATRate.intermediate.vatIncluded(in: 150) == 14)
+        let twoCoffees = VATBreakdown([(rate: .intermediate, grossCents: 150), (rate: .intermediate, grossCents: 150)])
+        #expect(twoCoffees.lines.count == 1)
+        #expect(twoCoffees.vatCents == 27)
+    }
+
+    @Test func ratesFromTheAPIAndTheirLabels() {
+        #expect(VATRate(percent: "5,5") == .reduced)
+        #expect(VATRate(percent: "5.5") == .reduced)
+        #expect(VATRate(percent: "10") == .intermediate)
+        #expect(VATRate(percent: "20") == .standard)
+        #expect(VATRate(percent: "7") == nil)
+        #expect(VATRate(percent: "") == nil)
+        #expect(VATRate.reduced.frenchLabel == "5,5 %")
+        #expect(VATRate.intermediate.frenchLabel == "10 %")
+        #expect(VATRate.standard.frenchLabel == "20 %")
+    }
+
+    @Test func eurosAreWrittenTheFrenchWay() {
+        #expect(Euros.french(123_456) == "1\u{202F}234,56 €")
+        #expect(Euros.french(123_456_789) == "1\u{202F}234\u{202F}567,89 €")
+        #expect(Euros.french(100_000) == "1\u{202F}000,00 €")
+        #expect(Euros.french(99_999) == "999,99 €")
+        #expect(Euros.french(-250) == "-2,50 €")
+        #expect(Euros.french(5) == "0,05 €")
+        #expect(Euros.french(0) == "0,00 €")
+    }
+}
+
+@Suite("Solidarity tariffs")
+struct TariffRulesTests {
+    /// A cantine à 1 €: 1 € up to QF 400, then 50 %, 80 % and 100 % of the public price.
+    let cantine = TariffGrid(brackets: [
+        .init(maxFamilyQuotient: 400, rule: .fixedPrice(cents: 100)),
+        .init(maxFamilyQuotient: 700, rule: .percentOfPublic(50)),
+        .init(maxFamilyQuotient: 1000, rule: .percentOfPublic(80)),
+        .init(maxFamilyQuotient: nil, rule: .percentOfPublic(100)),
+    ], validFrom: day("2026-09-01"), validTo: day("2027-08-31"))
+
+    /// 0,4 % of the QF, between 0,50 € and 4,00 €.
+    let effort = TariffGrid(effortRate: .init(permille: 4, minCents: 50, maxCents: 400), validFrom: day("2026-09-01"))
+
+    private func cantinePrice(_ qf: Int?, hasProof: Bool = true) -> Priced {
+        let tier = TariffRules.tier(familyQuotient: qf, hasProof: hasProof, grid: cantine)
+        return Priced(tier: tier, cents: TariffRules.price(publicCents: 450, tier: tier, familyQuotient: qf, grid: cantine))
+    }
+
+    private func effortPrice(_ qf: Int?, publicCents: Int = 1000) -> Priced {
+        let tier = TariffRules.tier(familyQuotient: qf, hasProof: true, grid: effort)
+        return Priced(tier: tier, cents: TariffRules.price(publicCents: publicCents, tier: tier, familyQuotient: qf, grid: effort))
+    }
+
+    @Test func theCantineGridByFamilyQuotient() {
+        #expect(cantinePrice(250) == Priced(tier: .bracket(1), cents: 100))
+        #expect(cantinePrice(400) == Priced(tier: .bracket(1), cents: 100)) // the bound is included
+        #expect(cantinePrice(401) == Priced(tier: .bracket(2), cents: 225))
+        #expect(cantinePrice(700) == Priced(tier: .bracket(2), cents: 225))
+        #expect(cantinePrice(1000) == Priced(tier: .bracket(3), cents: 360))
+        #expect(cantinePrice(5000) == Priced(tier: .bracket(4), cents: 450))
+    }
+
+    @Test func withoutProofThePublicPriceWithAReferralTheFirstBracket() {
+        #expect(cantinePrice(250, hasProof: false) == Priced(tier: .publicPrice, cents: 450))
+        #expect(cantinePrice(nil, hasProof: false) == Priced(tier: .publicPrice, cents: 450))
+        // A social worker's referral states no QF.
+        #expect(cantinePrice(nil) == Priced(tier: .bracket(1), cents: 100))
+    }
+
+    @Test func aFixedPriceNeverExceedsThePublicPrice() {
+        let grid = TariffGrid(brackets: [.init(maxFamilyQuotient: nil, rule: .fixedPrice(cents: 600))], validFrom: day("2026-09-01"))
+        let tier = TariffRules.tier(familyQuotient: 300, hasProof: true, grid: grid)
+        #expect(tier == .bracket(1))
+        #expect(TariffRules.price(publicCents: 450, tier: tier, familyQuotient: 300, grid: grid) == 450)
+        #expect(TariffRules.price(publicCents: 700, tier: tier, familyQuotient: 300, grid: grid) == 600)
+    }
+
+    @Test func theEffortRateWithinItsFloorAndCeiling() {
+        #expect(effortPrice(250) == Priced(tier: .effortRate, cents: 100))
+        #expect(effortPrice(50) == Priced(tier: .effortRate, cents: 50)) // 0,20 € raised to the floor
+        #expect(effortPrice(2000) == Priced(tier: .effortRate, cents: 400)) // 8,00 € brought down to the ceiling
+        #expect(effortPrice(nil) == Priced(tier: .bracket(1), cents: 50)) // proof without a QF: the floor
+        #expect(effortPrice(2000, publicCents: 300) == Priced(tier: .effortRate, cents: 300))
+        #expect(TariffRules.tier(familyQuotient: 250, hasProof: false, grid: effort) == .publicPrice)
+    }
+
+    @Test func tierCodesRoundTrip() throws {
+        for code in ["public", "T1", "T3", "effort"] {
+            let tier = try #require(Tier(code: code))
+            #expect(tier.description == code)
+        }
+        #expect(Tier(code: "public") == .publicPrice)
+        #expect(Tier(code: "T3") == .bracket(3))
+        #expect(Tier(code: "effort") == .effortRate)
+        #expect(Tier(code: "T0") == nil)
+        #expect(Tier(code: "X") == nil)
+        #expect(Tier(code: "T") == nil)
+    }
+
+    @Test func aGridIsValidFromItsFirstToItsLastDayIncluded() {
+        #expect(!cantine.isValid(on: day("2026-08-31")))
+        #expect(cantine.isValid(on: day("2026-09-01")))
+        #expect(cantine.isValid(on: day("2027-08-31")))
+        #expect(!cantine.isValid(on: day("2027-09-01")))
+        #expect(effort.isValid(on: day("2040-01-01"))) // no end
+        #expect(!effort.isValid(on: day("2026-08-31")))
+    }
+}
+
+@Suite("Tariff grid form")
+struct TariffGridDraftTests {
+    let cantineBrackets: [TariffGridDraft.BracketDraft] = [
+        .init(maxFamilyQuotient: 400, priceCents: 100),
+        .init(maxFamilyQuotient: 700, percentOfPublic: 50),
+        .init(maxFamilyQuotient: 1000, percentOfPublic: 80),
+        .init(maxFamilyQuotient: nil, percentOfPublic: 100),
+    ]
+
+    private func fieldsInError(_ draft: TariffGridDraft) -> [String]? {
+        let error = #expect(throws: FieldErrors.self) { try draft.validate() }
+        return error?.messages.keys.sorted()
+    }
+
+    @Test func aGoodBracketGrid() throws {
+        let valid = try TariffGridDraft(name: " Cantine à 1 € ", validFrom: "2026-09-01", validTo: " ", brackets: cantineBrackets).validate()
+        #expect(valid.name == "Cantine à 1 €")
+        #expect(valid.grid == TariffGrid(brackets: [
+            .init(maxFamilyQuotient: 400, rule: .fixedPrice(cents: 100)),
+            .init(maxFamilyQuotient: 700, rule: .percentOfPublic(50)),
+            .init(maxFamilyQuotient: 1000, rule: .percentOfPublic(80)),
+            .init(maxFamilyQuotient: nil, rule: .percentOfPublic(100)),
+        ], validFrom: day("2026-09-01"), validTo: nil))
+    }
+
+    @Test func aGoodEffortRateGrid() throws {
+        let rate = TariffGrid.EffortRate(permille: 4, minCents: 50, maxCents: 400)
+        let valid = try TariffGridDraft(name: "Épicerie", validFrom: "2026-09-01", validTo: "2027-08-31", effortRate: rate).validate()
+        #expect(valid.grid == TariffGrid(effortRate: rate, validFrom: day("2026-09-01"), validTo: day("2027-08-31")))
+    }
+
+    @Test func eitherBracketsOrAnEffortRate() {
+        let rate = TariffGrid.EffortRate(permille: 4, minCents: 50, maxCents: 400)
+        #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", brackets: cantineBrackets, effortRate: rate)) == ["brackets"])
+        #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "2026-09-01")) == ["brackets"])
+    }
+
+    @Test func bracketsGoUpAndOnlyTheLastIsOpen() {
+        let descending = TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", brackets: [
+            .init(maxFamilyQuotient: 700, priceCents: 100),
+            .init(maxFamilyQuotient: 400, percentOfPublic: 50),
+            .init(maxFamilyQuotient: nil, percentOfPublic: 100),
+        ])
+        #expect(fieldsInError(descending) == ["brackets[1].maxFamilyQuotient"])
+        let openFirst = TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", brackets: [
+            .init(maxFamilyQuotient: nil, priceCents: 100),
+            .init(maxFamilyQuotient: 700, percentOfPublic: 50),
+        ])
+        #expect(fieldsInError(openFirst) == ["brackets[0].maxFamilyQuotient"])
+    }
+
+    @Test func eachBracketGivesAPriceOrAPercent() {
+        let both = TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", brackets: [.init(maxFamilyQuotient: nil, priceCents: 100, percentOfPublic: 50)])
+        #expect(fieldsInError(both) == ["brackets[0]"])
+        let neither = TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", brackets: [.init(maxFamilyQuotient: nil)])
+        #expect(fieldsInError(neither) == ["brackets[0]"])
+        let tooMuch = TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", brackets: [.init(maxFamilyQuotient: nil, percentOfPublic: 120)])
+        let error = #expect(throws: FieldErrors.self) { try tooMuch.validate() }
+        #expect(error?.messages.keys.sorted() == ["brackets[0]"])
+        #expect(error?["brackets[0]"]?.contains("100") == true)
+    }
+
+    @Test func datesNameAndEffortRateAreChecked() {
+        #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", validTo: "2026-08-31", brackets: cantineBrackets)) == ["validTo"])
+        #expect(fieldsInError(TariffGridDraft(name: "   ", validFrom: "2026-09-01", brackets: cantineBrackets)) == ["name"])
+        #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "01/09/2026", brackets: cantineBrackets)) == ["validFrom"])
+        let noRate = TariffGridDraft(name: "Épicerie", validFrom: "2026-09-01", effortRate: .init(permille: 0, minCents: 50, maxCents: 400))
+        #expect(fieldsInError(noRate) == ["effortRate.permille"])
+    }
+}
+
+@Suite("Eligibility: proofs of resources")
+struct EligibilityRulesTests {
+    let today = CalendarDay(year: 2026, month: 11, day: 26)
+
+    private func fieldsInError(_ draft: ProofDraft) -> [String]? {
+        let error = #expect(throws: FieldErrors.self) { try draft.validate(today: today) }
+        return error?.messages.keys.sorted()
+    }
+
+    @Test func aCAFCertificateIsValidTwelveMonths() throws {
+        let valid = try ProofDraft(kind: "caf_certificate", familyQuotient: 520, issuedOn: "2026-09-01").validate(today: today)
+        #expect(valid.kind == .cafCertificate)
+        #expect(valid.familyQuotient == 520)
+        #expect(valid.issuedOn == day("2026-09-01"))
+        #expect(valid.validUntil == day("2027-09-01"))
+    }
+
+    @Test func aCertificateMustBeLessThanThreeMonthsOld() throws {
+        let exactlyThreeMonths = ProofDraft(kind: "caf_certificate", familyQuotient: 520, issuedOn: "2026-08-26")
+        let error = #expect(throws: FieldErrors.self) { try exactlyThreeMonths.validate(today: today) }
+        #expect(error?.messages.keys.sorted() == ["proof.issuedOn"])
+        #expect(error?["proof.issuedOn"]?.contains("3 mois") == true)
+        let oneDayLess = try ProofDraft(kind: "msa_certificate", familyQuotient: 520, issuedOn: "2026-08-27").validate(today: today)
+        #expect(oneDayLess.validUntil == day("2027-08-27"))
+    }
+
+    @Test func aTaxNoticeMayBeOlderButStatesAQuotient() throws {
+        let valid = try ProofDraft(kind: "tax_notice", familyQuotient: 610, issuedOn: "2026-03-01").validate(today: today)
+        #expect(valid.kind == .taxNotice)
+        #expect(valid.familyQuotient == 610)
+        #expect(valid.validUntil == day("2027-03-01"))
+        #expect(fieldsInError(ProofDraft(kind: "tax_notice", familyQuotient: nil, issuedOn: "2026-03-01")) == ["proof.familyQuotient"])
+    }
+
+    @Test func aReferralNeedsNoQuotientAndKeepsNone() throws {
+        let without = try ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: "2026-10-15").validate(today: today)
+        #expect(without.kind == .socialWorkerReferral)
+        #expect(without.familyQuotient == nil)
+        let withOne = try ProofDraft(kind: "social_worker_referral", familyQuotient: 300, issuedOn: "2026-10-15").validate(today: today)
+        #expect(withOne.familyQuotient == nil)
+    }
+
+    @Test func datesInTheFutureOrAlreadyPastAreRefused() throws {
+        #expect(fieldsInError(ProofDraft(kind: "tax_notice", familyQuotient: 610, issuedOn: "2026-11-27")) == ["proof.issuedOn"])
+        #expect(fieldsInError(ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: "2026-01-10", validUntil: "2026-11-25")) == ["proof.validUntil"])
+        let lastDay = try ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: "2026-01-10", validUntil: "2026-11-26").validate(today: today)
+        #expect(lastDay.validUntil == today)
+    }
+
+    @Test func anUnknownKindIsNamed() {
+        #expect(fieldsInError(ProofDraft(kind: "rsa", familyQuotient: nil, issuedOn: "2026-10-15")) == ["proof.kind"])
+        #expect(fieldsInError(ProofDraft(kind: nil, familyQuotient: nil, issuedOn: "2026-10-15")) == ["proof.kind"])
+    }
+
+    @Test func theTierLastsUntilTheProofsLastDay() {
+        let lastDay = day("2027-09-01")
+        let onLastDay = Eligibility.tier(stored: .bracket(2), validUntil: lastDay, on: lastDay)
+        #expect(onLastDay.tier == .bracket(2))
+        #expect(!onLastDay.expired)
+        let dayAfter = Eligibility.tier(stored: .bracket(2), validUntil: lastDay, on: day("2027-09-02"))
+        #expect(dayAfter.tier == .publicPrice)
+        #expect(dayAfter.expired)
+        let noProof = Eligibility.tier(stored: .bracket(2), validUntil: nil, on: day("2027-09-01"))
+        #expect(noProof.tier == .publicPrice)
+        #expect(!noProof.expired)
+    }
+}
+
+@Suite("Cash journal, invoice numbers, solidarity pool")
+struct CashJournalRulesTests {
+    private func chain(_ payloads: [String]) -> [CashJournal.Entry] {
+        var entries: [CashJournal.Entry] = []
+        var previous = CashJournal.genesis
+        for (index, payload) in payloads.enumerated() {
+            let hash = CashJournal.hash(number: index + 1, previousHash: previous, payload: payload)
+            entries.append(CashJournal.Entry(number: index + 1, payload: payload, hash: hash))
+            previous = hash
+        }
+        return entries
+    }
+
+    let payloads = ["montant=1200;taux=10", "montant=450;taux=10", "montant=-250;taux=20"]
+
+    @Test func anUntouchedChainVerifies() {
+        let result = CashJournal.verify(chain(payloads))
+        #expect(result.ok)
+        #expect(result.entries == 3)
+        #expect(result.firstBrokenNumber == nil)
+        #expect(CashJournal.verify([]).ok)
+    }
+
+    @Test func aChangedEntryBreaksTheChainAtItsNumber() {
+        var entries = chain(payloads)
+        entries[1].payload = "montant=45;taux=10"
+        let result = CashJournal.verify(entries)
+        #expect(!result.ok)
+        #expect(result.entries == 3)
+        #expect(result.firstBrokenNumber == 2)
+    }
+
+    @Test func aRemovedEntryLeavesAGap() {
+        var entries = chain(payloads)
+        entries.remove(at: 1)
+        let result = CashJournal.verify(entries)
+        #expect(!result.ok)
+        #expect(result.entries == 2)
+        #expect(result.firstBrokenNumber == 3)
+    }
+
+    @Test func hashesAreSHA256InLowercaseHex() {
+        #expect(CashJournal.genesis.count == 64)
+        let hash = CashJournal.hash(number: 1, previousHash: CashJournal.genesis, payload: "montant=1200;taux=10")
+        // sha256("1|" + 64 zeros + "|montant=1200;taux=10")
+        #expect(hash == "1385c0f126d1b77a7ed2ea93b2176fee9b525cfa85183cecca36c685dec5865a")
+        #expect(hash.count == 64)
+        #expect(hash.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(hash == CashJournal.hash(number: 1, previousHash: CashJournal.genesis, payload: "montant=1200;taux=10"))
+        #expect(hash != CashJournal.hash(number: 2, previousHash: CashJournal.genesis, payload: "montant=1200;taux=10"))
+    }
+
+    @Test func canonicalTextIsSortedAndEscaped() {
+        #expect(CashJournal.canonical(["b": "2", "a": "x;y"]) == "a=x\\;y;b=2")
+        #expect(CashJournal.canonical(["a": "x\\y"]) == "a=x\\\\y")
+        #expect(CashJournal.canonical([:]) == "")
+    }
+
+    @Test func invoiceNumbersRunWithoutGaps() {
+        #expect(InvoiceNumbering.number(prefix: "F", year: 2026, sequence: 7) == "F-2026-0007")
+        #expect(InvoiceNumbering.number(prefix: "A", year: 2026, sequence: 1) == "A-2026-0001")
+        #expect(InvoiceNumbering.number(prefix: "F", year: 2026, sequence: 12_345) == "F-2026-12345")
+        #expect(InvoiceNumbering.next(after: []) == 1)
+        #expect(InvoiceNumbering.next(after: [1, 2, 3]) == 4)
+        #expect(InvoiceNumbering.gaps(in: [1, 2, 4, 6]) == [3, 5])
+        #expect(InvoiceNumbering.gaps(in: [1, 2, 3]) == [])
+        #expect(InvoiceNumbering.gaps(in: []) == [])
+    }
+
+    @Test func theSolidarityPool() {
+        let meal = 350
+        let movements: [SolidarityPool.Movement] = [
+            .donation(cents: meal), .donation(cents: meal), .draw(cents: meal), .donation(cents: meal), .draw(cents: meal),
+        ]
+        #expect(SolidarityPool.balance(movements) == 350)
+        #expect(SolidarityPool.balance([]) == 0)
+        #expect(SolidarityPool.canDraw(350, from: 350))
+        #expect(!SolidarityPool.canDraw(351, from: 350))
+        #expect(!SolidarityPool.canDraw(-1, from: 350))
+        #expect(!SolidarityPool.canDraw(350, from: 0))
+    }
+}
