@@ -113,6 +113,9 @@ struct AccessSweepTests {
             "GET /coops/:coopID/households": .counter, "GET /api/v1/coops/:coopID/households": .counter,
             "POST /coops/:coopID/households": .counter, "POST /api/v1/coops/:coopID/households": .counter,
             "GET /api/v1/coops/:coopID/households/:card": .counter,
+            "POST /api/v1/coops/:coopID/sales": .counter, "GET /api/v1/coops/:coopID/sales": .counter,
+            "GET /api/v1/coops/:coopID/sales/:saleID": .counter, "POST /api/v1/coops/:coopID/sales/:saleID/refund": .counter,
+            "GET /api/v1/coops/:coopID/journal/verify": .counter, "GET /api/v1/coops/:coopID/pool": .counter,
         ]
     }
 
@@ -130,6 +133,7 @@ struct AccessSweepTests {
         var competenceID: UUID
         var productID: UUID
         var card: String
+        var saleID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -148,6 +152,7 @@ struct AccessSweepTests {
                 case "competenceID": return competenceID.uuidString
                 case "productID": return productID.uuidString
                 case "card": return card
+                case "saleID": return saleID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -259,11 +264,17 @@ struct AccessSweepTests {
             _ = try await trade.createGrid(TariffGridDraft(name: "Grille", validFrom: CalendarDay.today.description,
                                                            brackets: [.init(maxFamilyQuotient: nil, percentOfPublic: 50)]), request: request)
         }
+        let productID = product?.id?.uuidString
+        let sale = try await app.db.transaction { tx in
+            try await TradeRepository(db: tx, scope: coordination.scope).recordSale(SaleDraft(
+                householdID: nil, lines: [.init(productID: productID, quantity: 1)], payments: [.init(method: "cash", amountCents: 100_000)]
+            ), on: tx)
+        }
         let household = try await trade.registerHousehold(card: nil, proof: ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: CalendarDay.today.description), today: .today)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
-                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card)
+                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

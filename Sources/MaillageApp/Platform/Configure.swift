@@ -66,6 +66,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: PathwaysAPIController())
     try api.register(collection: PathwayFileAPIController())
     try api.register(collection: TradeAPIController())
+    try api.register(collection: SalesAPIController())
 }
 
 enum Migrations {
@@ -81,6 +82,7 @@ enum Migrations {
         app.migrations.add(CreateBarrierAssessments())
         app.migrations.add(CreatePathwayFileTables())
         app.migrations.add(CreateTradeCatalogue())
+        app.migrations.add(CreateSales())
     }
 }
 

@@ -19,6 +19,8 @@ struct Problem: Error, Sendable {
         headers: ["WWW-Authenticate": "Bearer"]
     )
     static let forbidden = Problem(status: .forbidden, title: "Accès refusé", detail: "Votre rôle ne permet pas cette action.")
+    static let internalError = Problem(status: .internalServerError, title: "Erreur interne",
+                                       detail: "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.")
     static let notFound = Problem(status: .notFound, title: "Introuvable", detail: "Cette page ou cette ressource n'existe pas.")
     static let csrf = Problem(
         status: .forbidden, title: "Formulaire expiré",

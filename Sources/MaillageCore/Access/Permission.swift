@@ -33,6 +33,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case manageCatalogue
     /// Register a household's proof and give it a card (at the counter or in the office).
     case registerHouseholds
+    /// Record sales and refunds at the till, verify the cash journal.
+    case sell
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -44,7 +46,7 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
         case .readConfidentialNotes: [.coordinator]
         case .viewOwnPathway: [.cooperant]
-        case .viewCatalogue, .registerHouseholds: [.networkAdmin, .coordinator, .staff]
+        case .viewCatalogue, .registerHouseholds, .sell: [.networkAdmin, .coordinator, .staff]
         case .manageCatalogue: [.networkAdmin, .coordinator]
         }
     }

@@ -10,6 +10,7 @@ enum Commands {
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(TokenCommands(), as: "token")
         app.asyncCommands.use(PrivacyCommands(), as: "privacy")
+        app.asyncCommands.use(JournalCommands(), as: "journal")
     }
 }
 

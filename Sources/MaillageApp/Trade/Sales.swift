@@ -1,0 +1,164 @@
+import Fluent
+import Foundation
+import MaillageCore
+import SQLKit
+import Vapor
+
+/// A ticket of the till, also the cash journal's entry: numbered per cooperative, hashed with
+/// the previous entry. Never edited; a correction is a refund, a new negative ticket.
+final class Sale: Model, @unchecked Sendable {
+    static let schema = "sales"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "cooperative_id") var cooperativeID: UUID
+    @Field(key: "number") var number: Int
+    @OptionalField(key: "household_id") var householdID: UUID?
+    @Field(key: "tier") var tier: String
+    @Field(key: "total_cents") var totalCents: Int
+    @Field(key: "donation_cents") var donationCents: Int
+    @Field(key: "pool_draw_cents") var poolDrawCents: Int
+    @Field(key: "suspended_meals") var suspendedMeals: Int
+    @Field(key: "change_cents") var changeCents: Int
+    @OptionalField(key: "refund_of") var refundOf: UUID?
+    @Field(key: "cashier_label") var cashierLabel: String
+    @Field(key: "recorded_at") var recordedAt: Date
+    @Field(key: "payload") var payload: String
+    @Field(key: "hash") var hash: String
+    @Children(for: \.$sale) var lines: [SaleLine]
+    @Children(for: \.$sale) var payments: [SalePayment]
+
+    init() {}
+}
+
+final class SaleLine: Model, @unchecked Sendable {
+    static let schema = "sale_lines"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "sale_id") var sale: Sale
+    @Field(key: "position") var position: Int
+    @Field(key: "product_id") var productID: UUID
+    @Field(key: "product_name") var productName: String
+    @Field(key: "category") var category: String
+    @Field(key: "quantity") var quantity: Int
+    @Field(key: "public_price_cents") var publicPriceCents: Int
+    @Field(key: "price_cents") var priceCents: Int
+    @Field(key: "vat_rate") var vatRate: Int
+    @Field(key: "tier") var tier: String
+
+    init() {}
+}
+
+final class SalePayment: Model, @unchecked Sendable {
+    static let schema = "sale_payments"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "sale_id") var sale: Sale
+    @Field(key: "position") var position: Int
+    @Field(key: "method") var method: String
+    @Field(key: "amount_cents") var amountCents: Int
+
+    init() {}
+}
+
+struct CreateSales: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Sale.schema)
+            .id()
+            .field("cooperative_id", .uuid, .required, .references(Cooperative.schema, "id"))
+            .field("number", .int, .required)
+            .field("household_id", .uuid, .references(Household.schema, "id"))
+            .field("tier", .string, .required)
+            .field("total_cents", .int, .required)
+            .field("donation_cents", .int, .required)
+            .field("pool_draw_cents", .int, .required)
+            .field("suspended_meals", .int, .required)
+            .field("change_cents", .int, .required)
+            .field("refund_of", .uuid, .references(Sale.schema, "id"))
+            .field("cashier_label", .string, .required)
+            .field("recorded_at", .datetime, .required)
+            .field("payload", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "cooperative_id", "number")
+            .unique(on: "refund_of")
+            .create()
+        try await database.schema(SaleLine.schema)
+            .id()
+            .field("sale_id", .uuid, .required, .references(Sale.schema, "id"))
+            .field("position", .int, .required)
+            .field("product_id", .uuid, .required)
+            .field("product_name", .string, .required)
+            .field("category", .string, .required)
+            .field("quantity", .int, .required)
+            .field("public_price_cents", .int, .required)
+            .field("price_cents", .int, .required)
+            .field("vat_rate", .int, .required)
+            .field("tier", .string, .required)
+            .create()
+        try await database.schema(SalePayment.schema)
+            .id()
+            .field("sale_id", .uuid, .required, .references(Sale.schema, "id"))
+            .field("position", .int, .required)
+            .field("method", .string, .required)
+            .field("amount_cents", .int, .required)
+            .create()
+        // One row per cooperative: the last number and hash of its journal. Updating it first
+        // in a sale's transaction makes concurrent sales of a cooperative wait for each other.
+        try await database.schema("cash_counters")
+            .field("cooperative_id", .uuid, .identifier(auto: false), .references(Cooperative.schema, "id"))
+            .field("last_number", .int, .required)
+            .field("last_hash", .string, .required)
+            .create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "sale_lines_sale").on(SaleLine.schema).column("sale_id").run()
+            try await sql.create(index: "sale_payments_sale").on(SalePayment.schema).column("sale_id").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("cash_counters").delete()
+        try await database.schema(SalePayment.schema).delete()
+        try await database.schema(SaleLine.schema).delete()
+        try await database.schema(Sale.schema).delete()
+    }
+}
+
+/// The journal's view of a sale: the canonical text its hash covers, rebuilt from the rows so
+/// that changing an amount in the database breaks the chain.
+enum SaleJournal {
+    static func payload(sale: Sale, lines: [SaleLine], payments: [SalePayment]) -> String {
+        let formatter = ISO8601DateFormatter()
+        return CashJournal.canonical([
+            "number": String(sale.number),
+            "sale": sale.id!.uuidString.lowercased(),
+            "recordedAt": formatter.string(from: sale.recordedAt),
+            "household": sale.householdID?.uuidString.lowercased() ?? "",
+            "tier": sale.tier,
+            "total": String(sale.totalCents),
+            "donation": String(sale.donationCents),
+            "poolDraw": String(sale.poolDrawCents),
+            "suspendedMeals": String(sale.suspendedMeals),
+            "change": String(sale.changeCents),
+            "refundOf": sale.refundOf?.uuidString.lowercased() ?? "",
+            "lines": lines.sorted { $0.position < $1.position }.map {
+                "\($0.productID.uuidString.lowercased()):\($0.quantity):\($0.publicPriceCents):\($0.priceCents):\($0.vatRate):\($0.tier)"
+            }.joined(separator: ","),
+            "payments": payments.sorted { $0.position < $1.position }.map { "\($0.method):\($0.amountCents)" }.joined(separator: ","),
+        ])
+    }
+
+    /// Takes the next number and the previous hash of the cooperative's journal, holding its
+    /// counter row until the transaction ends.
+    static func nextEntry(cooperativeID: UUID, on tx: any Database) async throws -> (number: Int, previousHash: String) {
+        guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }
+        try await sql.raw("INSERT INTO cash_counters (cooperative_id, last_number, last_hash) VALUES (\(bind: cooperativeID), 0, \(bind: CashJournal.genesis)) ON CONFLICT (cooperative_id) DO NOTHING").run()
+        struct Row: Decodable { var last_number: Int; var last_hash: String }
+        guard let row = try await sql.raw("UPDATE cash_counters SET last_number = last_number + 1 WHERE cooperative_id = \(bind: cooperativeID) RETURNING last_number, last_hash")
+            .first(decoding: Row.self) else { throw Problem.internalError }
+        return (row.last_number, row.last_hash)
+    }
+
+    static func close(cooperativeID: UUID, hash: String, on tx: any Database) async throws {
+        guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }
+        try await sql.raw("UPDATE cash_counters SET last_hash = \(bind: hash) WHERE cooperative_id = \(bind: cooperativeID)").run()
+    }
+}

@@ -1,0 +1,243 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+/// A sale as the till sends it.
+struct SaleDraft: Sendable {
+    struct LineDraft: Sendable {
+        var productID: String?
+        var quantity: Int?
+    }
+    struct PaymentDraft: Sendable {
+        var method: String?
+        var amountCents: Int?
+    }
+    var householdID: String?
+    var lines: [LineDraft]
+    var payments: [PaymentDraft]
+    var donationCents: Int?
+    var suspendedMealsUsed: Int?
+}
+
+extension TradeRepository {
+    private func salesQuery() -> QueryBuilder<Sale> {
+        Sale.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$lines).with(\.$payments)
+    }
+
+    func sale(_ id: UUID) async throws -> Sale {
+        try scope.require(.sell)
+        guard let sale = try await salesQuery().filter(\.$id == id).first() else { throw Problem.notFound }
+        return sale
+    }
+
+    /// The latest sales first.
+    func sales(limit: Int = 50) async throws -> [Sale] {
+        try scope.require(.sell)
+        return try await salesQuery().sort(\.$number, .descending).limit(limit).all()
+    }
+
+    /// The pool of suspended meals and donations: what came in minus what went out.
+    func poolBalance(on database: (any Database)? = nil) async throws -> Int {
+        let rows = try await Sale.query(on: database ?? db).filter(\.$cooperativeID == scope.id).all()
+        return SolidarityPool.balance(rows.flatMap { sale -> [SolidarityPool.Movement] in
+            [.donation(cents: sale.donationCents), .draw(cents: sale.poolDrawCents)]
+        })
+    }
+
+    /// Records a sale: prices at the household's tier on the grid in force, pool checked,
+    /// payments covering what is due, numbered and hashed in the journal, in one transaction.
+    func recordSale(_ draft: SaleDraft, on tx: any Database, today: CalendarDay = .today) async throws -> Sale {
+        try scope.require(.sell)
+        // The journal's next number comes first: writing before reading makes SQLite take the
+        // write lock at once (no read-then-write deadlock between two tills), and on
+        // PostgreSQL the counter row lock makes concurrent sales wait for each other. The pool
+        // is read after it, so two sales cannot spend the same balance.
+        let entry = try await SaleJournal.nextEntry(cooperativeID: scope.id, on: tx)
+        var errors = FieldErrors()
+        var household: Household?
+        if let raw = TextRules.clean(draft.householdID) {
+            if let id = UUID(uuidString: raw) {
+                household = try await Household.query(on: tx).filter(\.$id == id).filter(\.$cooperativeID == scope.id).first()
+            }
+            if household == nil { errors.add("householdID", "Cette carte n'est pas connue de la coopérative.") }
+        }
+        if draft.lines.isEmpty { errors.add("lines", "Ajoutez au moins un produit.") }
+        let ids = draft.lines.compactMap { $0.productID.flatMap(UUID.init(uuidString:)) }
+        let products = Dictionary(uniqueKeysWithValues: try await Product.query(on: tx).filter(\.$cooperativeID == scope.id)
+            .filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        var items: [(Product, SaleRules.Item)] = []
+        for (index, line) in draft.lines.enumerated() {
+            guard let id = line.productID.flatMap(UUID.init(uuidString:)), let product = products[id], product.active else {
+                errors.add("lines[\(index)].productID", "Ce produit n'est pas au catalogue (ou n'est plus en vente).")
+                continue
+            }
+            guard let quantity = line.quantity, (1...SaleRules.maximumQuantity).contains(quantity) else {
+                errors.add("lines[\(index)].quantity", "La quantité va de 1 à \(SaleRules.maximumQuantity).")
+                continue
+            }
+            items.append((product, SaleRules.Item(publicPriceCents: product.publicPriceCents, vatRate: product.rate, category: product.category, quantity: quantity)))
+        }
+        let donation = draft.donationCents ?? 0
+        if donation < 0 || donation > ProductDraft.maximumPriceCents { errors.add("donationCents", "Le don va de 0 à 10 000 €.") }
+        let meals = draft.suspendedMealsUsed ?? 0
+        if meals < 0 { errors.add("suspendedMealsUsed", "Le nombre de repas suspendus ne peut pas être négatif.") }
+        var payments: [(method: PaymentMethod, cents: Int)] = []
+        for (index, payment) in draft.payments.enumerated() {
+            guard let method = PaymentMethod(rawValue: payment.method ?? "") else {
+                errors.add("payments[\(index)].method", "Moyen de paiement : " + PaymentMethod.allCases.map { "\($0.frenchLabel.lowercased()) (\($0.rawValue))" }.joined(separator: ", ") + ".")
+                continue
+            }
+            guard let cents = payment.amountCents, (0...ProductDraft.maximumPriceCents * 10).contains(cents) else {
+                errors.add("payments[\(index)].amountCents", "Le montant est en centimes, positif.")
+                continue
+            }
+            payments.append((method, cents))
+        }
+        let applied = household.map { Eligibility.tier(stored: Tier(code: $0.tier) ?? .publicPrice, validUntil: CalendarDay(date: $0.validUntil), on: today) }
+        let tier = applied?.tier ?? .publicPrice
+        if meals > 0 {
+            if tier == .publicPrice { errors.add("suspendedMealsUsed", "Un repas suspendu est réservé à un foyer dont le justificatif est valable.") }
+            if meals > SaleRules.mealUnits(items.map(\.1)) { errors.add("suspendedMealsUsed", "Chaque repas suspendu paie un repas du ticket.") }
+        }
+        try errors.throwIfAny()
+
+        let grid = try await TradeRepository(db: tx, scope: scope).currentGrid(on: today)
+        let ticket = SaleRules.ticket(items: items.map(\.1), tier: tier, familyQuotient: household?.familyQuotient, grid: grid?.grid,
+                                      donationCents: donation, suspendedMeals: meals)
+        let change: Int
+        switch SaleRules.change(due: ticket.dueCents, payments: payments) {
+        case .success(let cents): change = cents
+        case .failure(.notCovered(let missing)):
+            throw Problem.invalid(FieldErrors(["payments": "Il manque \(Euros.french(missing)) pour couvrir le ticket."]))
+        case .failure(.changeWithoutCash):
+            throw Problem.invalid(FieldErrors(["payments": "Le rendu de monnaie ne se fait qu'en espèces : ajustez les montants."]))
+        }
+        if ticket.poolDrawCents > 0 {
+            let balance = try await poolBalance(on: tx)
+            guard SolidarityPool.canDraw(ticket.poolDrawCents, from: balance) else {
+                throw Problem.invalid(FieldErrors(["suspendedMealsUsed": "La caisse de solidarité n'a que \(Euros.french(balance)) : pas assez pour ces repas."]))
+            }
+        }
+        let sale = Sale()
+        sale.id = UUID()
+        sale.cooperativeID = scope.id
+        sale.number = entry.number
+        sale.householdID = household?.id
+        sale.tier = ticket.lines.first?.tier.description ?? tier.description
+        sale.totalCents = ticket.totalCents
+        sale.donationCents = donation
+        sale.poolDrawCents = ticket.poolDrawCents
+        sale.suspendedMeals = meals
+        sale.changeCents = change
+        sale.cashierLabel = scope.principal.name
+        sale.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let lineRows = zip(items, ticket.lines).enumerated().map { index, pair -> SaleLine in
+            let row = SaleLine()
+            row.$sale.id = sale.id!
+            row.position = index
+            row.productID = pair.0.0.id!
+            row.productName = pair.0.0.name
+            row.category = pair.0.0.category
+            row.quantity = pair.1.item.quantity
+            row.publicPriceCents = pair.1.item.publicPriceCents
+            row.priceCents = pair.1.priceCents
+            row.vatRate = pair.1.item.vatRate.rawValue
+            row.tier = pair.1.tier.description
+            return row
+        }
+        let paymentRows = payments.enumerated().map { index, payment -> SalePayment in
+            let row = SalePayment()
+            row.$sale.id = sale.id!
+            row.position = index
+            row.method = payment.method.rawValue
+            row.amountCents = payment.cents
+            return row
+        }
+        try await seal(sale, lines: lineRows, payments: paymentRows, previousHash: entry.previousHash, on: tx)
+        return sale
+    }
+
+    /// Hashes the entry with the previous one and writes it with its lines and payments.
+    private func seal(_ sale: Sale, lines: [SaleLine], payments: [SalePayment], previousHash: String, on tx: any Database) async throws {
+        sale.payload = SaleJournal.payload(sale: sale, lines: lines, payments: payments)
+        sale.hash = CashJournal.hash(number: sale.number, previousHash: previousHash, payload: sale.payload)
+        try await sale.create(on: tx)
+        for line in lines { try await line.create(on: tx) }
+        for payment in payments { try await payment.create(on: tx) }
+        try await SaleJournal.close(cooperativeID: scope.id, hash: sale.hash, on: tx)
+        sale.$lines.value = lines
+        sale.$payments.value = payments
+    }
+
+    /// A refund: a new negative ticket mirroring the sale, never an edit. A sale is refunded
+    /// once; the pool gets back what it paid and gives back the donation.
+    func refund(_ original: Sale, on tx: any Database) async throws -> Sale {
+        try scope.require(.sell)
+        let entry = try await SaleJournal.nextEntry(cooperativeID: scope.id, on: tx)
+        guard original.refundOf == nil else {
+            throw Problem(status: .conflict, title: "Remboursement impossible", detail: "Un remboursement ne se rembourse pas.")
+        }
+        if try await Sale.query(on: tx).filter(\.$refundOf == original.id!).count() > 0 {
+            throw Problem(status: .conflict, title: "Déjà remboursée", detail: "Cette vente a déjà été remboursée.")
+        }
+        // Giving back a donation the pool has already spent would make it negative.
+        if original.donationCents > original.poolDrawCents {
+            let balance = try await poolBalance(on: tx)
+            guard SolidarityPool.canDraw(original.donationCents - original.poolDrawCents, from: balance) else {
+                throw Problem(status: .conflict, title: "Caisse de solidarité insuffisante",
+                              detail: "Le don de cette vente a déjà servi : la caisse de solidarité ne peut pas le rendre.")
+            }
+        }
+        let refund = Sale()
+        refund.id = UUID()
+        refund.cooperativeID = scope.id
+        refund.number = entry.number
+        refund.householdID = original.householdID
+        refund.tier = original.tier
+        refund.totalCents = -original.totalCents
+        refund.donationCents = -original.donationCents
+        refund.poolDrawCents = -original.poolDrawCents
+        refund.suspendedMeals = -original.suspendedMeals
+        refund.changeCents = 0
+        refund.refundOf = original.id
+        refund.cashierLabel = scope.principal.name
+        refund.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let lines = original.lines.sorted { $0.position < $1.position }.map { line -> SaleLine in
+            let row = SaleLine()
+            row.$sale.id = refund.id!
+            row.position = line.position
+            row.productID = line.productID
+            row.productName = line.productName
+            row.category = line.category
+            row.quantity = -line.quantity
+            row.publicPriceCents = line.publicPriceCents
+            row.priceCents = line.priceCents
+            row.vatRate = line.vatRate
+            row.tier = line.tier
+            return row
+        }
+        // What the customer paid, net of change, goes back by the first method used.
+        let paidBack = original.totalCents - original.poolDrawCents
+        let payment = SalePayment()
+        payment.$sale.id = refund.id!
+        payment.position = 0
+        payment.method = original.payments.sorted { $0.position < $1.position }.first?.method ?? PaymentMethod.cash.rawValue
+        payment.amountCents = -paidBack
+        try await seal(refund, lines: lines, payments: [payment], previousHash: entry.previousHash, on: tx)
+        return refund
+    }
+
+    /// Recomputes the whole chain from the rows.
+    func verifyJournal() async throws -> CashJournal.Verification {
+        try scope.require(.sell)
+        return try await Self.verify(cooperativeID: scope.id, on: db)
+    }
+
+    static func verify(cooperativeID: UUID, on db: any Database) async throws -> CashJournal.Verification {
+        let sales = try await Sale.query(on: db).filter(\.$cooperativeID == cooperativeID).with(\.$lines).with(\.$payments).sort(\.$number).all()
+        return CashJournal.verify(sales.map {
+            CashJournal.Entry(number: $0.number, payload: SaleJournal.payload(sale: $0, lines: $0.lines, payments: $0.payments), hash: $0.hash)
+        })
+    }
+}
