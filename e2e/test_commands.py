@@ -74,3 +74,51 @@ def test_seed_demo_is_idempotent():
     assert result.returncode == 0, result.stderr
     assert "déjà présentes" in result.stdout
     assert "coordination@maillage.example" in result.stdout
+
+
+def test_privacy_sweep_runs_in_french():
+    result = maillage("privacy", "sweep")
+    assert result.returncode == 0, result.stderr
+    assert "Dossiers anonymisés : " in result.stdout, result.stdout
+
+
+def _cashier_token(email: str) -> str:
+    token = maillage("token", "create", "--email", email)
+    assert token.returncode == 0, token.stderr + token.stdout
+    return token.stdout.strip()
+
+
+def test_journal_verify_names_the_first_broken_entry(base_url):
+    import sqlite3
+
+    headers = {"Authorization": f"Bearer {_cashier_token('caisse@maillage.example')}"}
+    coops = requests.get(f"{base_url}/api/v1/coops", headers=headers, timeout=10).json()["items"]
+    coop = next(c for c in coops if c["name"] == "Coopérative d'habitants des Caillols")["id"]
+    products = requests.get(f"{base_url}/api/v1/coops/{coop}/products", headers=headers, timeout=10).json()["items"]
+    coffee = next(p for p in products if p["name"] == "Café")["id"]
+    numbers = []
+    for _ in range(2):
+        sale = requests.post(
+            f"{base_url}/api/v1/coops/{coop}/sales", headers=headers, timeout=10,
+            json={"lines": [{"productID": coffee, "quantity": 1}], "payments": [{"method": "cash", "amountCents": 200}]},
+        )
+        assert sale.status_code == 201, sale.text
+        numbers.append(sale.json()["number"])
+
+    ok = maillage("journal", "verify", "--coop", coop)
+    assert ok.returncode == 0, ok.stderr + ok.stdout
+    assert "Journal intègre" in ok.stdout
+
+    # Someone lowers the first of the two tickets directly in the database.
+    with sqlite3.connect(DB_PATH) as db:
+        db.execute(
+            # Only the Caillols cooperative sells in the demo, so its numbers are the only ones.
+            "UPDATE sale_lines SET price_cents = 1 WHERE sale_id = (SELECT id FROM sales WHERE number = ? LIMIT 1)",
+            (numbers[0],),
+        )
+    broken = maillage("journal", "verify", "--coop", coop)
+    assert broken.returncode != 0
+    assert f"n° {numbers[0]}" in (broken.stdout + broken.stderr), broken.stdout + broken.stderr
+    # The API says the same.
+    verify = requests.get(f"{base_url}/api/v1/coops/{coop}/journal/verify", headers=headers, timeout=10).json()
+    assert verify["ok"] is False and verify["firstBrokenNumber"] == numbers[0], verify
