@@ -31,10 +31,14 @@ func withMaillage(_ body: (Application) async throws -> Void) async throws {
 }
 
 private func cleanUp(_ app: Application, choice: DatabaseChoice) async throws {
+    // The app is shut down even when dropping the schema fails (an app left running crashes
+    // the whole test process when it is released).
+    var dropError: (any Error)?
     if case .postgres(_, let schema?) = choice {
-        try await DatabaseSetup.dropSchema(schema, on: app.db)
+        do { try await DatabaseSetup.dropSchema(schema, on: app.db) } catch { dropError = error }
     }
     try await app.asyncShutdown()
+    if let dropError { throw dropError }
 }
 
 enum TestEnvironment {
