@@ -116,6 +116,7 @@ struct AccessSweepTests {
             "POST /api/v1/coops/:coopID/sales": .counter, "GET /api/v1/coops/:coopID/sales": .counter,
             "GET /api/v1/coops/:coopID/sales/:saleID": .counter, "POST /api/v1/coops/:coopID/sales/:saleID/refund": .counter,
             "GET /api/v1/coops/:coopID/journal/verify": .counter, "GET /api/v1/coops/:coopID/pool": .counter,
+            "POST /api/v1/coops/:coopID/closings": .counter, "GET /api/v1/coops/:coopID/closings": .counter,
         ]
     }
 

@@ -149,4 +149,42 @@ struct SalesTests {
             #expect(try await cashier.json(.GET, "\(f.base)/journal/verify")["ok"] as? Bool == true)
         }
     }
+
+    @Test func theDaysClosingRecordsItsTotalsOnceAndEndsTheDay() async throws {
+        try await withMaillage { app in
+            let f = try await Self.fixture(app)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            // A T2 household's meal and coffee (5,25 €, 10 €in cash), a lamp by card (8 €),
+            // another lamp refunded.
+            _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"householdID":"\#(f.households["CAIL02"]!)","lines":[{"productID":"\#(f.products["Repas du midi"]!)","quantity":1},{"productID":"\#(f.products["Café"]!)","quantity":1}],"payments":[{"method":"cash","amountCents":1000}]}"#)
+            _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Lampe de la recyclerie"]!)","quantity":1}],"payments":[{"method":"card","amountCents":800}]}"#)
+            let lamp = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Lampe de la recyclerie"]!)","quantity":1}],"payments":[{"method":"cheque","amountCents":800}]}"#)
+            #expect(try await cashier.send(.POST, "\(f.base)/sales/\(lamp["id"] as! String)/refund").status == .created)
+
+            let month = try await cashier.send(.POST, "\(f.base)/closings", json: #"{"period":"month","date":"\#(CalendarDay.today)"}"#)
+            #expect(Self.errors(month)["date"] != nil)
+            let z = try await cashier.send(.POST, "\(f.base)/closings", json: #"{"period":"day"}"#)
+            #expect(z.status == .created)
+            let closing = try #require(z.problem)
+            #expect(closing["tickets"] as? Int == 4)
+            #expect(closing["totalCents"] as? Int == 525 + 800)
+            #expect(closing["perpetualTotalCents"] as? Int == 1325)
+            // Cash: 10 € received, 4,75 € given back; the cheque and its refund cancel out.
+            #expect((closing["byMethod"] as? [String: Int]) == ["cash": 525, "card": 800, "cheque": 0])
+            #expect((closing["byTier"] as? [String: Int]) == ["T2": 525, "public": 800])
+            let vat = try #require(closing["vat"] as? [[String: Any]])
+            #expect(vat.map { $0["vatCents"] as? Int } == [48, 133])
+            // Once: neither redone nor followed by a ticket the same day.
+            #expect(try await cashier.send(.POST, "\(f.base)/closings", json: #"{"period":"day"}"#).status == .conflict)
+            let late = try await cashier.send(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Café"]!)","quantity":1}],"payments":[{"method":"cash","amountCents":150}]}"#)
+            #expect(late.status == .conflict)
+            #expect(try await cashier.json(.GET, "\(f.base)/journal/verify")["ok"] as? Bool == true)
+            // Last month had no ticket: its closing says so, with the grand total before it.
+            let lastMonth = CalendarDay.today.adding(months: -1)
+            let previous = try await cashier.json(.POST, "\(f.base)/closings", json: #"{"period":"month","date":"\#(lastMonth)"}"#)
+            #expect(previous["tickets"] as? Int == 0)
+            #expect(previous["perpetualTotalCents"] as? Int == 0)
+            #expect((try await cashier.json(.GET, "\(f.base)/closings")["items"] as? [[String: Any]])?.count == 2)
+        }
+    }
 }

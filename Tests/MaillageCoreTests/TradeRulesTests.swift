@@ -366,3 +366,33 @@ struct CashJournalRulesTests {
         #expect(!SolidarityPool.canDraw(350, from: 0))
     }
 }
+
+@Suite("Trade rules: closings")
+struct ClosingRulesTests {
+    @Test func periodsAndWhenTheyMayBeClosed() throws {
+        let leapDay = try #require(CalendarDay("2028-02-14"))
+        let month = ClosingPeriod.month.range(containing: leapDay)
+        #expect(month.first.description == "2028-02-01" && month.last.description == "2028-02-29")
+        let year = ClosingPeriod.year.range(containing: leapDay)
+        #expect(year.first.description == "2028-01-01" && year.last.description == "2028-12-31")
+        let today = try #require(CalendarDay("2026-11-26"))
+        // The Z is done the same evening; a month only once it is over.
+        #expect(ClosingPeriod.day.mayClose(last: today, today: today))
+        #expect(!ClosingPeriod.day.mayClose(last: today.adding(days: 1), today: today))
+        #expect(!ClosingPeriod.month.mayClose(last: ClosingPeriod.month.range(containing: today).last, today: today))
+        #expect(ClosingPeriod.month.mayClose(last: try #require(CalendarDay("2026-10-31")), today: today))
+    }
+
+    @Test func totalsByRateMethodAndTier() {
+        let totals = ClosingTotals([
+            .init(lines: [(.intermediate, "T2", 450), (.intermediate, "T2", 75)], payments: [(.cash, 1000)], changeCents: 475, totalCents: 525),
+            .init(lines: [(.standard, "public", 800)], payments: [(.card, 800)], changeCents: 0, totalCents: 800),
+            .init(lines: [(.standard, "public", -800)], payments: [(.card, -800)], changeCents: 0, totalCents: -800),
+        ])
+        #expect(totals.tickets == 3)
+        #expect(totals.totalCents == 525)
+        #expect(totals.byMethod == ["cash": 525, "card": 0])
+        #expect(totals.byTier == ["T2": 525, "public": 0])
+        #expect(totals.vat.lines.map(\.vatCents) == [48, 0])
+    }
+}

@@ -83,6 +83,7 @@ enum Migrations {
         app.migrations.add(CreatePathwayFileTables())
         app.migrations.add(CreateTradeCatalogue())
         app.migrations.add(CreateSales())
+        app.migrations.add(CreateClosings())
     }
 }
 

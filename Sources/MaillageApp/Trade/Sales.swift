@@ -157,6 +157,13 @@ enum SaleJournal {
         return (row.last_number, row.last_hash)
     }
 
+    /// Holds the cooperative's counter row without taking a number (for a closing).
+    static func lock(cooperativeID: UUID, on tx: any Database) async throws {
+        guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }
+        try await sql.raw("INSERT INTO cash_counters (cooperative_id, last_number, last_hash) VALUES (\(bind: cooperativeID), 0, \(bind: CashJournal.genesis)) ON CONFLICT (cooperative_id) DO NOTHING").run()
+        try await sql.raw("UPDATE cash_counters SET last_number = last_number WHERE cooperative_id = \(bind: cooperativeID)").run()
+    }
+
     static func close(cooperativeID: UUID, hash: String, on tx: any Database) async throws {
         guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }
         try await sql.raw("UPDATE cash_counters SET last_hash = \(bind: hash) WHERE cooperative_id = \(bind: cooperativeID)").run()

@@ -108,6 +108,28 @@ struct SalesAPIController: RouteCollection {
         coop.post("sales", ":saleID", "refund", use: refund)
         coop.get("journal", "verify", use: verify)
         coop.get("pool", use: pool)
+        coop.post("closings", use: close)
+        coop.get("closings", use: closings)
+    }
+
+    struct ClosingBody: Decodable {
+        var period: String?
+        var date: String?
+    }
+
+    func close(request: Request) async throws -> Response {
+        let scope = try await request.cooperativeScope(.sell)
+        let body = try request.decodeJSON(ClosingBody.self)
+        return try await Idempotency.respond(to: request, status: .created) { db in
+            try await db.transaction { tx in
+                ClosingDTO(try await TradeRepository(db: tx, scope: scope).close(period: body.period, date: body.date, today: .today, on: tx))
+            }
+        }
+    }
+
+    func closings(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.sell)
+        return try Idempotency.encode(status: .ok, body: Page(items: try await repository.closings().map(ClosingDTO.init), nextCursor: nil))
     }
 
     /// With an `Idempotency-Key`, a sale sent again after a network drop answers the first one.

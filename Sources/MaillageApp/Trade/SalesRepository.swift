@@ -54,6 +54,7 @@ extension TradeRepository {
         // PostgreSQL the counter row lock makes concurrent sales wait for each other. The pool
         // is read after it, so two sales cannot spend the same balance.
         let entry = try await SaleJournal.nextEntry(cooperativeID: scope.id, on: tx)
+        try await refuseIfClosed(today, on: tx)
         var errors = FieldErrors()
         var household: Household?
         if let raw = TextRules.clean(draft.householdID) {
@@ -158,6 +159,12 @@ extension TradeRepository {
         return sale
     }
 
+    private func refuseIfClosed(_ day: CalendarDay, on tx: any Database) async throws {
+        if try await dayIsClosed(day, on: tx) {
+            throw Problem(status: .conflict, title: "Journée clôturée", detail: "La clôture du jour (Z) est faite : plus de ticket aujourd'hui.")
+        }
+    }
+
     /// Hashes the entry with the previous one and writes it with its lines and payments.
     private func seal(_ sale: Sale, lines: [SaleLine], payments: [SalePayment], previousHash: String, on tx: any Database) async throws {
         sale.payload = SaleJournal.payload(sale: sale, lines: lines, payments: payments)
@@ -175,6 +182,7 @@ extension TradeRepository {
     func refund(_ original: Sale, on tx: any Database) async throws -> Sale {
         try scope.require(.sell)
         let entry = try await SaleJournal.nextEntry(cooperativeID: scope.id, on: tx)
+        try await refuseIfClosed(.today, on: tx)
         guard original.refundOf == nil else {
             throw Problem(status: .conflict, title: "Remboursement impossible", detail: "Un remboursement ne se rembourse pas.")
         }

@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+/// A closing (Z of the day, month, year): written once, never redone nor changed.
+final class Closing: Model, @unchecked Sendable {
+    static let schema = "closings"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "cooperative_id") var cooperativeID: UUID
+    @Field(key: "period") var period: String
+    @Field(key: "first_day") var firstDay: Date
+    @Field(key: "last_day") var lastDay: Date
+    @Field(key: "tickets") var tickets: Int
+    @Field(key: "total_cents") var totalCents: Int
+    /// Every ticket since the journal began, up to the period's end: never reset.
+    @Field(key: "perpetual_total_cents") var perpetualTotalCents: Int
+    /// The totals by VAT rate, payment method and tier, as JSON.
+    @Field(key: "details") var details: String
+    @Field(key: "closed_by_label") var closedByLabel: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+struct CreateClosings: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Closing.schema)
+            .id()
+            .field("cooperative_id", .uuid, .required, .references(Cooperative.schema, "id"))
+            .field("period", .string, .required)
+            .field("first_day", .datetime, .required)
+            .field("last_day", .datetime, .required)
+            .field("tickets", .int, .required)
+            .field("total_cents", .int, .required)
+            .field("perpetual_total_cents", .int, .required)
+            .field("details", .string, .required)
+            .field("closed_by_label", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "cooperative_id", "period", "first_day")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Closing.schema).delete()
+    }
+}
+
+struct ClosingDTO: Content {
+    struct VATLine: Content {
+        var rate: Double
+        var grossCents: Int
+        var vatCents: Int
+    }
+    struct Details: Codable {
+        var vat: [VATLine]
+        var byMethod: [String: Int]
+        var byTier: [String: Int]
+    }
+    var id: UUID
+    var period: String
+    var from: String
+    var to: String
+    var tickets: Int
+    var totalCents: Int
+    var perpetualTotalCents: Int
+    var vat: [VATLine]
+    var byMethod: [String: Int]
+    var byTier: [String: Int]
+    var closedBy: String
+    var closedAt: Date?
+
+    init(_ closing: Closing) {
+        let details = (try? JSONDecoder().decode(Details.self, from: Data(closing.details.utf8))) ?? Details(vat: [], byMethod: [:], byTier: [:])
+        id = closing.id!
+        period = closing.period
+        from = CalendarDay(date: closing.firstDay).description
+        to = CalendarDay(date: closing.lastDay).description
+        tickets = closing.tickets
+        totalCents = closing.totalCents
+        perpetualTotalCents = closing.perpetualTotalCents
+        vat = details.vat
+        byMethod = details.byMethod
+        byTier = details.byTier
+        closedBy = closing.closedByLabel
+        closedAt = closing.createdAt
+    }
+}
+
+extension TradeRepository {
+    func closings() async throws -> [Closing] {
+        try scope.require(.sell)
+        return try await Closing.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$firstDay, .descending).sort(\.$period).all()
+    }
+
+    /// Whether the day's Z is done: no more tickets that day.
+    func dayIsClosed(_ day: CalendarDay, on database: any Database) async throws -> Bool {
+        try await Closing.query(on: database).filter(\.$cooperativeID == scope.id).filter(\.$period == ClosingPeriod.day.rawValue)
+            .filter(\.$firstDay == day.date).count() > 0
+    }
+
+    func close(period rawPeriod: String?, date rawDate: String?, today: CalendarDay, on tx: any Database) async throws -> Closing {
+        try scope.require(.sell)
+        var errors = FieldErrors()
+        let period = ClosingPeriod(rawValue: rawPeriod ?? "")
+        if period == nil { errors.add("period", "La période est day (jour), month (mois) ou year (année).") }
+        let day = CalendarDay.parse(rawDate, field: "date", fallback: today, latest: today, into: &errors)
+        try errors.throwIfAny()
+        let (first, last) = period!.range(containing: day!)
+        guard period!.mayClose(last: last, today: today) else {
+            throw Problem.invalid(FieldErrors(["date": "Cette période n'est pas terminée : elle se clôt une fois finie."]))
+        }
+        // Serialises with the tills: no ticket slips in while the totals are computed.
+        try await SaleJournal.lock(cooperativeID: scope.id, on: tx)
+        if try await Closing.query(on: tx).filter(\.$cooperativeID == scope.id).filter(\.$period == period!.rawValue)
+            .filter(\.$firstDay == first.date).count() > 0 {
+            throw Problem(status: .conflict, title: "Déjà clôturée", detail: "Cette période est déjà clôturée : une clôture ne se refait pas.")
+        }
+        let end = last.adding(days: 1).date
+        let sales = try await Sale.query(on: tx).filter(\.$cooperativeID == scope.id).filter(\.$recordedAt < end)
+            .with(\.$lines).with(\.$payments).all()
+        let inPeriod = sales.filter { $0.recordedAt >= first.date }
+        let totals = ClosingTotals(inPeriod.map { sale in
+            ClosingTotals.Ticket(
+                lines: sale.lines.map { (VATRate(rawValue: $0.vatRate) ?? .standard, $0.tier, $0.priceCents * $0.quantity) },
+                payments: sale.payments.compactMap { payment in PaymentMethod(rawValue: payment.method).map { ($0, payment.amountCents) } },
+                changeCents: sale.changeCents, totalCents: sale.totalCents)
+        })
+        let details = ClosingDTO.Details(
+            vat: totals.vat.lines.map { .init(rate: Double($0.rate.rawValue) / 10, grossCents: $0.grossCents, vatCents: $0.vatCents) },
+            byMethod: totals.byMethod, byTier: totals.byTier)
+        let closing = Closing()
+        closing.cooperativeID = scope.id
+        closing.period = period!.rawValue
+        closing.firstDay = first.date
+        closing.lastDay = last.date
+        closing.tickets = totals.tickets
+        closing.totalCents = totals.totalCents
+        closing.perpetualTotalCents = sales.reduce(0) { $0 + $1.totalCents }
+        closing.details = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
+        closing.closedByLabel = scope.principal.name
+        try await closing.create(on: tx)
+        return closing
+    }
+}
