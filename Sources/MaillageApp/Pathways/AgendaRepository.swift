@@ -63,20 +63,32 @@ extension PathwaysRepository {
         appointment.authorLabel = scope.principal.name
         try await db.transaction { tx in
             try await appointment.create(on: tx)
-            for pathwayID in people { try await register(pathwayID, at: appointment, on: tx) }
+            try await putOnSheets(people, at: [appointment.id!], on: tx)
         }
         return try await self.appointment(appointment.id!)
     }
 
-    private func register(_ pathwayID: UUID, at appointment: Appointment, on tx: any Database) async throws {
-        let line = Attendance()
-        line.$appointment.id = appointment.id!
-        line.$pathway.id = pathwayID
-        line.status = AttendanceStatus.registered.rawValue
-        try await line.create(on: tx)
-        if let personID = try await Pathway.find(pathwayID, on: tx)?.$person.id {
-            try await Person.query(on: tx).filter(\.$id == personID).set(\.$lastContactAt, to: Date()).update()
+    /// Registers people on the sheets of appointments (one insert), and counts it as a contact.
+    private func putOnSheets(_ pathwayIDs: [UUID], at appointmentIDs: [UUID], on tx: any Database) async throws {
+        let lines = appointmentIDs.flatMap { appointmentID in
+            pathwayIDs.map { pathwayID -> Attendance in
+                let line = Attendance()
+                line.$appointment.id = appointmentID
+                line.$pathway.id = pathwayID
+                line.status = AttendanceStatus.registered.rawValue
+                return line
+            }
         }
+        guard !lines.isEmpty else { return }
+        try await lines.create(on: tx)
+        try await touchPeople(of: pathwayIDs, on: tx)
+    }
+
+    /// The people of these pathways had a contact today (one query to find them, one update).
+    private func touchPeople(of pathwayIDs: [UUID], on tx: any Database) async throws {
+        guard !pathwayIDs.isEmpty else { return }
+        let personIDs = try await Pathway.query(on: tx).filter(\.$id ~~ pathwayIDs).all().map { $0.$person.id }
+        try await Person.query(on: tx).filter(\.$id ~~ personIDs).set(\.$lastContactAt, to: Date()).update()
     }
 
     /// Adds people to an appointment; those already on its sheet are left as they are.
@@ -92,7 +104,7 @@ extension PathwaysRepository {
         default: break
         }
         try await db.transaction { tx in
-            for pathwayID in people where !present.contains(pathwayID) { try await register(pathwayID, at: appointment, on: tx) }
+            try await putOnSheets(people.filter { !present.contains($0) }, at: [appointment.id!], on: tx)
         }
         return try await self.appointment(appointment.id!)
     }
@@ -109,7 +121,7 @@ extension PathwaysRepository {
                 continue
             }
             guard let status = AttendanceStatus(rawValue: mark.status ?? "") else {
-                errors.add("attendance[\(index)].status", "Choisissez la présence dans la liste (" + AttendanceStatus.allCases.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").")
+                errors.add("attendance[\(index)].status", "Choisissez la présence dans la liste (" + TextRules.choices(AttendanceStatus.allCases) + ").")
                 continue
             }
             if (status == .attended || status == .absent), let start = appointment.localStart, start.day > .today {
@@ -121,13 +133,12 @@ extension PathwaysRepository {
         try errors.throwIfAny()
         let toSave = changes
         try await db.transaction { tx in
-            for (line, status) in toSave where line.status != status.rawValue {
+            let changed = toSave.filter { $0.0.status != $0.1.rawValue }
+            for (line, status) in changed {
                 line.status = status.rawValue
                 try await line.save(on: tx)
-                if status == .attended {
-                    try await Person.query(on: tx).filter(\.$id == line.pathway.$person.id).set(\.$lastContactAt, to: Date()).update()
-                }
             }
+            try await touchPeople(of: changed.filter { $0.1 == .attended }.map { $0.0.$pathway.id }, on: tx)
         }
         return try await self.appointment(appointment.id!)
     }
@@ -162,6 +173,18 @@ extension PathwaysRepository {
         return training
     }
 
+    /// Every training with its sessions and trainees, in three queries whatever their number.
+    func trainingsWithDetails() async throws -> [(training: Training, sessions: [Appointment], enrolments: [TrainingEnrolment])] {
+        let trainings = try await self.trainings()
+        guard !trainings.isEmpty else { return [] }
+        let sessions = try await appointmentsQuery().filter(\.$trainingID != nil).sort(\.$startsAt).all()
+        let enrolments = try await TrainingEnrolment.query(on: db).filter(\.$training.$id ~~ trainings.compactMap(\.id))
+            .with(\.$pathway) { $0.with(\.$person) }.all().sorted { $0.pathway.person.fullName < $1.pathway.person.fullName }
+        let sessionsByTraining = Dictionary(grouping: sessions) { $0.trainingID }
+        let enrolmentsByTraining = Dictionary(grouping: enrolments) { $0.$training.id }
+        return trainings.map { ($0, sessionsByTraining[$0.id] ?? [], enrolmentsByTraining[$0.id!] ?? []) }
+    }
+
     func enrolments(_ training: Training) async throws -> [TrainingEnrolment] {
         try await TrainingEnrolment.query(on: db).filter(\.$training.$id == training.id!).with(\.$pathway) { $0.with(\.$person) }.all()
             .sorted { $0.pathway.person.fullName < $1.pathway.person.fullName }
@@ -193,7 +216,7 @@ extension PathwaysRepository {
         enrolment.$pathway.id = pathwayID
         try await db.transaction { tx in
             try await enrolment.create(on: tx)
-            for session in coming { try await register(pathwayID, at: session, on: tx) }
+            try await putOnSheets([pathwayID], at: coming.map { $0.id! }, on: tx)
         }
     }
 

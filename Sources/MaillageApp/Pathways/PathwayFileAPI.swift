@@ -536,8 +536,7 @@ struct PathwayFileAPIController: RouteCollection {
 
     func trainings(request: Request) async throws -> Response {
         let repository = try await coordination(request)
-        var items: [TrainingDTO] = []
-        for training in try await repository.trainings() { items.append(try await trainingDTO(repository, training)) }
+        let items = try await repository.trainingsWithDetails().map { TrainingDTO($0.training, sessions: $0.sessions, enrolments: $0.enrolments) }
         return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: nil))
     }
 

@@ -162,7 +162,7 @@ extension PathwaysRepository {
         guard let action = try await PlanAction.query(on: db).filter(\.$id == actionID).with(\.$objective).first(),
               action.objective.$pathway.id == pathway.id else { throw Problem.notFound }
         guard let status = ActionStatus(rawValue: rawStatus ?? "") else {
-            throw Problem.invalid(FieldErrors(["status": "Choisissez l'état dans la liste (" + ActionStatus.allCases.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ")."]))
+            throw Problem.invalid(FieldErrors(["status": "Choisissez l'état dans la liste (" + TextRules.choices(ActionStatus.allCases) + ")."]))
         }
         action.status = status.rawValue
         action.statusChangedAt = Date()
@@ -289,7 +289,7 @@ extension PathwaysRepository {
         } ?? nil
         if competence == nil { errors.add("competenceID", "Choisissez une compétence de la grille de la coopérative.") }
         let level = SkillLevel(rawValue: rawLevel ?? "")
-        if level == nil { errors.add("level", "Choisissez le niveau dans la liste (" + SkillLevel.allCases.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").") }
+        if level == nil { errors.add("level", "Choisissez le niveau dans la liste (" + TextRules.choices(SkillLevel.allCases) + ").") }
         let day = CalendarDay.parse(rawDate, field: "date", fallback: today, latest: today, into: &errors) ?? today
         try errors.throwIfAny()
         let row = SkillAssessment()

@@ -118,9 +118,8 @@ extension TradeRepository {
             throw Problem(status: .conflict, title: "Déjà clôturée", detail: "Cette période est déjà clôturée : une clôture ne se refait pas.")
         }
         let end = last.adding(days: 1).date
-        let sales = try await Sale.query(on: tx).filter(\.$cooperativeID == scope.id).filter(\.$recordedAt < end)
-            .with(\.$lines).with(\.$payments).all()
-        let inPeriod = sales.filter { $0.recordedAt >= first.date }
+        let inPeriod = try await Sale.query(on: tx).filter(\.$cooperativeID == scope.id).filter(\.$recordedAt >= first.date)
+            .filter(\.$recordedAt < end).with(\.$lines).with(\.$payments).all()
         let totals = ClosingTotals(inPeriod.map { sale in
             ClosingTotals.Ticket(
                 lines: sale.lines.map { (VATRate(rawValue: $0.vatRate) ?? .standard, $0.tier, $0.priceCents * $0.quantity) },
@@ -137,7 +136,7 @@ extension TradeRepository {
         closing.lastDay = last.date
         closing.tickets = totals.tickets
         closing.totalCents = totals.totalCents
-        closing.perpetualTotalCents = sales.reduce(0) { $0 + $1.totalCents }
+        closing.perpetualTotalCents = try await SaleJournal.sums(cooperativeID: scope.id, before: end, on: tx).total
         closing.details = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
         closing.closedByLabel = scope.principal.name
         try await closing.create(on: tx)

@@ -157,6 +157,18 @@ enum SaleJournal {
         return (row.last_number, row.last_hash)
     }
 
+    /// Sums over the cooperative's tickets (recorded before `before`, when given), computed by
+    /// the database: the till asks for the pool on every suspended meal, a closing for the
+    /// grand total, and neither should read every ticket ever made.
+    static func sums(cooperativeID: UUID, before: Date?, on db: any Database) async throws -> (total: Int, donation: Int, poolDraw: Int) {
+        guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
+        struct Row: Decodable { var total: Int; var donation: Int; var draw: Int }
+        let select: SQLQueryString = "SELECT CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS total, CAST(COALESCE(SUM(donation_cents), 0) AS BIGINT) AS donation, CAST(COALESCE(SUM(pool_draw_cents), 0) AS BIGINT) AS draw FROM sales WHERE cooperative_id = \(bind: cooperativeID)"
+        let query = before.map { select + " AND recorded_at < \(bind: $0)" } ?? select
+        guard let row = try await sql.raw(query).first(decoding: Row.self) else { return (0, 0, 0) }
+        return (row.total, row.donation, row.draw)
+    }
+
     /// Holds the cooperative's counter row without taking a number (for a closing).
     static func lock(cooperativeID: UUID, on tx: any Database) async throws {
         guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }

@@ -39,10 +39,8 @@ extension TradeRepository {
 
     /// The pool of suspended meals and donations: what came in minus what went out.
     func poolBalance(on database: (any Database)? = nil) async throws -> Int {
-        let rows = try await Sale.query(on: database ?? db).filter(\.$cooperativeID == scope.id).all()
-        return SolidarityPool.balance(rows.flatMap { sale -> [SolidarityPool.Movement] in
-            [.donation(cents: sale.donationCents), .draw(cents: sale.poolDrawCents)]
-        })
+        let sums = try await SaleJournal.sums(cooperativeID: scope.id, before: nil, on: database ?? db)
+        return SolidarityPool.balance([.donation(cents: sums.donation), .draw(cents: sums.poolDraw)])
     }
 
     /// Records a sale: prices at the household's tier on the grid in force, pool checked,

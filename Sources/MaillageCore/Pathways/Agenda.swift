@@ -107,7 +107,7 @@ public struct AppointmentDraft: Sendable, Equatable {
         var errors = FieldErrors()
         let kind = AppointmentKind(rawValue: kind ?? "")
         if kind == nil || !allowedKinds.contains(kind!) {
-            errors.add("kind", "Choisissez le type dans la liste (" + allowedKinds.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").")
+            errors.add("kind", "Choisissez le type dans la liste (" + TextRules.choices(allowedKinds) + ").")
         }
         let title = TextRules.requireName(title, field: "title", max: 200, into: &errors)
         let startsAt = TextRules.clean(startsAt).flatMap(LocalDateTime.init)
@@ -123,3 +123,10 @@ public struct AppointmentDraft: Sendable, Equatable {
         return Valid(kind: kind!, title: title, startsAt: startsAt!, durationMinutes: durationMinutes!, place: place)
     }
 }
+
+extension AppointmentKind: FrenchLabelled {}
+extension AttendanceStatus: FrenchLabelled {}
+extension WorkRole: FrenchLabelled {}
+extension ActionStatus: FrenchLabelled {}
+extension SkillLevel: FrenchLabelled {}
+extension ProofKind: FrenchLabelled {}

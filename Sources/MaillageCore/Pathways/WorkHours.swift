@@ -97,7 +97,7 @@ public struct HoursDraft: Sendable, Equatable {
         let day = CalendarDay.parse(week, field: "week", subject: "La semaine", fallback: nil, latest: nil, into: &errors)
         if let day, day.weekStart > today.weekStart { errors.add("week", "Cette semaine n'a pas encore commencé.") }
         let role = WorkRole(rawValue: role ?? "")
-        if role == nil { errors.add("role", "Choisissez le poste dans la liste (" + WorkRole.allCases.map { "\($0.frenchLabel.lowercased()) : \($0.rawValue)" }.joined(separator: ", ") + ").") }
+        if role == nil { errors.add("role", "Choisissez le poste dans la liste (" + TextRules.choices(WorkRole.allCases) + ").") }
         var minutes = 0
         if let hours, hours.isFinite {
             let quarters = (hours * 4).rounded()

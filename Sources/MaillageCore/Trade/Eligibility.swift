@@ -51,7 +51,7 @@ public struct ProofDraft: Sendable, Equatable {
         var errors = FieldErrors()
         let kind = ProofKind(rawValue: kind ?? "")
         if kind == nil {
-            errors.add("proof.kind", "Choisissez le justificatif dans la liste (" + ProofKind.allCases.map { "\($0.frenchLabel) : \($0.rawValue)" }.joined(separator: ", ") + ").")
+            errors.add("proof.kind", "Choisissez le justificatif dans la liste (" + TextRules.choices(ProofKind.allCases, lowercased: false) + ").")
         }
         let issued = CalendarDay.parse(issuedOn, field: "proof.issuedOn", subject: "La date du justificatif", fallback: nil, latest: today, into: &errors)
         if let kind, let issued, kind.isCertificate, issued.adding(months: Self.certificateMaxAgeMonths) <= today {

@@ -55,3 +55,17 @@ extension String {
         return String(scalars)
     }
 }
+
+/// A value with a French label, offered in a list (a select, an API enum).
+public protocol FrenchLabelled {
+    var frenchLabel: String { get }
+}
+
+extension TextRules {
+    /// `label : code, label : code`: the choices named in a refusal, for a person (the label)
+    /// and for an API client (the code) at once.
+    public static func choices<Values: Sequence>(_ values: Values, lowercased: Bool = true) -> String
+    where Values.Element: FrenchLabelled & RawRepresentable, Values.Element.RawValue == String {
+        values.map { "\(lowercased ? $0.frenchLabel.lowercased() : $0.frenchLabel) : \($0.rawValue)" }.joined(separator: ", ")
+    }
+}
