@@ -46,6 +46,26 @@ final class SaleLine: Model, @unchecked Sendable {
     @Field(key: "tier") var tier: String
 
     init() {}
+
+    init(saleID: UUID, position: Int, productID: UUID, productName: String, category: String, quantity: Int,
+         publicPriceCents: Int, priceCents: Int, vatRate: Int, tier: String) {
+        self.$sale.id = saleID
+        self.position = position
+        self.productID = productID
+        self.productName = productName
+        self.category = category
+        self.quantity = quantity
+        self.publicPriceCents = publicPriceCents
+        self.priceCents = priceCents
+        self.vatRate = vatRate
+        self.tier = tier
+    }
+
+    /// The same line taken back, on a refund ticket.
+    func reversed(on refundID: UUID) -> SaleLine {
+        SaleLine(saleID: refundID, position: position, productID: productID, productName: productName, category: category,
+                 quantity: -quantity, publicPriceCents: publicPriceCents, priceCents: priceCents, vatRate: vatRate, tier: tier)
+    }
 }
 
 final class SalePayment: Model, @unchecked Sendable {
@@ -58,6 +78,13 @@ final class SalePayment: Model, @unchecked Sendable {
     @Field(key: "amount_cents") var amountCents: Int
 
     init() {}
+
+    init(saleID: UUID, position: Int, method: String, amountCents: Int) {
+        self.$sale.id = saleID
+        self.position = position
+        self.method = method
+        self.amountCents = amountCents
+    }
 }
 
 struct CreateSales: AsyncMigration {

@@ -131,27 +131,13 @@ extension TradeRepository {
         sale.changeCents = change
         sale.cashierLabel = scope.principal.name
         sale.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let lineRows = zip(items, ticket.lines).enumerated().map { index, pair -> SaleLine in
-            let row = SaleLine()
-            row.$sale.id = sale.id!
-            row.position = index
-            row.productID = pair.0.0.id!
-            row.productName = pair.0.0.name
-            row.category = pair.0.0.category
-            row.quantity = pair.1.item.quantity
-            row.publicPriceCents = pair.1.item.publicPriceCents
-            row.priceCents = pair.1.priceCents
-            row.vatRate = pair.1.item.vatRate.rawValue
-            row.tier = pair.1.tier.description
-            return row
+        let lineRows = zip(items, ticket.lines).enumerated().map { index, pair in
+            SaleLine(saleID: sale.id!, position: index, productID: pair.0.0.id!, productName: pair.0.0.name, category: pair.0.0.category,
+                     quantity: pair.1.item.quantity, publicPriceCents: pair.1.item.publicPriceCents, priceCents: pair.1.priceCents,
+                     vatRate: pair.1.item.vatRate.rawValue, tier: pair.1.tier.description)
         }
-        let paymentRows = payments.enumerated().map { index, payment -> SalePayment in
-            let row = SalePayment()
-            row.$sale.id = sale.id!
-            row.position = index
-            row.method = payment.method.rawValue
-            row.amountCents = payment.cents
-            return row
+        let paymentRows = payments.enumerated().map { index, payment in
+            SalePayment(saleID: sale.id!, position: index, method: payment.method.rawValue, amountCents: payment.cents)
         }
         try await seal(sale, lines: lineRows, payments: paymentRows, previousHash: entry.previousHash, on: tx)
         return sale
@@ -209,27 +195,12 @@ extension TradeRepository {
         refund.refundOf = original.id
         refund.cashierLabel = scope.principal.name
         refund.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let lines = original.lines.sorted { $0.position < $1.position }.map { line -> SaleLine in
-            let row = SaleLine()
-            row.$sale.id = refund.id!
-            row.position = line.position
-            row.productID = line.productID
-            row.productName = line.productName
-            row.category = line.category
-            row.quantity = -line.quantity
-            row.publicPriceCents = line.publicPriceCents
-            row.priceCents = line.priceCents
-            row.vatRate = line.vatRate
-            row.tier = line.tier
-            return row
-        }
+        let lines = original.lines.sorted { $0.position < $1.position }.map { $0.reversed(on: refund.id!) }
         // What the customer paid, net of change, goes back by the first method used.
         let paidBack = original.totalCents - original.poolDrawCents
-        let payment = SalePayment()
-        payment.$sale.id = refund.id!
-        payment.position = 0
-        payment.method = original.payments.sorted { $0.position < $1.position }.first?.method ?? PaymentMethod.cash.rawValue
-        payment.amountCents = -paidBack
+        let payment = SalePayment(saleID: refund.id!, position: 0,
+                                  method: original.payments.sorted { $0.position < $1.position }.first?.method ?? PaymentMethod.cash.rawValue,
+                                  amountCents: -paidBack)
         try await seal(refund, lines: lines, payments: [payment], previousHash: entry.previousHash, on: tx)
         return refund
     }
