@@ -34,7 +34,7 @@ struct AccessSweepTests {
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
-            "GET /assets/maillage.css": .open, "GET /login": .open, "POST /login": .open,
+            "GET /assets/maillage.css": .open, "GET /assets/till.js": .open, "GET /login": .open, "POST /login": .open,
             "GET /logout": .open, "POST /logout": .open,
             "GET /invitations/:token": .open, "POST /invitations/:token": .open,
             "GET /": .anyUser, "GET /profile": .anyUser, "POST /profile/language": .anyUser,
@@ -117,6 +117,10 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/sales/:saleID": .counter, "POST /api/v1/coops/:coopID/sales/:saleID/refund": .counter,
             "GET /api/v1/coops/:coopID/journal/verify": .counter, "GET /api/v1/coops/:coopID/pool": .counter,
             "POST /api/v1/coops/:coopID/closings": .counter, "GET /api/v1/coops/:coopID/closings": .counter,
+            "GET /api/v1/coops/:coopID/closings/:closingID/archive": .counter,
+            "GET /coops/:coopID/till": .counter, "GET /coops/:coopID/sales": .counter, "GET /coops/:coopID/sales/:saleID": .counter,
+            "POST /coops/:coopID/sales/:saleID/refund": .counter, "GET /coops/:coopID/closings": .counter,
+            "POST /coops/:coopID/closings": .counter, "GET /coops/:coopID/closings/:closingID/archive": .counter,
         ]
     }
 
@@ -135,6 +139,7 @@ struct AccessSweepTests {
         var productID: UUID
         var card: String
         var saleID: UUID
+        var closingID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -154,6 +159,7 @@ struct AccessSweepTests {
                 case "productID": return productID.uuidString
                 case "card": return card
                 case "saleID": return saleID.uuidString
+                case "closingID": return closingID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -271,11 +277,15 @@ struct AccessSweepTests {
                 householdID: nil, lines: [.init(productID: productID, quantity: 1)], payments: [.init(method: "cash", amountCents: 100_000)]
             ), on: tx)
         }
+        // Last month's closing: it does not stop today's sales.
+        let closing = try await app.db.transaction { tx in
+            try await TradeRepository(db: tx, scope: coordination.scope).close(period: "month", date: CalendarDay.today.adding(months: -1).description, today: .today, on: tx)
+        }
         let household = try await trade.registerHousehold(card: nil, proof: ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: CalendarDay.today.description), today: .today)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
-                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!)
+                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

@@ -47,6 +47,14 @@ enum CooperativeSections {
                               detail: language.t("Cartes et justificatifs qui donnent droit aux prix solidaires.", "Cards and proofs giving access to solidarity prices."),
                               url: .households(coop.id!)))
         }
+        if allowed(.sell) {
+            links.append(Link(label: language.t("Caisse", "Till"),
+                              detail: language.t("Vendre au comptoir avec la carte du foyer, repas suspendus compris.", "Sell at the counter with the household card, suspended meals included."),
+                              url: .till(coop.id!)))
+            links.append(Link(label: language.t("Tickets et clôtures", "Tickets and closings"),
+                              detail: language.t("Les tickets, les remboursements, le journal de caisse et les clôtures.", "Tickets, refunds, the cash journal and closings."),
+                              url: .sales(coop.id!)))
+        }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

@@ -61,6 +61,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PathwayFilePagesController())
     try app.register(collection: AgendaPagesController())
     try app.register(collection: TradePagesController())
+    try app.register(collection: TillPagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -84,6 +85,7 @@ enum Migrations {
         app.migrations.add(CreateTradeCatalogue())
         app.migrations.add(CreateSales())
         app.migrations.add(CreateClosings())
+        app.migrations.add(AddTradeFundingAndArchives())
     }
 }
 

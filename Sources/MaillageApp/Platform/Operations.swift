@@ -11,6 +11,7 @@ struct OperationsController: RouteCollection {
         routes.get("metrics", use: metrics)
         routes.get("api", "v1", "openapi.yaml", use: openAPI)
         routes.get("assets", "maillage.css") { _ in Stylesheet.response() }
+        routes.get("assets", "till.js") { _ in TillScript.response() }
     }
 
     struct Health: Content {
@@ -48,6 +49,18 @@ struct OperationsController: RouteCollection {
 /// `Resources/openapi.yaml` link) so that a deployed server serves it without the sources.
 enum OpenAPIDocument {
     static let text: String? = String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
+}
+
+/// The till's script (`Resources/till.js`), compiled into the binary like the OpenAPI document.
+enum TillScript {
+    static let text = String(decoding: PackageResources.till_js, as: UTF8.self)
+
+    static func response() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
 }
 
 /// swift-metrics can be bootstrapped once per process: the registry lives here and every

@@ -52,7 +52,20 @@ enum SiteURL: Sendable, Equatable {
     case product(UUID, UUID)
     case tariffGrids(UUID)
     case households(UUID)
+    case till(UUID)
+    case sales(UUID)
+    case sale(UUID, UUID)
+    case saleRefund(UUID, UUID)
+    case closings(UUID)
+    case closingArchive(UUID, UUID)
+    case invoices(UUID)
+    case invoice(UUID, UUID)
+    /// `transitions`, `issue` or `credit-note`.
+    case invoiceSection(UUID, UUID, String)
+    case invoiceSettings(UUID)
+    case tradeFigures(UUID)
     case stylesheet
+    case tillScript
 
     var path: String {
         switch self {
@@ -103,7 +116,19 @@ enum SiteURL: Sendable, Equatable {
         case .product(let coop, let id): return SiteURL.products(coop).path + "/\(id.uuidString.lowercased())"
         case .tariffGrids(let coop): return SiteURL.cooperative(coop).path + "/tariff-grids"
         case .households(let coop): return SiteURL.cooperative(coop).path + "/households"
+        case .till(let coop): return SiteURL.cooperative(coop).path + "/till"
+        case .sales(let coop): return SiteURL.cooperative(coop).path + "/sales"
+        case .sale(let coop, let id): return SiteURL.sales(coop).path + "/\(id.uuidString.lowercased())"
+        case .saleRefund(let coop, let id): return SiteURL.sale(coop, id).path + "/refund"
+        case .closings(let coop): return SiteURL.cooperative(coop).path + "/closings"
+        case .closingArchive(let coop, let id): return SiteURL.closings(coop).path + "/\(id.uuidString.lowercased())/archive"
+        case .invoices(let coop): return SiteURL.cooperative(coop).path + "/invoices"
+        case .invoice(let coop, let id): return SiteURL.invoices(coop).path + "/\(id.uuidString.lowercased())"
+        case .invoiceSection(let coop, let id, let section): return SiteURL.invoice(coop, id).path + "/" + section
+        case .invoiceSettings(let coop): return SiteURL.invoices(coop).path + "/settings"
+        case .tradeFigures(let coop): return SiteURL.cooperative(coop).path + "/trade-figures"
         case .stylesheet: return "/assets/maillage.css"
+        case .tillScript: return "/assets/till.js"
         }
     }
 }

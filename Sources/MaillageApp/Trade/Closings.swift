@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import MaillageCore
@@ -19,6 +20,8 @@ final class Closing: Model, @unchecked Sendable {
     /// The totals by VAT rate, payment method and tier, as JSON.
     @Field(key: "details") var details: String
     @Field(key: "closed_by_label") var closedByLabel: String
+    /// The SHA-256 of the period's archive, computed when the period was closed.
+    @OptionalField(key: "archive_sha256") var archiveSHA256: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -140,6 +143,73 @@ extension TradeRepository {
         closing.details = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
         closing.closedByLabel = scope.principal.name
         try await closing.create(on: tx)
+        // Hashed as read back, so that the archive downloaded later gives the same bytes.
+        guard let stored = try await Closing.find(closing.id, on: tx) else { throw Problem.internalError }
+        stored.archiveSHA256 = try await archive(of: stored).sha256
+        try await stored.update(on: tx)
+        return stored
+    }
+}
+
+/// The archive of a closed period (the fourth condition for till software: archivage): the
+/// closing's totals and every journal entry of the period with its hash, and the hash that
+/// chains the first one to the journal before it. Written with sorted keys so that the same
+/// period always gives the same bytes, and the same SHA-256 the closings page shows.
+struct ClosingArchive: Encodable {
+    struct Seller: Encodable {
+        var id: UUID
+        var name: String
+        var siret: String?
+    }
+    struct Entry: Encodable {
+        var number: Int
+        var hash: String
+        var payload: String
+        var sale: SaleDTO
+    }
+    var format = "maillage-closing-archive/1"
+    var cooperative: Seller
+    var closing: ClosingDTO
+    /// The hash of the entry before the period's first (the genesis hash for the first period).
+    var previousHash: String
+    var entries: [Entry]
+
+    var data: Data {
+        get throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.dateEncodingStrategy = .iso8601
+            return try encoder.encode(self)
+        }
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension TradeRepository {
+    func closing(_ id: UUID) async throws -> Closing {
+        try scope.require(.sell)
+        guard let closing = try await Closing.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$id == id).first() else { throw Problem.notFound }
         return closing
+    }
+
+    func archive(of closing: Closing) async throws -> (data: Data, sha256: String) {
+        try scope.require(.sell)
+        let end = CalendarDay(date: closing.lastDay).adding(days: 1).date
+        let sales = try await Sale.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$recordedAt >= closing.firstDay)
+            .filter(\.$recordedAt < end).with(\.$lines).with(\.$payments).sort(\.$number).all()
+        var previousHash = CashJournal.genesis
+        if let first = sales.first, first.number > 1,
+           let before = try await Sale.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$number == first.number - 1).first() {
+            previousHash = before.hash
+        }
+        let coop = scope.cooperative
+        let archive = ClosingArchive(
+            cooperative: .init(id: coop.id!, name: coop.name, siret: coop.siret), closing: ClosingDTO(closing), previousHash: previousHash,
+            entries: sales.map { .init(number: $0.number, hash: $0.hash, payload: $0.payload, sale: SaleDTO($0)) })
+        let data = try archive.data
+        return (data, ClosingArchive.sha256(data))
     }
 }

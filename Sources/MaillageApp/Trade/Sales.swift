@@ -44,11 +44,14 @@ final class SaleLine: Model, @unchecked Sendable {
     @Field(key: "price_cents") var priceCents: Int
     @Field(key: "vat_rate") var vatRate: Int
     @Field(key: "tier") var tier: String
+    /// Who pays the line's reduction (public price minus price paid): the grid's named funder,
+    /// or nil for the cooperative's own margin. Suspended meals are the ticket's pool draw.
+    @OptionalField(key: "funded_by") var fundedBy: String?
 
     init() {}
 
     init(saleID: UUID, position: Int, productID: UUID, productName: String, category: String, quantity: Int,
-         publicPriceCents: Int, priceCents: Int, vatRate: Int, tier: String) {
+         publicPriceCents: Int, priceCents: Int, vatRate: Int, tier: String, fundedBy: String? = nil) {
         self.$sale.id = saleID
         self.position = position
         self.productID = productID
@@ -59,12 +62,13 @@ final class SaleLine: Model, @unchecked Sendable {
         self.priceCents = priceCents
         self.vatRate = vatRate
         self.tier = tier
+        self.fundedBy = fundedBy
     }
 
     /// The same line taken back, on a refund ticket.
     func reversed(on refundID: UUID) -> SaleLine {
         SaleLine(saleID: refundID, position: position, productID: productID, productName: productName, category: category,
-                 quantity: -quantity, publicPriceCents: publicPriceCents, priceCents: priceCents, vatRate: vatRate, tier: tier)
+                 quantity: -quantity, publicPriceCents: publicPriceCents, priceCents: priceCents, vatRate: vatRate, tier: tier, fundedBy: fundedBy)
     }
 }
 
@@ -146,6 +150,23 @@ struct CreateSales: AsyncMigration {
         try await database.schema(SalePayment.schema).delete()
         try await database.schema(SaleLine.schema).delete()
         try await database.schema(Sale.schema).delete()
+    }
+}
+
+/// Who funds the reductions: a grid may name a funder, and each sale line keeps the name it
+/// was sold under, so that changing the grid later never changes who paid for a past sale.
+/// And each closing keeps the SHA-256 of its period's archive.
+struct AddTradeFundingAndArchives: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TariffGridRecord.schema).field("funder_name", .string).update()
+        try await database.schema(SaleLine.schema).field("funded_by", .string).update()
+        try await database.schema(Closing.schema).field("archive_sha256", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Closing.schema).deleteField("archive_sha256").update()
+        try await database.schema(SaleLine.schema).deleteField("funded_by").update()
+        try await database.schema(TariffGridRecord.schema).deleteField("funder_name").update()
     }
 }
 

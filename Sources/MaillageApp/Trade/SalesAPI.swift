@@ -110,6 +110,13 @@ struct SalesAPIController: RouteCollection {
         coop.get("pool", use: pool)
         coop.post("closings", use: close)
         coop.get("closings", use: closings)
+        coop.get("closings", ":closingID", "archive", use: archive)
+    }
+
+    func archive(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.sell)
+        let closing = try await repository.closing(try request.uuidParameter("closingID"))
+        return TillPagesController.archiveResponse(try await repository.archive(of: closing), closing: closing)
     }
 
     struct ClosingBody: Decodable {

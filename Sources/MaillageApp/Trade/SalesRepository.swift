@@ -134,7 +134,8 @@ extension TradeRepository {
         let lineRows = zip(items, ticket.lines).enumerated().map { index, pair in
             SaleLine(saleID: sale.id!, position: index, productID: pair.0.0.id!, productName: pair.0.0.name, category: pair.0.0.category,
                      quantity: pair.1.item.quantity, publicPriceCents: pair.1.item.publicPriceCents, priceCents: pair.1.priceCents,
-                     vatRate: pair.1.item.vatRate.rawValue, tier: pair.1.tier.description)
+                     vatRate: pair.1.item.vatRate.rawValue, tier: pair.1.tier.description,
+                     fundedBy: pair.1.solidarityCents > 0 ? grid?.funderName : nil)
         }
         let paymentRows = payments.enumerated().map { index, payment in
             SalePayment(saleID: sale.id!, position: index, method: payment.method.rawValue, amountCents: payment.cents)

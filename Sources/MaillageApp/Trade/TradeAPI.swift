@@ -36,6 +36,8 @@ struct TariffGridDTO: Content {
     var validTo: String?
     var brackets: [TariffBracketDTO]
     var effortRate: Effort?
+    /// The named funder of the grid's reductions; absent: the cooperative's own margin.
+    var funder: String?
     var createdBy: String
 
     init(_ record: TariffGridRecord) {
@@ -45,6 +47,7 @@ struct TariffGridDTO: Content {
         validTo = record.validTo.map { CalendarDay(date: $0).description }
         brackets = record.draftBrackets.map { TariffBracketDTO(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) }
         effortRate = record.effortPermille.map { Effort(permille: $0, minCents: record.effortMinCents ?? 0, maxCents: record.effortMaxCents ?? 0) }
+        funder = record.funderName
         createdBy = record.authorLabel
     }
 }
@@ -61,6 +64,8 @@ struct HouseholdDTO: Content {
     var issuedOn: String
     var validUntil: String
     var verifiedBy: String
+    /// Each product's price for this household today (`?prices=today`), keyed by product id.
+    var prices: [String: Int]?
 
     init(_ household: Household, today: CalendarDay) {
         id = household.id!
@@ -112,6 +117,7 @@ struct TariffGridBody: Decodable {
     var validTo: String?
     var brackets: [TariffBracketDTO]?
     var effortRate: Effort?
+    var funder: String?
 
     var draft: TariffGridDraft {
         TariffGridDraft(
@@ -177,7 +183,7 @@ struct TradeAPIController: RouteCollection {
     func createGrid(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.manageCatalogue)
         let body = try request.decodeJSON(TariffGridBody.self)
-        return try Idempotency.encode(status: .created, body: TariffGridDTO(try await repository.createGrid(body.draft, request: request)))
+        return try Idempotency.encode(status: .created, body: TariffGridDTO(try await repository.createGrid(body.draft, funder: body.funder, request: request)))
     }
 
     func households(request: Request) async throws -> Response {
@@ -188,7 +194,12 @@ struct TradeAPIController: RouteCollection {
 
     func household(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.viewCatalogue)
-        return try Idempotency.encode(status: .ok, body: HouseholdDTO(try await repository.household(card: request.parameters.get("card") ?? ""), today: .today))
+        let household = try await repository.household(card: request.parameters.get("card") ?? "")
+        var dto = HouseholdDTO(household, today: .today)
+        if request.query[String.self, at: "prices"] != nil {
+            dto.prices = Dictionary(uniqueKeysWithValues: try await repository.prices(for: household, today: .today).map { ($0.key.uuidString, $0.value) })
+        }
+        return try Idempotency.encode(status: .ok, body: dto)
     }
 
     func registerHousehold(request: Request) async throws -> Response {

@@ -39,6 +39,8 @@ final class TariffGridRecord: Model, @unchecked Sendable {
     @OptionalField(key: "effort_min_cents") var effortMinCents: Int?
     @OptionalField(key: "effort_max_cents") var effortMaxCents: Int?
     @Field(key: "author_label") var authorLabel: String
+    /// Who pays for the reductions this grid gives (a named funder); nil: the cooperative's own margin.
+    @OptionalField(key: "funder_name") var funderName: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -64,9 +64,19 @@ struct TradeRepository: Sendable {
         try await grids().first { $0.grid.isValid(on: day) }
     }
 
-    func createGrid(_ draft: TariffGridDraft, request: Request) async throws -> TariffGridRecord {
+    func createGrid(_ draft: TariffGridDraft, funder rawFunder: String? = nil, request: Request) async throws -> TariffGridRecord {
         try scope.require(.manageCatalogue)
-        let valid = try draft.validate()
+        var errors = FieldErrors()
+        let funder = TextRules.clean(rawFunder)
+        if let funder, funder.count > 120 { errors.add("funder", "Le nom du financeur compte au plus 120 caractères.") }
+        let valid: TariffGridDraft.Valid
+        do {
+            valid = try draft.validate()
+        } catch {
+            errors.merge(error)
+            throw Problem.invalid(errors)
+        }
+        try errors.throwIfAny()
         let record = TariffGridRecord()
         record.cooperativeID = scope.id
         record.name = valid.name
@@ -78,6 +88,7 @@ struct TradeRepository: Sendable {
         record.effortMinCents = valid.grid.effortRate?.minCents
         record.effortMaxCents = valid.grid.effortRate?.maxCents
         record.authorLabel = scope.principal.name
+        record.funderName = funder
         try await record.create(on: db)
         return record
     }
@@ -98,6 +109,19 @@ struct TradeRepository: Sendable {
                 return (qf, tier, TariffRules.price(publicCents: product.publicPriceCents, tier: tier, familyQuotient: qf, grid: grid))
             })
         }
+    }
+
+    /// What each product costs today for a household (its tier on the grid in force), with
+    /// the same arithmetic as a sale: the till shows these prices before the sale is sent.
+    func prices(for household: Household, today: CalendarDay) async throws -> [UUID: Int] {
+        let applied = Eligibility.tier(stored: Tier(code: household.tier) ?? .publicPrice, validUntil: CalendarDay(date: household.validUntil), on: today)
+        let grid = try await currentGrid(on: today)
+        let products = try await products(includingInactive: false)
+        return Dictionary(uniqueKeysWithValues: products.map { product in
+            let item = SaleRules.Item(publicPriceCents: product.publicPriceCents, vatRate: product.rate, category: product.category, quantity: 1)
+            let ticket = SaleRules.ticket(items: [item], tier: applied.tier, familyQuotient: household.familyQuotient, grid: grid?.grid, donationCents: 0, suspendedMeals: 0)
+            return (product.id!, ticket.lines[0].priceCents)
+        })
     }
 
     // MARK: Households

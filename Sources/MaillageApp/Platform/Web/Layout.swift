@@ -69,14 +69,16 @@ enum Navigation {
 
 /// The page shell: skip link, header with navigation and logout, main landmark, footer.
 enum Layout {
-    static func render(_ context: PageContext, title: String, status: HTTPResponseStatus = .ok, content: BodyNode) -> Response {
+    /// `scripts` are paths of the app's own scripts (the policy allows no other, and no inline code).
+    static func render(_ context: PageContext, title: String, status: HTTPResponseStatus = .ok, scripts: [String] = [], content: BodyNode) -> Response {
         let html = HTML(
             .lang(context.language == .french ? .french : .english),
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .title("\(title) · Maillage"),
-                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.path))
+                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.path)),
+                .forEach(scripts) { .script(.attribute(named: "src", value: $0), .attribute(named: "defer", value: "defer")) }
             ),
             .body(
                 .a(.class("skip-link"), .href("#contenu"), .text(context.t("Aller au contenu", "Skip to content"))),

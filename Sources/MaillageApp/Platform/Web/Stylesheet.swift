@@ -72,8 +72,29 @@ enum Stylesheet {
     .row-form label { margin: 0; }
     .sheet td.signature { min-width: 12rem; height: 3rem; }
     .tag { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .3rem; background: #fff4d6; border: 1px solid #c99a00; }
+    .till { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; align-items: start; }
+    main:has(.till) { max-width: 80rem; }
+    @media (max-width: 50rem) { .till { grid-template-columns: 1fr; } }
+    .till-products { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .5rem; }
+    .till-product { min-height: 5.5rem; display: flex; flex-direction: column; justify-content: space-between; align-items: flex-start;
+      text-align: left; font-weight: 600; border-width: 2px; background: var(--paper); }
+    .till-product .key { font-size: .8rem; color: var(--muted); font-weight: 400; }
+    .till-product .price { font-size: 1.15rem; }
+    .till-pay { min-height: 3.5rem; }
+    .till-qty { min-height: 2.25rem; min-width: 2.25rem; padding: 0 .5rem; }
+    .till-count { display: inline-block; min-width: 2rem; text-align: center; }
+    .till-totals { font-size: 1.1rem; }
+    .till-totals dd { font-weight: 700; }
+    .till-due { font-size: 1.6rem; }
+    .till-status { min-height: 1.5rem; font-weight: 600; }
+    .num { text-align: right; white-space: nowrap; }
+    .invoice-sheet { background: var(--paper); border: 1px solid var(--line); padding: 2rem; }
+    .invoice-sheet header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; }
+    .legal { font-size: .85rem; color: var(--muted); }
     @media print { .site-header nav, .logout, .skip-link, .no-print, .site-footer { display: none; } body { background: #fff; }
-      .panel { border: none; padding: 0; } main { max-width: none; } }
+      .panel { border: none; padding: 0; } main { max-width: none; }
+      .till-products, .till-ticket > :not(#till-receipt), .till h1 { display: none; }
+      .invoice-sheet { border: none; padding: 0; } @page { size: A4; margin: 15mm; } }
     """
 
     static func response() -> Response {

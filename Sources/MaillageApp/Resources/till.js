@@ -1,0 +1,450 @@
+// The till (caisse): builds a ticket with the keyboard or big buttons, applies a household
+// card's tier, takes payments and records the sale through the JSON API.
+//
+// A sale in flight is written to localStorage with its idempotency key before it is sent, and
+// sent again with the same key after a reload or a network drop: the server answers the first
+// sale instead of recording a second one. The ticket being built is kept there too.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("till");
+  if (!root) { return; }
+
+  var api = root.getAttribute("data-api");
+  var csrf = root.getAttribute("data-csrf");
+  var coop = root.getAttribute("data-coop");
+  var ticketBase = root.getAttribute("data-ticket-url");
+  var cartKey = "maillage-till-cart-" + coop;
+  var pendingKey = "maillage-till-pending-" + coop;
+  var methods = { cash: "Espèces", card: "Carte bancaire", cheque: "Chèque", meal_voucher: "Titre-restaurant" };
+
+  var products = [];
+  Array.prototype.forEach.call(root.querySelectorAll(".till-product"), function (button) {
+    products.push({
+      id: button.getAttribute("data-product-id"),
+      name: button.getAttribute("data-name"),
+      price: parseInt(button.getAttribute("data-price"), 10),
+      category: button.getAttribute("data-category"),
+      button: button
+    });
+  });
+
+  function byId(id) { return document.getElementById(id); }
+  var el = {
+    lines: byId("till-lines-body"),
+    empty: byId("till-empty"),
+    total: byId("till-total"),
+    publicTotal: byId("till-public-total"),
+    solidarity: byId("till-solidarity"),
+    due: byId("till-due"),
+    paid: byId("till-paid"),
+    change: byId("till-change"),
+    payments: byId("till-payments-list"),
+    amount: byId("till-amount"),
+    card: byId("till-card"),
+    cardForm: byId("till-card-form"),
+    household: byId("till-household"),
+    donation: byId("till-donation"),
+    meals: byId("till-meals"),
+    pool: byId("till-pool"),
+    record: byId("till-record"),
+    cancel: byId("till-cancel"),
+    status: byId("till-status"),
+    receipt: byId("till-receipt"),
+    receiptBody: byId("till-receipt-body"),
+    newSale: byId("till-new-sale"),
+    print: byId("till-print")
+  };
+
+  function emptyCart() {
+    return { lines: [], household: null, payments: [], donationCents: 0, suspendedMeals: 0 };
+  }
+
+  function load(key) {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function store(key, value) {
+    try {
+      if (value === null) { window.localStorage.removeItem(key); } else { window.localStorage.setItem(key, JSON.stringify(value)); }
+    } catch (e) { /* private mode: the sale still goes through, it just does not survive a reload */ }
+  }
+
+  var cart = load(cartKey) || emptyCart();
+  var poolCents = parseInt(root.getAttribute("data-pool") || "0", 10);
+  var sending = false;
+
+  function euros(cents) {
+    var sign = cents < 0 ? "-" : "";
+    var value = Math.abs(cents);
+    var units = String(Math.floor(value / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202F");
+    var rest = value % 100;
+    return sign + units + "," + (rest < 10 ? "0" : "") + rest + " €";
+  }
+
+  // `4,50`, `4.5` or `12` in cents; null when it is not an amount.
+  function parseEuros(text) {
+    var cleaned = String(text || "").replace(/€|\s|\u202F/g, "").replace(",", ".");
+    if (!/^\d{1,7}(\.\d{1,2})?$/.test(cleaned)) { return null; }
+    var parts = cleaned.split(".");
+    var cents = parseInt(parts[0], 10) * 100;
+    if (parts.length === 2) { cents += parts[1].length === 1 ? parseInt(parts[1], 10) * 10 : parseInt(parts[1], 10); }
+    return cents;
+  }
+
+  function product(id) {
+    for (var i = 0; i < products.length; i++) { if (products[i].id === id) { return products[i]; } }
+    return null;
+  }
+
+  // The household's price for a product: the server computed it from the grid in force.
+  function priceFor(p) {
+    if (cart.household && cart.household.prices && cart.household.prices[p.id] !== undefined) {
+      return cart.household.prices[p.id];
+    }
+    return p.price;
+  }
+
+  // Same arithmetic as SaleRules.ticket: suspended meals pay the dearest meal units first.
+  function totals() {
+    var total = 0, publicTotal = 0, mealUnits = [];
+    cart.lines.forEach(function (line) {
+      var p = product(line.productID);
+      if (!p) { return; }
+      var price = priceFor(p);
+      total += price * line.quantity;
+      publicTotal += p.price * line.quantity;
+      if (p.category === "repas") { for (var i = 0; i < line.quantity; i++) { mealUnits.push(price); } }
+    });
+    mealUnits.sort(function (a, b) { return b - a; });
+    var draw = 0;
+    for (var i = 0; i < Math.min(cart.suspendedMeals, mealUnits.length); i++) { draw += mealUnits[i]; }
+    var withDonation = total + cart.donationCents;
+    var paid = cart.payments.reduce(function (sum, payment) { return sum + payment.amountCents; }, 0);
+    var due = withDonation - draw;
+    return { total: withDonation, goods: total, publicTotal: publicTotal, solidarity: publicTotal - total, draw: draw, due: due, paid: paid, missing: Math.max(0, due - paid), change: Math.max(0, paid - due) };
+  }
+
+  function save() { store(cartKey, cart); }
+
+  function say(message, isError) {
+    el.status.textContent = message;
+    el.status.className = isError ? "till-status error" : "till-status";
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function render() {
+    el.lines.textContent = "";
+    cart.lines.forEach(function (line, index) {
+      var p = product(line.productID);
+      if (!p) { return; }
+      var price = priceFor(p);
+      var row = document.createElement("tr");
+      cell(row, p.name);
+      var qty = cell(row, "", "num");
+      var minus = document.createElement("button");
+      minus.type = "button"; minus.className = "till-qty"; minus.textContent = "−";
+      minus.setAttribute("aria-label", "Un de moins : " + p.name);
+      minus.addEventListener("click", function () { changeQuantity(index, -1); });
+      var plus = document.createElement("button");
+      plus.type = "button"; plus.className = "till-qty"; plus.textContent = "+";
+      plus.setAttribute("aria-label", "Un de plus : " + p.name);
+      plus.addEventListener("click", function () { changeQuantity(index, 1); });
+      var count = document.createElement("span");
+      count.className = "till-count";
+      count.textContent = String(line.quantity);
+      qty.appendChild(minus); qty.appendChild(count); qty.appendChild(plus);
+      cell(row, euros(p.price), "num");
+      cell(row, euros(price), "num");
+      cell(row, euros((p.price - price) * line.quantity), "num");
+      cell(row, euros(price * line.quantity), "num");
+      el.lines.appendChild(row);
+    });
+    el.empty.hidden = cart.lines.length > 0;
+    var t = totals();
+    el.publicTotal.textContent = euros(t.publicTotal);
+    el.solidarity.textContent = euros(t.solidarity);
+    el.total.textContent = euros(t.total);
+    el.due.textContent = euros(t.due);
+    el.paid.textContent = euros(t.paid);
+    el.change.textContent = t.missing > 0 ? "reste " + euros(t.missing) : euros(t.change);
+    el.payments.textContent = "";
+    cart.payments.forEach(function (payment, index) {
+      var item = document.createElement("li");
+      item.textContent = methods[payment.method] + " : " + euros(payment.amountCents) + " ";
+      var remove = document.createElement("button");
+      remove.type = "button"; remove.textContent = "Retirer";
+      remove.setAttribute("aria-label", "Retirer le paiement " + methods[payment.method] + " de " + euros(payment.amountCents));
+      remove.addEventListener("click", function () { cart.payments.splice(index, 1); save(); render(); });
+      item.appendChild(remove);
+      el.payments.appendChild(item);
+    });
+    if (cart.household) {
+      var h = cart.household;
+      var label = h.tierToday === "public" ? "prix public" : "tarif " + h.tierToday;
+      el.household.textContent = h.expired
+        ? "Carte " + h.card + " : justificatif expiré le " + h.validUntil + ", prix public appliqué."
+        : "Carte " + h.card + " : " + label + " (justificatif valable jusqu'au " + h.validUntil + ").";
+      el.household.className = h.expired ? "till-household alert" : "till-household";
+    } else {
+      el.household.textContent = "Sans carte : prix public.";
+      el.household.className = "till-household";
+    }
+    if (document.activeElement !== el.donation) { el.donation.value = cart.donationCents ? euros(cart.donationCents).replace(" €", "") : ""; }
+    if (document.activeElement !== el.meals) { el.meals.value = String(cart.suspendedMeals || 0); }
+    el.pool.textContent = euros(poolCents);
+    el.record.disabled = sending || cart.lines.length === 0 || t.missing > 0;
+  }
+
+  function addProduct(p) {
+    if (!p) { return; }
+    hideReceipt();
+    var existing = cart.lines.filter(function (line) { return line.productID === p.id; })[0];
+    if (existing) { existing.quantity = Math.min(999, existing.quantity + 1); } else { cart.lines.push({ productID: p.id, quantity: 1 }); }
+    // Payments typed for the previous total no longer mean anything.
+    cart.payments = [];
+    save(); render();
+    say(p.name + " ajouté.");
+  }
+
+  function changeQuantity(index, delta) {
+    var line = cart.lines[index];
+    if (!line) { return; }
+    line.quantity += delta;
+    if (line.quantity <= 0) { cart.lines.splice(index, 1); }
+    if (line.quantity > 999) { line.quantity = 999; }
+    cart.payments = [];
+    save(); render();
+  }
+
+  // A payment of the amount typed, or of what remains due when nothing is typed.
+  function addPayment(method) {
+    var t = totals();
+    var typed = el.amount.value.trim();
+    var cents = typed === "" ? t.missing : parseEuros(typed);
+    if (cents === null) { say("Montant illisible : écrivez-le en euros, par exemple 20 ou 12,50.", true); el.amount.focus(); return; }
+    if (cents <= 0) { say("Le ticket est déjà couvert.", false); return; }
+    cart.payments.push({ method: method, amountCents: cents });
+    el.amount.value = "";
+    save(); render();
+    var after = totals();
+    say(after.missing > 0 ? "Reste à payer : " + euros(after.missing) + "." : (after.change > 0 ? "Rendre " + euros(after.change) + "." : "Ticket couvert."));
+  }
+
+  function lookUpCard(code) {
+    var card = String(code || "").trim().toUpperCase();
+    if (card === "") { cart.household = null; cart.suspendedMeals = 0; save(); render(); return; }
+    say("Recherche de la carte " + card + "…");
+    fetch(api + "/households/" + encodeURIComponent(card) + "?prices=today", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status === 404) { throw new Error("Carte " + card + " inconnue : vérifiez le numéro, ou vendez au prix public."); }
+        if (!response.ok) { throw new Error("La carte n'a pas pu être lue (erreur " + response.status + ")."); }
+        return response.json();
+      })
+      .then(function (household) {
+        cart.household = household;
+        if (household.tierToday === "public") { cart.suspendedMeals = 0; }
+        cart.payments = [];
+        save(); render();
+        say(household.expired ? "Justificatif expiré : prix public." : "Carte " + household.card + " appliquée.");
+        el.card.value = "";
+      })
+      .catch(function (error) { say(error.message || "Réseau indisponible : la carte n'a pas pu être lue.", true); });
+  }
+
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  function record() {
+    var t = totals();
+    if (sending || cart.lines.length === 0) { return; }
+    if (t.missing > 0) { say("Il manque " + euros(t.missing) + " : ajoutez un paiement.", true); return; }
+    var body = {
+      householdID: cart.household ? cart.household.id : null,
+      lines: cart.lines.map(function (line) { return { productID: line.productID, quantity: line.quantity }; }),
+      payments: cart.payments.length ? cart.payments : [],
+      donationCents: cart.donationCents,
+      suspendedMealsUsed: cart.suspendedMeals
+    };
+    var pending = { key: newKey(), body: body };
+    store(pendingKey, pending);
+    send(pending);
+  }
+
+  var retryTimer = null;
+
+  function send(pending) {
+    if (sending) { return; }
+    sending = true;
+    render();
+    say("Enregistrement de la vente…");
+    fetch(api + "/sales", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": pending.key, "X-CSRF-Token": csrf },
+      body: JSON.stringify(pending.body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) { return { status: response.status, json: json }; });
+    }).then(function (result) {
+      sending = false;
+      if (result.status === 201 || result.status === 200) {
+        store(pendingKey, null);
+        cart = emptyCart();
+        save();
+        showReceipt(result.json);
+        refreshPool();
+        render();
+        say("Vente n° " + result.json.number + " enregistrée." + (result.json.changeCents > 0 ? " Rendre " + euros(result.json.changeCents) + "." : ""));
+        return;
+      }
+      if (result.status >= 500 || result.status === 0) { throw new Error("server"); }
+      // Refused (422, 409, 403…): nothing was recorded; the ticket stays to be corrected.
+      store(pendingKey, null);
+      render();
+      var problem = result.json || {};
+      var details = problem.errors ? Object.keys(problem.errors).map(function (k) { return problem.errors[k]; }).join(" ") : "";
+      say((problem.detail || problem.title || "Vente refusée.") + (details ? " " + details : ""), true);
+    }).catch(function () {
+      sending = false;
+      render();
+      say("Connexion perdue : la vente est gardée et sera renvoyée automatiquement.", true);
+      el.record.disabled = true;
+      scheduleRetry();
+    });
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) { return; }
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      var pending = load(pendingKey);
+      if (pending) { send(pending); }
+    }, 3000);
+  }
+
+  function refreshPool() {
+    fetch(api + "/pool", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (json) { if (json) { poolCents = json.balanceCents; render(); } })
+      .catch(function () { /* the balance shown stays the last known one */ });
+  }
+
+  function line(text) {
+    var p = document.createElement("p");
+    p.textContent = text;
+    return p;
+  }
+
+  function showReceipt(sale) {
+    el.receiptBody.textContent = "";
+    var when = new Date(sale.recordedAt);
+    el.receiptBody.appendChild(line("Ticket n° " + sale.number + " — " + when.toLocaleString("fr-FR")));
+    var list = document.createElement("ul");
+    sale.lines.forEach(function (l) {
+      var item = document.createElement("li");
+      item.textContent = l.quantity + " × " + l.name + " : " + euros(l.priceCents * l.quantity) +
+        (l.solidarityCents > 0 ? " (prix public " + euros(l.publicPriceCents * l.quantity) + ", solidarité " + euros(l.solidarityCents) + ")" : "");
+      list.appendChild(item);
+    });
+    el.receiptBody.appendChild(list);
+    if (sale.donationCents > 0) { el.receiptBody.appendChild(line("Don à la caisse de solidarité : " + euros(sale.donationCents))); }
+    if (sale.poolDrawCents > 0) { el.receiptBody.appendChild(line("Repas suspendus (" + sale.suspendedMealsUsed + ") : −" + euros(sale.poolDrawCents))); }
+    el.receiptBody.appendChild(line("Total TTC : " + euros(sale.totalCents) + " — à payer : " + euros(sale.dueCents)));
+    sale.vat.forEach(function (v) {
+      el.receiptBody.appendChild(line("TVA " + String(v.rate).replace(".", ",") + " % : " + euros(v.vatCents) + " sur " + euros(v.grossCents) + " TTC"));
+    });
+    sale.payments.forEach(function (p) { el.receiptBody.appendChild(line(methods[p.method] + " : " + euros(p.amountCents))); });
+    if (sale.changeCents > 0) { el.receiptBody.appendChild(line("Rendu : " + euros(sale.changeCents))); }
+    var link = document.createElement("a");
+    link.href = ticketBase + "/" + sale.id;
+    link.textContent = "Voir le ticket n° " + sale.number;
+    var p = document.createElement("p");
+    p.appendChild(link);
+    el.receiptBody.appendChild(p);
+    el.receipt.hidden = false;
+  }
+
+  function hideReceipt() { el.receipt.hidden = true; }
+
+  function typing(event) {
+    var target = event.target;
+    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+  }
+
+  // Keyboard: 1–9 add the numbered product, + and − change the last line, E/C/Q/T pay the rest
+  // by cash, card, cheque or meal voucher, Entrée records, Échap clears, / goes to the card.
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (typing(event)) {
+      if (event.key === "Escape") { event.target.blur(); }
+      return;
+    }
+    var key = event.key;
+    if (/^[1-9]$/.test(key)) {
+      var p = products.filter(function (candidate) { return candidate.button.getAttribute("data-key") === key; })[0];
+      if (p) { event.preventDefault(); addProduct(p); }
+    } else if (key === "+" || key === "-") {
+      if (cart.lines.length) { event.preventDefault(); changeQuantity(cart.lines.length - 1, key === "+" ? 1 : -1); }
+    } else if (key === "e" || key === "E") { event.preventDefault(); addPayment("cash"); }
+    else if (key === "c" || key === "C") { event.preventDefault(); addPayment("card"); }
+    else if (key === "q" || key === "Q") { event.preventDefault(); addPayment("cheque"); }
+    else if (key === "t" || key === "T") { event.preventDefault(); addPayment("meal_voucher"); }
+    else if (key === "Enter" && event.target === document.body) { event.preventDefault(); record(); }
+    else if (key === "Escape") { event.preventDefault(); clearTicket(); }
+    else if (key === "/") { event.preventDefault(); el.card.focus(); }
+  });
+
+  function clearTicket() {
+    if (sending) { return; }
+    cart = emptyCart();
+    save(); render(); hideReceipt();
+    say("Ticket effacé.");
+  }
+
+  products.forEach(function (p) { p.button.addEventListener("click", function () { addProduct(p); }); });
+  Array.prototype.forEach.call(root.querySelectorAll(".till-pay"), function (button) {
+    button.addEventListener("click", function () { addPayment(button.getAttribute("data-method")); });
+  });
+  el.cardForm.addEventListener("submit", function (event) { event.preventDefault(); lookUpCard(el.card.value); });
+  el.donation.addEventListener("change", function () {
+    var cents = el.donation.value.trim() === "" ? 0 : parseEuros(el.donation.value);
+    if (cents === null) { say("Don illisible : écrivez-le en euros, par exemple 2 ou 1,50.", true); return; }
+    cart.donationCents = cents;
+    cart.payments = [];
+    save(); render();
+  });
+  el.meals.addEventListener("change", function () {
+    var count = parseInt(el.meals.value, 10);
+    if (isNaN(count) || count < 0) { count = 0; }
+    if (count > 0 && (!cart.household || cart.household.tierToday === "public")) {
+      say("Un repas suspendu est réservé à un foyer dont le justificatif est valable : passez sa carte.", true);
+      count = 0;
+    }
+    cart.suspendedMeals = count;
+    cart.payments = [];
+    save(); render();
+  });
+  el.record.addEventListener("click", record);
+  el.cancel.addEventListener("click", clearTicket);
+  el.newSale.addEventListener("click", function () { hideReceipt(); say("Nouvelle vente."); });
+  el.print.addEventListener("click", function () { window.print(); });
+  window.addEventListener("online", function () { var pending = load(pendingKey); if (pending) { send(pending); } });
+
+  root.classList.add("till-ready");
+  render();
+  var waiting = load(pendingKey);
+  if (waiting) {
+    say("Une vente n'avait pas été confirmée : renvoi en cours…");
+    send(waiting);
+  }
+}());
