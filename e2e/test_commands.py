@@ -96,29 +96,40 @@ def test_journal_verify_names_the_first_broken_entry(base_url):
     coop = next(c for c in coops if c["name"] == "Coopérative d'habitants des Caillols")["id"]
     products = requests.get(f"{base_url}/api/v1/coops/{coop}/products", headers=headers, timeout=10).json()["items"]
     coffee = next(p for p in products if p["name"] == "Café")["id"]
-    numbers = []
+    sales = []
     for _ in range(2):
         sale = requests.post(
             f"{base_url}/api/v1/coops/{coop}/sales", headers=headers, timeout=10,
             json={"lines": [{"productID": coffee, "quantity": 1}], "payments": [{"method": "cash", "amountCents": 200}]},
         )
         assert sale.status_code == 201, sale.text
-        numbers.append(sale.json()["number"])
+        sales.append(sale.json())
+    numbers = [sale["number"] for sale in sales]
 
     ok = maillage("journal", "verify", "--coop", coop)
     assert ok.returncode == 0, ok.stderr + ok.stdout
     assert "Journal intègre" in ok.stdout
 
-    # Someone lowers the first of the two tickets directly in the database.
+    # Someone lowers the first of the two tickets directly in the database. The ticket is found
+    # by its hash: its number alone may also be another cooperative's ticket's.
+    tampered = "sale_id = (SELECT id FROM sales WHERE hash = ?)"
     with sqlite3.connect(DB_PATH) as db:
-        db.execute(
-            # Only the Caillols cooperative sells in the demo, so its numbers are the only ones.
-            "UPDATE sale_lines SET price_cents = 1 WHERE sale_id = (SELECT id FROM sales WHERE number = ? LIMIT 1)",
-            (numbers[0],),
-        )
-    broken = maillage("journal", "verify", "--coop", coop)
-    assert broken.returncode != 0
-    assert f"n° {numbers[0]}" in (broken.stdout + broken.stderr), broken.stdout + broken.stderr
-    # The API says the same.
+        original = db.execute(f"SELECT id, price_cents FROM sale_lines WHERE {tampered}", (sales[0]["hash"],)).fetchall()
+        assert len(original) == 1, f"expected the ticket's one line, found {original}"
+        db.execute(f"UPDATE sale_lines SET price_cents = 1 WHERE {tampered}", (sales[0]["hash"],))
+    try:
+        broken = maillage("journal", "verify", "--coop", coop)
+        assert broken.returncode != 0
+        assert f"n° {numbers[0]}" in (broken.stdout + broken.stderr), broken.stdout + broken.stderr
+        # The API says the same.
+        verify = requests.get(f"{base_url}/api/v1/coops/{coop}/journal/verify", headers=headers, timeout=10).json()
+        assert verify["ok"] is False and verify["firstBrokenNumber"] == numbers[0], verify
+    finally:
+        # Put the price back, so that the cooperative's journal is intact for the tests after.
+        with sqlite3.connect(DB_PATH) as db:
+            db.executemany("UPDATE sale_lines SET price_cents = ? WHERE id = ?", [(price, line) for line, price in original])
+    restored = maillage("journal", "verify", "--coop", coop)
+    assert restored.returncode == 0, restored.stderr + restored.stdout
+    assert "Journal intègre" in restored.stdout
     verify = requests.get(f"{base_url}/api/v1/coops/{coop}/journal/verify", headers=headers, timeout=10).json()
-    assert verify["ok"] is False and verify["firstBrokenNumber"] == numbers[0], verify
+    assert verify["ok"] is True and verify.get("firstBrokenNumber") is None, verify

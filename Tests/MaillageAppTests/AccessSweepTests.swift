@@ -121,6 +121,16 @@ struct AccessSweepTests {
             "GET /coops/:coopID/till": .counter, "GET /coops/:coopID/sales": .counter, "GET /coops/:coopID/sales/:saleID": .counter,
             "POST /coops/:coopID/sales/:saleID/refund": .counter, "GET /coops/:coopID/closings": .counter,
             "POST /coops/:coopID/closings": .counter, "GET /coops/:coopID/closings/:closingID/archive": .counter,
+            // Catering documents: the counter's staff prepare them; the mentions are the coordination's.
+            "GET /coops/:coopID/invoices": .counter, "POST /coops/:coopID/invoices": .counter,
+            "GET /coops/:coopID/invoices/:invoiceID": .counter, "POST /coops/:coopID/invoices/:invoiceID/transitions": .counter,
+            "POST /coops/:coopID/invoices/:invoiceID/issue": .counter, "POST /coops/:coopID/invoices/:invoiceID/credit-note": .counter,
+            "GET /coops/:coopID/invoices/settings": .manage, "POST /coops/:coopID/invoices/settings": .manage,
+            "POST /api/v1/coops/:coopID/invoices": .counter, "GET /api/v1/coops/:coopID/invoices": .counter,
+            "GET /api/v1/coops/:coopID/invoices/:invoiceID": .counter, "PATCH /api/v1/coops/:coopID/invoices/:invoiceID": .counter,
+            "POST /api/v1/coops/:coopID/invoices/:invoiceID/transitions": .counter,
+            "POST /api/v1/coops/:coopID/invoices/:invoiceID/issue": .counter, "POST /api/v1/coops/:coopID/invoices/:invoiceID/credit-note": .counter,
+            "GET /api/v1/coops/:coopID/invoice-settings": .counter, "PUT /api/v1/coops/:coopID/invoice-settings": .manage,
         ]
     }
 
@@ -140,6 +150,7 @@ struct AccessSweepTests {
         var card: String
         var saleID: UUID
         var closingID: UUID
+        var invoiceID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -160,6 +171,7 @@ struct AccessSweepTests {
                 case "card": return card
                 case "saleID": return saleID.uuidString
                 case "closingID": return closingID.uuidString
+                case "invoiceID": return invoiceID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -281,11 +293,14 @@ struct AccessSweepTests {
         let closing = try await app.db.transaction { tx in
             try await TradeRepository(db: tx, scope: coordination.scope).close(period: "month", date: CalendarDay.today.adding(months: -1).description, today: .today, on: tx)
         }
+        let quote = try await InvoiceRepository(db: app.db, scope: coordination.scope).create(InvoiceDraft(
+            customerName: "Centre social", customerAddress: "1 rue des Caillols, 13012 Marseille",
+            lines: [InvoiceLineDraft(description: "Buffet", quantity: 10, unitPriceCents: 850, vatRate: "10")]))
         let household = try await trade.registerHousehold(card: nil, proof: ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: CalendarDay.today.description), today: .today)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
-                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!)
+                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

@@ -55,6 +55,11 @@ enum CooperativeSections {
                               detail: language.t("Les tickets, les remboursements, le journal de caisse et les clôtures.", "Tickets, refunds, the cash journal and closings."),
                               url: .sales(coop.id!)))
         }
+        if allowed(.invoice) {
+            links.append(Link(label: language.t("Traiteur : devis et factures", "Catering: quotes and invoices"),
+                              detail: language.t("Du devis à la facture, avec les avoirs et les mentions légales.", "From quote to invoice, with credit notes and legal mentions."),
+                              url: .invoices(coop.id!)))
+        }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

@@ -37,7 +37,7 @@ enum DemoData {
     ]
 
     static let cooperatives: [(name: String, territory: Int, legalForm: LegalForm, stage: CooperativeStage, siret: String?, address: String)] = [
-        ("Coopérative d'habitants des Caillols", 0, .scic, .prefiguration, nil, "Centre social des Caillols, 13012 Marseille"),
+        ("Coopérative d'habitants des Caillols", 0, .scic, .prefiguration, "91234567500009", "Centre social des Caillols, 13012 Marseille"),
         ("Coopérative rurale du Vendômois", 1, .association, .emergence, nil, "Tiers-lieu de la vallée, 41100 Vendôme"),
         ("Coopérative d'habitants d'Avignon", 2, .scic, .creation, "88412345000014", "Quartier Nord, 84000 Avignon"),
     ]

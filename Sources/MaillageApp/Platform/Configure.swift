@@ -62,12 +62,14 @@ func routes(_ app: Application) throws {
     try app.register(collection: AgendaPagesController())
     try app.register(collection: TradePagesController())
     try app.register(collection: TillPagesController())
+    try app.register(collection: InvoicePagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
     try api.register(collection: PathwayFileAPIController())
     try api.register(collection: TradeAPIController())
     try api.register(collection: SalesAPIController())
+    try api.register(collection: InvoicesAPIController())
 }
 
 enum Migrations {
@@ -86,6 +88,7 @@ enum Migrations {
         app.migrations.add(CreateSales())
         app.migrations.add(CreateClosings())
         app.migrations.add(AddTradeFundingAndArchives())
+        app.migrations.add(CreateInvoices())
     }
 }
 

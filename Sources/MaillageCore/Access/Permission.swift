@@ -35,6 +35,10 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case registerHouseholds
     /// Record sales and refunds at the till, verify the cash journal.
     case sell
+    /// Catering quotes, orders, invoices and credit notes.
+    case invoice
+    /// The trade figures: sales by tier, solidarity given and who funded it.
+    case viewTradeFigures
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -46,7 +50,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
         case .readConfidentialNotes: [.coordinator]
         case .viewOwnPathway: [.cooperant]
-        case .viewCatalogue, .registerHouseholds, .sell: [.networkAdmin, .coordinator, .staff]
+        case .viewCatalogue, .registerHouseholds, .sell, .invoice: [.networkAdmin, .coordinator, .staff]
+        case .viewTradeFigures: [.networkAdmin, .coordinator, .funder]
         case .manageCatalogue: [.networkAdmin, .coordinator]
         }
     }
