@@ -462,17 +462,18 @@ def test_donation_feeds_the_pool_and_a_suspended_meal_draws_on_it(browser, base_
     before = pool_balance(browser, base_url, coop_id)
     assert text(browser, "till-pool") == norm(euros(before))
 
-    # A sale with a donation of 10,00 €, paid in cash with a 50 € note.
+    # A sale with a donation of 10,00 €, paid in cash with a note larger than what is due.
     first = product_with_key(browser, "1")
+    tendered = ((first.price + 1000) // 1000 + 1) * 1000
     product_button(browser, first).click()
     wait_for_lines(browser, 1)
     fill(browser, "till-donation", "10,00")
     browser.find_element(By.ID, "till-donation").send_keys(Keys.TAB)
     wait_for_text(browser, "till-total", euros(first.price + 1000))
     assert text(browser, "till-due") == norm(euros(first.price + 1000))
-    fill(browser, "till-amount", "50")
+    fill(browser, "till-amount", str(tendered // 100))
     browser.find_element(By.CSS_SELECTOR, '.till-pay[data-method="cash"]').click()
-    change = 5000 - first.price - 1000
+    change = tendered - first.price - 1000
     wait_for_status(browser, f"Rendre {euros(change)}.")
     assert text(browser, "till-change") == norm(euros(change))
     number = record_and_read_number(browser)

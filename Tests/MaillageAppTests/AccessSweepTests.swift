@@ -31,6 +31,8 @@ struct AccessSweepTests {
         case ownPathway
         /// The counter's work: the coordination and the staff (cashiers) may.
         case counter
+        /// Aggregate trade figures: the coordination and the funders may, not the cashiers.
+        case figures
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -130,6 +132,7 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/invoices/:invoiceID": .counter, "PATCH /api/v1/coops/:coopID/invoices/:invoiceID": .counter,
             "POST /api/v1/coops/:coopID/invoices/:invoiceID/transitions": .counter,
             "POST /api/v1/coops/:coopID/invoices/:invoiceID/issue": .counter, "POST /api/v1/coops/:coopID/invoices/:invoiceID/credit-note": .counter,
+            "GET /coops/:coopID/trade-figures": .figures, "GET /api/v1/coops/:coopID/trade-figures": .figures,
             "GET /api/v1/coops/:coopID/invoice-settings": .counter, "PUT /api/v1/coops/:coopID/invoice-settings": .manage,
         ]
     }
@@ -190,10 +193,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage, .referral, .own, .ownPathway, .counter:
+                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -208,13 +211,15 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter])
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures])
                 let cooperant = email == "cooperant@maillage.example"
                 for (key, kind, status) in outcomes {
                     if kind == .own && cooperant {
                         // Someone else's file: as if it did not exist.
                         #expect(status == .notFound, "\(email): \(key) answered \(status.code), expected 404")
                     } else if kind == .ownPathway && cooperant {
+                        #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if kind == .figures && email == "financeur@maillage.example" {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .counter && email == "caisse@maillage.example" {
                         // The cashier's own work: allowed (a page, a redirect or a form error).

@@ -396,3 +396,57 @@ struct ClosingRulesTests {
         #expect(totals.vat.lines.map(\.vatCents) == [48, 0])
     }
 }
+
+@Suite("Trade figures")
+struct TradeFiguresTests {
+    /// A week at the Caillols restaurant: the grid 25/50/75 % funded by the city's CCAS for T1
+    /// only; 9,00 € meals and 1,50 € coffees.
+    @Test func salesSolidarityAndFundingByTier() {
+        let lines = [
+            // T1: 10 meals at 2,25 € (CCAS pays the reduction), 4 coffees at 0,38 €.
+            TradeFigures.LineGroup(tier: "T1", fundedBy: "CCAS de Marseille", category: "repas", quantity: 10, salesCents: 2_250, publicValueCents: 9_000),
+            TradeFigures.LineGroup(tier: "T1", fundedBy: "CCAS de Marseille", category: "boisson", quantity: 4, salesCents: 152, publicValueCents: 600),
+            // T2: 6 meals at 4,50 €, the cooperative's own margin.
+            TradeFigures.LineGroup(tier: "T2", fundedBy: nil, category: "repas", quantity: 6, salesCents: 2_700, publicValueCents: 5_400),
+            // Public price: 20 meals, no reduction.
+            TradeFigures.LineGroup(tier: "public", fundedBy: nil, category: "repas", quantity: 20, salesCents: 18_000, publicValueCents: 18_000),
+        ]
+        let tickets = [
+            // Two T1 meals were suspended meals (2 × 2,25 € from the pool).
+            TradeFigures.TicketGroup(tier: "T1", tickets: 12, donationCents: 0, poolDrawCents: 450, suspendedMeals: 2),
+            TradeFigures.TicketGroup(tier: "T2", tickets: 6, donationCents: 0, poolDrawCents: 0, suspendedMeals: 0),
+            // Neighbours at the public price left 20 € in the pool; one refund.
+            TradeFigures.TicketGroup(tier: "public", tickets: 19, donationCents: 2_000, poolDrawCents: 0, suspendedMeals: 0),
+        ]
+        let summary = TradeFigures.summarise(lines: lines, tickets: tickets)
+        #expect(summary.byTier.map(\.tier) == ["T1", "T2", "public"])
+        let t1 = summary.byTier[0]
+        #expect(t1.meals == 10)
+        #expect(t1.salesCents == 2_402)
+        // Reductions 67,50 + 4,48, plus the 4,50 € the pool paid for the household.
+        #expect(t1.solidarityCents == 6_750 + 448 + 450)
+        #expect(summary.byTier[1].solidarityCents == 2_700)
+        #expect(summary.byTier[2].solidarityCents == 0)
+        #expect(summary.tickets == 37)
+        #expect(summary.meals == 36)
+        #expect(summary.solidarityCents == 7_648 + 2_700)
+        #expect(summary.funding == [
+            .init(source: .internalMargin, name: "Marge de la coopérative", cents: 2_700),
+            .init(source: .pool, name: "Caisse de solidarité (repas suspendus)", cents: 450),
+            .init(source: .funder, name: "CCAS de Marseille", cents: 7_198),
+        ])
+        // Every euro of solidarity has a funder.
+        #expect(summary.funding.reduce(0) { $0 + $1.cents } == summary.solidarityCents)
+        #expect(summary.donationsCents == 2_000)
+    }
+
+    @Test func aRefundTakesItsLinesBack() {
+        let summary = TradeFigures.summarise(
+            lines: [.init(tier: "T2", fundedBy: nil, category: "repas", quantity: 1, salesCents: 450, publicValueCents: 900),
+                    .init(tier: "T2", fundedBy: nil, category: "repas", quantity: -1, salesCents: -450, publicValueCents: -900)],
+            tickets: [.init(tier: "T2", tickets: 0, donationCents: 0, poolDrawCents: 0, suspendedMeals: 0)])
+        #expect(summary.solidarityCents == 0)
+        #expect(summary.meals == 0)
+        #expect(summary.funding.isEmpty)
+    }
+}

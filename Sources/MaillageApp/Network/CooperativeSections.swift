@@ -60,6 +60,11 @@ enum CooperativeSections {
                               detail: language.t("Du devis à la facture, avec les avoirs et les mentions légales.", "From quote to invoice, with credit notes and legal mentions."),
                               url: .invoices(coop.id!)))
         }
+        if allowed(.viewTradeFigures) {
+            links.append(Link(label: language.t("Chiffres du commerce solidaire", "Solidarity trade figures"),
+                              detail: language.t("Ventes par tranche, solidarité donnée et qui l'a financée, repas servis.", "Sales by tier, solidarity given and who funded it, meals served."),
+                              url: .tradeFigures(coop.id!)))
+        }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

@@ -63,6 +63,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: TradePagesController())
     try app.register(collection: TillPagesController())
     try app.register(collection: InvoicePagesController())
+    try app.register(collection: TradeFiguresController(api: false))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -70,6 +71,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TradeAPIController())
     try api.register(collection: SalesAPIController())
     try api.register(collection: InvoicesAPIController())
+    try api.register(collection: TradeFiguresController(api: true))
 }
 
 enum Migrations {

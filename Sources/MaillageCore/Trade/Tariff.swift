@@ -82,6 +82,15 @@ public enum Tier: Hashable, Sendable, CustomStringConvertible {
         case .effortRate: "Taux d'effort"
         }
     }
+
+    /// Brackets in order, then the effort rate, then the public price.
+    public var sortKey: Int {
+        switch self {
+        case .bracket(let n): n
+        case .effortRate: 1_000
+        case .publicPrice: 1_001
+        }
+    }
 }
 
 public enum TariffRules {

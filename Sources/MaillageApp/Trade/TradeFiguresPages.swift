@@ -1,0 +1,187 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import SQLKit
+import Vapor
+
+/// The solidarity trade's figures over a period: `/coops/:coopID/trade-figures` and
+/// `/api/v1/coops/:coopID/trade-figures`.
+struct TradeFiguresRepository: Sendable {
+    let db: any Database
+    let scope: CooperativeScope
+
+    /// The last 90 days up to today, unless the period is given.
+    static func period(from rawFrom: String?, to rawTo: String?, today: CalendarDay) throws -> (from: CalendarDay, to: CalendarDay) {
+        var errors = FieldErrors()
+        let to = CalendarDay.parse(rawTo, field: "to", fallback: today, latest: nil, into: &errors)
+        let from = CalendarDay.parse(rawFrom, field: "from", fallback: (to ?? today).adding(days: -89), latest: nil, into: &errors)
+        if let from, let to, from > to { errors.add("from", "Le début de la période doit précéder sa fin.") }
+        try errors.throwIfAny()
+        return (from!, to!)
+    }
+
+    func figures(from: CalendarDay, to: CalendarDay) async throws -> TradeFigures.Summary {
+        try scope.require(.viewTradeFigures)
+        guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
+        let start = from.date, end = to.adding(days: 1).date
+        struct LineRow: Decodable {
+            var tier: String; var funded_by: String?; var category: String
+            var quantity: Int; var sales: Int; var public_value: Int
+        }
+        let lines = try await sql.raw("""
+            SELECT l.tier AS tier, l.funded_by AS funded_by, l.category AS category, CAST(SUM(l.quantity) AS BIGINT) AS quantity,
+                   CAST(SUM(l.price_cents * l.quantity) AS BIGINT) AS sales, CAST(SUM(l.public_price_cents * l.quantity) AS BIGINT) AS public_value
+            FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+            WHERE s.cooperative_id = \(bind: scope.id) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end)
+            GROUP BY l.tier, l.funded_by, l.category
+            """).all(decoding: LineRow.self)
+        struct TicketRow: Decodable {
+            var tier: String; var tickets: Int; var donation: Int; var draw: Int; var meals: Int
+        }
+        let tickets = try await sql.raw("""
+            SELECT tier, CAST(SUM(CASE WHEN refund_of IS NULL THEN 1 ELSE -1 END) AS BIGINT) AS tickets,
+                   CAST(SUM(donation_cents) AS BIGINT) AS donation, CAST(SUM(pool_draw_cents) AS BIGINT) AS draw, CAST(SUM(suspended_meals) AS BIGINT) AS meals
+            FROM sales WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
+            GROUP BY tier
+            """).all(decoding: TicketRow.self)
+        return TradeFigures.summarise(
+            lines: lines.map { .init(tier: $0.tier, fundedBy: $0.funded_by, category: $0.category, quantity: $0.quantity, salesCents: $0.sales, publicValueCents: $0.public_value) },
+            tickets: tickets.map { .init(tier: $0.tier, tickets: $0.tickets, donationCents: $0.donation, poolDrawCents: $0.draw, suspendedMeals: $0.meals) })
+    }
+}
+
+struct TradeFiguresDTO: Content {
+    struct TierLine: Content {
+        var tier: String
+        var label: String
+        var tickets: Int
+        var salesCents: Int
+        var publicValueCents: Int
+        var solidarityCents: Int
+        var meals: Int
+    }
+    struct FundingLine: Content {
+        var source: String
+        var name: String
+        var cents: Int
+    }
+    var from: String
+    var to: String
+    var tickets: Int
+    var salesCents: Int
+    var publicValueCents: Int
+    var solidarityCents: Int
+    var donationsCents: Int
+    var poolDrawCents: Int
+    var suspendedMeals: Int
+    var meals: Int
+    var byTier: [TierLine]
+    var funding: [FundingLine]
+
+    init(_ summary: TradeFigures.Summary, from: CalendarDay, to: CalendarDay) {
+        self.from = from.description
+        self.to = to.description
+        tickets = summary.tickets
+        salesCents = summary.salesCents
+        publicValueCents = summary.publicValueCents
+        solidarityCents = summary.solidarityCents
+        donationsCents = summary.donationsCents
+        poolDrawCents = summary.poolDrawCents
+        suspendedMeals = summary.suspendedMeals
+        meals = summary.meals
+        byTier = summary.byTier.map {
+            TierLine(tier: $0.tier, label: Tier(code: $0.tier)?.frenchLabel ?? $0.tier, tickets: $0.tickets, salesCents: $0.salesCents,
+                     publicValueCents: $0.publicValueCents, solidarityCents: $0.solidarityCents, meals: $0.meals)
+        }
+        funding = summary.funding.map { FundingLine(source: $0.source.rawValue, name: $0.name, cents: $0.cents) }
+    }
+}
+
+struct TradeFiguresController: RouteCollection {
+    let api: Bool
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("coops", ":coopID", "trade-figures", use: api ? json : page)
+    }
+
+    struct Query: Content {
+        var from: String?
+        var to: String?
+    }
+
+    private func load(_ request: Request) async throws -> (TradeFiguresRepository, CalendarDay, CalendarDay, Query) {
+        let repository = TradeFiguresRepository(db: request.db, scope: try await request.cooperativeScope(.viewTradeFigures))
+        let query = try request.query.decode(Query.self)
+        let (from, to) = try TradeFiguresRepository.period(from: query.from, to: query.to, today: .today)
+        return (repository, from, to, query)
+    }
+
+    func json(request: Request) async throws -> Response {
+        let (repository, from, to, _) = try await load(request)
+        return try Idempotency.encode(status: .ok, body: TradeFiguresDTO(try await repository.figures(from: from, to: to), from: from, to: to))
+    }
+
+    func page(request: Request) async throws -> Response {
+        let scope = try await request.cooperativeScope(.viewTradeFigures)
+        let query = try request.query.decode(Query.self)
+        do {
+            let (repository, from, to, _) = try await load(request)
+            let figures = TradeFiguresDTO(try await repository.figures(from: from, to: to), from: from, to: to)
+            return TradeFiguresPage(coop: scope.cooperative, figures: figures, from: from.description, to: to.description, errors: [:]).render(request.pageContext())
+        } catch let errors as FieldErrors {
+            return TradeFiguresPage(coop: scope.cooperative, figures: nil, from: query.from, to: query.to, errors: errors.messages)
+                .render(request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+}
+
+struct TradeFiguresPage {
+    var coop: Cooperative
+    var figures: TradeFiguresDTO?
+    var from: String?
+    var to: String?
+    var errors: [String: String]
+
+    func render(_ context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+        let title = context.t("Chiffres du commerce solidaire", "Solidarity trade figures")
+        return Layout.render(context, title: title, status: status, content: .group(
+            .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
+            .h1(.text(title)),
+            Kit.errorSummary(errors, order: ["from", "to"], context: context),
+            .form(.class("row-form no-print"), .method(.get), .action(SiteURL.tradeFigures(coop.id!).path),
+                Kit.input(.init(name: "from", label: context.t("Du", "From"), value: from, type: .date, error: errors["from"])),
+                Kit.input(.init(name: "to", label: context.t("Au", "To"), value: to, type: .date, error: errors["to"])),
+                .button(.type(.submit), .text(context.t("Afficher", "Show")))),
+            .unwrap(figures) { figures in
+                .group(
+                    Kit.facts([
+                        (context.t("Tickets", "Tickets"), "\(figures.tickets)"),
+                        (context.t("Ventes", "Sales"), Euros.french(figures.salesCents)),
+                        (context.t("Valeur au prix public", "Value at public price"), Euros.french(figures.publicValueCents)),
+                        (context.t("Solidarité donnée aux foyers", "Solidarity given to households"), Euros.french(figures.solidarityCents)),
+                        (context.t("Repas servis", "Meals served"), "\(figures.meals)"),
+                        (context.t("Dons à la caisse de solidarité", "Donations to the pool"), Euros.french(figures.donationsCents)),
+                        (context.t("Repas suspendus offerts", "Suspended meals given"), "\(figures.suspendedMeals)"),
+                    ]),
+                    .h2(.text(context.t("Par tranche", "By tier"))),
+                    Kit.table(label: context.t("Par tranche", "By tier"),
+                        .thead(.tr(.th(.text(context.t("Tranche", "Tier"))), .th(.class("num"), .text(context.t("Tickets", "Tickets"))),
+                                   .th(.class("num"), .text(context.t("Repas", "Meals"))), .th(.class("num"), .text(context.t("Ventes", "Sales"))),
+                                   .th(.class("num"), .text(context.t("Prix public", "Public value"))), .th(.class("num"), .text(context.t("Solidarité", "Solidarity"))))),
+                        .tbody(.forEach(figures.byTier) { line in
+                            .tr(.td(.text(line.label)), .td(.class("num"), .text("\(line.tickets)")), .td(.class("num"), .text("\(line.meals)")),
+                                .td(.class("num"), .text(Euros.french(line.salesCents))), .td(.class("num"), .text(Euros.french(line.publicValueCents))),
+                                .td(.class("num"), .text(Euros.french(line.solidarityCents))))
+                        })),
+                    .h2(.text(context.t("Qui a financé la solidarité", "Who funded the solidarity"))),
+                    figures.funding.isEmpty ? .p(.text(context.t("Aucune réduction sur la période.", "No reduction in the period."))) :
+                    Kit.table(label: context.t("Financement", "Funding"),
+                        .thead(.tr(.th(.text(context.t("Source", "Source"))), .th(.class("num"), .text(context.t("Montant", "Amount"))))),
+                        .tbody(.forEach(figures.funding) { line in
+                            .tr(.td(.text(line.name)), .td(.class("num"), .text(Euros.french(line.cents))))
+                        })))
+            }
+        ))
+    }
+}
