@@ -61,7 +61,9 @@ enum DemoData {
 
     /// Loads the demo unless it is there already. Returns whether anything was created.
     @discardableResult
-    static func load(on db: any Database) async throws -> Bool {
+    /// `history` adds three months of past sales (the `seed --demo` command); tests start
+    /// from an empty journal.
+    static func load(on db: any Database, history: Bool = false) async throws -> Bool {
         if try await Network.query(on: db).filter(\.$name == networkName).first() != nil { return false }
         try await db.transaction { tx in
             let network = Network(name: networkName)
@@ -107,6 +109,9 @@ enum DemoData {
                 try await DemoPathways.load(on: tx, cooperative: coopRows[0], referrer: referrer, coordinator: coordinator)
                 try await DemoPathways.loadFiles(on: tx, cooperative: coopRows[0], coordinator: coordinator, cooperant: cooperant)
                 try await DemoTrade.load(on: tx, cooperative: coopRows[0], coordinator: coordinator)
+                if history, let cashier = users["caisse@maillage.example"] {
+                    try await DemoTrade.loadHistory(on: tx, cooperative: coopRows[0], cashier: cashier, coordinator: coordinator)
+                }
             }
         }
         return true

@@ -30,7 +30,7 @@ struct SeedCommand: AsyncCommand {
         }
         let app = context.application
         try await app.autoMigrate()
-        let created = try await DemoData.load(on: app.db)
+        let created = try await DemoData.load(on: app.db, history: true)
         context.console.print(created ? "Données de démonstration chargées." : "Données de démonstration déjà présentes : rien n'a été modifié.")
         context.console.print(DemoData.accountsTable)
     }
