@@ -146,7 +146,7 @@ struct NetworkTests {
             try await browser.get("/coops/\(caillols.id!)/edit")
             let saved = try await browser.post("/coops/\(caillols.id!)/edit", form: [
                 "name": Demo.caillols, "territoryID": caillols.$territory.id.uuidString, "legalForm": "scic",
-                "stage": "creation", "siret": "", "address": "Centre social des Caillols, 13012 Marseille",
+                "stage": "creation", "siret": "91234567500009", "address": "Centre social des Caillols, 13012 Marseille",
             ])
             #expect(saved.status == .seeOther)
             #expect(try await Demo.cooperative(Demo.caillols, app: app).stage == "creation")

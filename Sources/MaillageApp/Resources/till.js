@@ -199,7 +199,7 @@
     if (document.activeElement !== el.donation) { el.donation.value = cart.donationCents ? euros(cart.donationCents).replace(" €", "") : ""; }
     if (document.activeElement !== el.meals) { el.meals.value = String(cart.suspendedMeals || 0); }
     el.pool.textContent = euros(poolCents);
-    el.record.disabled = sending || cart.lines.length === 0 || t.missing > 0;
+    el.record.disabled = sending || cart.lines.length === 0 || t.missing > 0 || load(pendingKey) !== null;
   }
 
   function addProduct(p) {
@@ -243,8 +243,8 @@
     say("Recherche de la carte " + card + "…");
     fetch(api + "/households/" + encodeURIComponent(card) + "?prices=today", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 404) { throw new Error("Carte " + card + " inconnue : vérifiez le numéro, ou vendez au prix public."); }
-        if (!response.ok) { throw new Error("La carte n'a pas pu être lue (erreur " + response.status + ")."); }
+        if (response.status === 404) { throw { french: "Carte " + card + " inconnue : vérifiez le numéro, ou vendez au prix public." }; }
+        if (!response.ok) { throw { french: "La carte n'a pas pu être lue (erreur " + response.status + ")." }; }
         return response.json();
       })
       .then(function (household) {
@@ -255,7 +255,7 @@
         say(household.expired ? "Justificatif expiré : prix public." : "Carte " + household.card + " appliquée.");
         el.card.value = "";
       })
-      .catch(function (error) { say(error.message || "Réseau indisponible : la carte n'a pas pu être lue.", true); });
+      .catch(function (error) { say((error && error.french) || "Réseau indisponible : la carte n'a pas pu être lue.", true); });
   }
 
   function newKey() {
@@ -268,6 +268,8 @@
   function record() {
     var t = totals();
     if (sending || cart.lines.length === 0) { return; }
+    // One sale in flight at a time: a second one would be a second ticket for one customer.
+    if (load(pendingKey)) { say("Une vente attend encore d'être confirmée : elle est renvoyée dès que la connexion revient.", true); return; }
     if (t.missing > 0) { say("Il manque " + euros(t.missing) + " : ajoutez un paiement.", true); return; }
     var body = {
       householdID: cart.household ? cart.household.id : null,
@@ -276,7 +278,7 @@
       donationCents: cart.donationCents,
       suspendedMealsUsed: cart.suspendedMeals
     };
-    var pending = { key: newKey(), body: body };
+    var pending = { key: newKey(), body: body, cart: JSON.stringify(cart) };
     store(pendingKey, pending);
     send(pending);
   }
@@ -299,8 +301,8 @@
       sending = false;
       if (result.status === 201 || result.status === 200) {
         store(pendingKey, null);
-        cart = emptyCart();
-        save();
+        // The next customer's ticket, begun while this one waited, stays.
+        if (!pending.cart || pending.cart === JSON.stringify(cart)) { cart = emptyCart(); save(); }
         showReceipt(result.json);
         refreshPool();
         render();
@@ -401,7 +403,7 @@
     else if (key === "t" || key === "T") { event.preventDefault(); addPayment("meal_voucher"); }
     else if (key === "Enter" && event.target === document.body) { event.preventDefault(); record(); }
     else if (key === "Escape") { event.preventDefault(); clearTicket(); }
-    else if (key === "/") { event.preventDefault(); el.card.focus(); }
+    else if (key === "/") { event.preventDefault(); el.card.focus(); el.card.select(); }
   });
 
   function clearTicket() {
