@@ -106,7 +106,7 @@ enum DemoTrade {
         var pool = 0
         var paris = Calendar(identifier: .gregorian)
         paris.timeZone = TimeZone(identifier: "Europe/Paris")!
-        var lastSale: (sale: Sale, lines: [SaleLine], payments: [SalePayment])?
+        var lastSale: Sale?
         for offset in stride(from: days, through: 1, by: -1) {
             let day = today.adding(days: -offset)
             guard day.isoWeekday <= 5 else { continue }
@@ -163,42 +163,16 @@ enum DemoTrade {
                              vatRate: pair.1.item.vatRate.rawValue, tier: pair.1.tier.description, fundedBy: pair.1.solidarityCents > 0 ? grid.funderName : nil)
                 }
                 let paymentRows = payments.enumerated().map { SalePayment(saleID: sale.id!, position: $0.offset, method: $0.element.0.rawValue, amountCents: $0.element.1) }
-                sale.payload = SaleJournal.payload(sale: sale, lines: lines, payments: paymentRows)
-                sale.hash = CashJournal.hash(number: number, previousHash: previousHash, payload: sale.payload)
+                try await SaleJournal.append(sale, lines: lines, payments: paymentRows, previousHash: previousHash, on: db)
                 previousHash = sale.hash
-                try await sale.create(on: db)
-                for line in lines { try await line.create(on: db) }
-                for payment in paymentRows { try await payment.create(on: db) }
                 // Now and then a lamp goes back the same afternoon: a negative ticket.
-                if !lunch, random.next(12) == 0, let original = Optional((sale, lines, paymentRows)), original.0.donationCents == 0 {
-                    lastSale = original
-                }
+                if !lunch, random.next(12) == 0 { lastSale = sale }
             }
-            if let (original, lines, payments) = lastSale {
+            if let original = lastSale {
                 number += 1
-                let refund = Sale()
-                refund.id = UUID()
-                refund.cooperativeID = coop.id!
-                refund.number = number
-                refund.householdID = original.householdID
-                refund.tier = original.tier
-                refund.totalCents = -original.totalCents
-                refund.donationCents = 0
-                refund.poolDrawCents = -original.poolDrawCents
-                refund.suspendedMeals = -original.suspendedMeals
-                refund.changeCents = 0
-                refund.refundOf = original.id
-                refund.cashierLabel = cashier.name
-                refund.recordedAt = original.recordedAt.addingTimeInterval(600)
-                let refundLines = lines.map { $0.reversed(on: refund.id!) }
-                let refundPayments = [SalePayment(saleID: refund.id!, position: 0, method: payments.first?.method ?? PaymentMethod.cash.rawValue,
-                                                  amountCents: -(original.totalCents - original.poolDrawCents))]
-                refund.payload = SaleJournal.payload(sale: refund, lines: refundLines, payments: refundPayments)
-                refund.hash = CashJournal.hash(number: number, previousHash: previousHash, payload: refund.payload)
+                let (refund, lines, payments) = Sale.refund(of: original, number: number, cashier: cashier.name, at: original.recordedAt.addingTimeInterval(600))
+                try await SaleJournal.append(refund, lines: lines, payments: payments, previousHash: previousHash, on: db)
                 previousHash = refund.hash
-                try await refund.create(on: db)
-                for line in refundLines { try await line.create(on: db) }
-                for payment in refundPayments { try await payment.create(on: db) }
                 lastSale = nil
             }
         }

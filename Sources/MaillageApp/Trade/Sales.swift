@@ -28,6 +28,31 @@ final class Sale: Model, @unchecked Sendable {
     @Children(for: \.$sale) var payments: [SalePayment]
 
     init() {}
+
+    /// The negative ticket mirroring `original` (its lines and payments loaded): what the
+    /// customer paid, net of change, goes back by the first method used; the pool gets back
+    /// what it paid and gives back the donation.
+    static func refund(of original: Sale, number: Int, cashier: String, at date: Date) -> (Sale, [SaleLine], [SalePayment]) {
+        let refund = Sale()
+        refund.id = UUID()
+        refund.cooperativeID = original.cooperativeID
+        refund.number = number
+        refund.householdID = original.householdID
+        refund.tier = original.tier
+        refund.totalCents = -original.totalCents
+        refund.donationCents = -original.donationCents
+        refund.poolDrawCents = -original.poolDrawCents
+        refund.suspendedMeals = -original.suspendedMeals
+        refund.changeCents = 0
+        refund.refundOf = original.id
+        refund.cashierLabel = cashier
+        refund.recordedAt = date
+        let lines = original.lines.sorted { $0.position < $1.position }.map { $0.reversed(on: refund.id!) }
+        let payment = SalePayment(saleID: refund.id!, position: 0,
+                                  method: original.payments.sorted { $0.position < $1.position }.first?.method ?? PaymentMethod.cash.rawValue,
+                                  amountCents: -(original.totalCents - original.poolDrawCents))
+        return (refund, lines, [payment])
+    }
 }
 
 final class SaleLine: Model, @unchecked Sendable {
@@ -222,6 +247,17 @@ enum SaleJournal {
         guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }
         try await sql.raw("INSERT INTO cash_counters (cooperative_id, last_number, last_hash) VALUES (\(bind: cooperativeID), 0, \(bind: CashJournal.genesis)) ON CONFLICT (cooperative_id) DO NOTHING").run()
         try await sql.raw("UPDATE cash_counters SET last_number = last_number WHERE cooperative_id = \(bind: cooperativeID)").run()
+    }
+
+    /// Hashes the entry with the previous one and writes it with its lines and payments.
+    static func append(_ sale: Sale, lines: [SaleLine], payments: [SalePayment], previousHash: String, on db: any Database) async throws {
+        sale.payload = payload(sale: sale, lines: lines, payments: payments)
+        sale.hash = CashJournal.hash(number: sale.number, previousHash: previousHash, payload: sale.payload)
+        try await sale.create(on: db)
+        for line in lines { try await line.create(on: db) }
+        for payment in payments { try await payment.create(on: db) }
+        sale.$lines.value = lines
+        sale.$payments.value = payments
     }
 
     static func close(cooperativeID: UUID, hash: String, on tx: any Database) async throws {

@@ -150,16 +150,10 @@ extension TradeRepository {
         }
     }
 
-    /// Hashes the entry with the previous one and writes it with its lines and payments.
+    /// Appends the entry to the journal and moves the cooperative's counter to its hash.
     private func seal(_ sale: Sale, lines: [SaleLine], payments: [SalePayment], previousHash: String, on tx: any Database) async throws {
-        sale.payload = SaleJournal.payload(sale: sale, lines: lines, payments: payments)
-        sale.hash = CashJournal.hash(number: sale.number, previousHash: previousHash, payload: sale.payload)
-        try await sale.create(on: tx)
-        for line in lines { try await line.create(on: tx) }
-        for payment in payments { try await payment.create(on: tx) }
+        try await SaleJournal.append(sale, lines: lines, payments: payments, previousHash: previousHash, on: tx)
         try await SaleJournal.close(cooperativeID: scope.id, hash: sale.hash, on: tx)
-        sale.$lines.value = lines
-        sale.$payments.value = payments
     }
 
     /// A refund: a new negative ticket mirroring the sale, never an edit. A sale is refunded
@@ -182,27 +176,9 @@ extension TradeRepository {
                               detail: "Le don de cette vente a déjà servi : la caisse de solidarité ne peut pas le rendre.")
             }
         }
-        let refund = Sale()
-        refund.id = UUID()
-        refund.cooperativeID = scope.id
-        refund.number = entry.number
-        refund.householdID = original.householdID
-        refund.tier = original.tier
-        refund.totalCents = -original.totalCents
-        refund.donationCents = -original.donationCents
-        refund.poolDrawCents = -original.poolDrawCents
-        refund.suspendedMeals = -original.suspendedMeals
-        refund.changeCents = 0
-        refund.refundOf = original.id
-        refund.cashierLabel = scope.principal.name
-        refund.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let lines = original.lines.sorted { $0.position < $1.position }.map { $0.reversed(on: refund.id!) }
-        // What the customer paid, net of change, goes back by the first method used.
-        let paidBack = original.totalCents - original.poolDrawCents
-        let payment = SalePayment(saleID: refund.id!, position: 0,
-                                  method: original.payments.sorted { $0.position < $1.position }.first?.method ?? PaymentMethod.cash.rawValue,
-                                  amountCents: -paidBack)
-        try await seal(refund, lines: lines, payments: [payment], previousHash: entry.previousHash, on: tx)
+        let (refund, lines, payments) = Sale.refund(of: original, number: entry.number, cashier: scope.principal.name,
+                                                    at: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        try await seal(refund, lines: lines, payments: payments, previousHash: entry.previousHash, on: tx)
         return refund
     }
 
