@@ -139,4 +139,143 @@ struct TradeCatalogueTests {
             #expect(!products.body.string.contains("product-form"))
         }
     }
+
+    @Test func aBracketPricesEachCategoryAndTheSaleFollows() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/coops/\(coop.id!)"
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            // Up to QF 400: meals at 1 €, the recyclerie at half price, anything else at 25 %.
+            let created = try await coordinator.send(.POST, "\(base)/tariff-grids", json: #"""
+            {"name":"Restaurant et recyclerie","validFrom":"\#(CalendarDay.today)","brackets":[
+              {"maxFamilyQuotient":400,"percentOfPublic":25,"categories":[{"category":"repas","priceCents":100},{"category":"Recyclerie","percentOfPublic":50}]},
+              {"percentOfPublic":100}]}
+            """#)
+            #expect(created.status == .created)
+            let brackets = try #require(created.problem?["brackets"] as? [[String: Any]])
+            #expect((brackets[0]["categories"] as? [[String: Any]])?.count == 2)
+            #expect(brackets[1]["categories"] == nil)
+            let listed = try await coordinator.json(.GET, "\(base)/tariff-grids")
+            let first = try #require((listed["items"] as? [[String: Any]])?.first)
+            #expect(((first["brackets"] as? [[String: Any]])?[0]["categories"] as? [[String: Any]])?.first?["priceCents"] as? Int == 100)
+
+            // CAIL01 is in the first bracket: what the till shows for it today.
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            let card = try await cashier.json(.GET, "\(base)/households/CAIL01?prices=today")
+            let prices = try #require(card["prices"] as? [String: Int])
+            let products = try await Product.query(on: app.db).filter(\.$cooperativeID == coop.id!).all()
+            func id(_ name: String) -> String { products.first { $0.name == name }!.id!.uuidString }
+            #expect(prices[id("Repas du midi")] == 100)
+            #expect(prices[id("Café")] == 100) // a meal-category product at 1,50 €: 1 €
+            #expect(prices[id("Lampe de la recyclerie")] == 400)
+            #expect(prices[id("Retouche couture")] == 300)
+            #expect(prices[id("Plateau traiteur (par personne)")] == 350)
+
+            let household = try #require(try await Household.query(on: app.db).filter(\.$card == "CAIL01").first())
+            var headers = HTTPHeaders()
+            headers.add(name: "Idempotency-Key", value: "categories-0001")
+            let sale = try await cashier.send(.POST, "\(base)/sales", json: #"""
+            {"householdID":"\#(household.id!)","lines":[{"productID":"\#(id("Lampe de la recyclerie"))","quantity":1},{"productID":"\#(id("Repas du midi"))","quantity":2}],
+             "payments":[{"method":"cash","amountCents":600}]}
+            """#, headers: headers)
+            #expect(sale.status == .created)
+            let lines = try #require(sale.problem?["lines"] as? [[String: Any]])
+            #expect(lines.map { $0["priceCents"] as? Int } == [400, 100])
+            #expect(lines.map { $0["solidarityCents"] as? Int } == [400, 1600])
+            #expect(sale.problem?["totalCents"] as? Int == 600)
+
+            // A category that no product has is a slip: named, and nothing is created.
+            let typo = try await coordinator.send(.POST, "\(base)/tariff-grids", json: #"""
+            {"name":"Faute","validFrom":"2027-01-01","brackets":[{"percentOfPublic":50,"categories":[{"category":"recylerie","percentOfPublic":30},{"category":"repas"}]}]}
+            """#)
+            #expect(typo.status == .unprocessableEntity)
+            #expect(Set(Self.errors(typo).keys) == ["brackets[0].categories[0].category", "brackets[0].categories[1]"])
+            #expect(Self.errors(typo)["brackets[0].categories[0].category"]?.contains("recyclerie") == true)
+            #expect(try await TariffGridRecord.query(on: app.db).filter(\.$name == "Faute").count() == 0)
+        }
+    }
+
+    @Test func theGridFormTakesAPricePerCategory() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let page = try await coordinator.get("/coops/\(coop.id!)/tariff-grids")
+            // One field per bracket and category of the catalogue, categories named once.
+            #expect(page.body.string.contains("name=\"catname_0\" value=\"recyclerie\""))
+            #expect(page.body.string.contains("name=\"cat1_1\""))
+            #expect(page.body.string.contains("Catégorie « recyclerie »"))
+            #expect(page.body.string.contains("Prix par catégorie (facultatif)"))
+            let form = ["name": "Grille 2027", "validFrom": "2027-01-01", "mode": "brackets", "catname_0": "repas", "catname_1": "recyclerie",
+                        "max1": "400", "percent1": "25", "cat1_0": "1,00 €", "cat1_1": "beaucoup", "percent2": "100", "cat2_1": "80 %"]
+            let refused = try await coordinator.post("/coops/\(coop.id!)/tariff-grids", form: form)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("un pourcentage du prix public (30 %)"))
+            #expect(refused.body.string.contains("value=\"beaucoup\""))
+            var fixed = form
+            fixed["cat1_1"] = "50 %"
+            let created = try await coordinator.post("/coops/\(coop.id!)/tariff-grids", form: fixed)
+            #expect(created.status == .seeOther)
+            let record = try #require(try await TariffGridRecord.query(on: app.db).filter(\.$name == "Grille 2027").first())
+            #expect(record.grid.brackets == [
+                .init(maxFamilyQuotient: 400, rule: .percentOfPublic(25), categoryRules: ["repas": .fixedPrice(cents: 100), "recyclerie": .percentOfPublic(50)]),
+                .init(maxFamilyQuotient: nil, rule: .percentOfPublic(100), categoryRules: ["recyclerie": .percentOfPublic(80)]),
+            ])
+            let list = try await coordinator.get("/coops/\(coop.id!)/tariff-grids")
+            #expect(list.body.string.contains("avec des prix par catégorie"))
+        }
+    }
+
+    @Test func theCoordinationChoosesToKeepTheFamilyQuotient() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/coops/\(coop.id!)"
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            #expect(try await cashier.json(.GET, "\(base)/trade-settings")["keepFamilyQuotient"] as? Bool == false)
+            #expect(try await cashier.send(.PUT, "\(base)/trade-settings", json: #"{"keepFamilyQuotient":true}"#).status == .forbidden)
+            let avignon = try await APIClient.forDemo("coordination.avignon@maillage.example", app: app)
+            #expect(try await avignon.send(.PUT, "\(base)/trade-settings", json: #"{"keepFamilyQuotient":true}"#).status == .notFound)
+            let missing = try await coordinator.send(.PUT, "\(base)/trade-settings", json: #"{}"#)
+            #expect(missing.status == .unprocessableEntity)
+            #expect(Self.errors(missing)["keepFamilyQuotient"] != nil)
+            #expect(try await coordinator.json(.PUT, "\(base)/trade-settings", json: #"{"keepFamilyQuotient":true}"#)["keepFamilyQuotient"] as? Bool == true)
+
+            let recent = CalendarDay.today.adding(days: -10)
+            let registered = try await cashier.json(.POST, "\(base)/households", json: #"{"card":"QF0520","proof":{"kind":"caf_certificate","familyQuotient":520,"issuedOn":"\#(recent)"}}"#)
+            #expect(registered["familyQuotient"] as? Int == 520)
+            #expect(try await Household.query(on: app.db).filter(\.$card == "QF0520").first()?.familyQuotient == 520)
+
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let page = try await browser.get("/coops/\(coop.id!)/households")
+            #expect(page.body.string.contains("Le quotient familial est gardé."))
+            #expect(page.body.string.contains(">520<"))
+            // Stopping erases what was kept.
+            let stopped = try await browser.post("/coops/\(coop.id!)/households/settings", form: ["keepFamilyQuotient": "false"])
+            #expect(stopped.status == .seeOther)
+            #expect(try await Household.query(on: app.db).filter(\.$card == "QF0520").first()?.familyQuotient == nil)
+            #expect(try await cashier.json(.GET, "\(base)/trade-settings")["keepFamilyQuotient"] as? Bool == false)
+            let next = try await cashier.json(.POST, "\(base)/households", json: #"{"proof":{"kind":"caf_certificate","familyQuotient":610,"issuedOn":"\#(recent)"}}"#)
+            #expect(next["familyQuotient"] == nil)
+        }
+    }
+
+    @Test func aHouseholdCardPrintsWithItsQRCode() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            var cashier = Browser(app)
+            try await cashier.login("caisse@maillage.example")
+            let list = try await cashier.get("/coops/\(coop.id!)/households")
+            #expect(list.body.string.contains("/households/CAIL01/card"))
+            let card = try await cashier.get("/coops/\(coop.id!)/households/cail01/card")
+            #expect(card.status == .ok)
+            let html = card.body.string
+            #expect(html.contains("<svg"))
+            #expect(html.contains(QRCode("CAIL01")!.svg(moduleSize: 6, title: "Code QR de la carte CAIL01")))
+            #expect(html.contains("household-card-code\">CAIL01<"))
+            #expect(html.contains(Demo.caillols.replacingOccurrences(of: "'", with: "&#39;")) || html.contains("Caillols"))
+            #expect(try await cashier.get("/coops/\(coop.id!)/households/NOPE99/card").status == .notFound)
+        }
+    }
 }

@@ -1,4 +1,4 @@
-import MaillageCore
+@testable import MaillageCore
 import Testing
 
 private func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
@@ -81,12 +81,12 @@ struct TariffRulesTests {
 
     private func cantinePrice(_ qf: Int?, hasProof: Bool = true) -> Priced {
         let tier = TariffRules.tier(familyQuotient: qf, hasProof: hasProof, grid: cantine)
-        return Priced(tier: tier, cents: TariffRules.price(publicCents: 450, tier: tier, familyQuotient: qf, grid: cantine))
+        return Priced(tier: tier, cents: TariffRules.price(publicCents: 450, category: "repas", tier: tier, familyQuotient: qf, grid: cantine))
     }
 
     private func effortPrice(_ qf: Int?, publicCents: Int = 1000) -> Priced {
         let tier = TariffRules.tier(familyQuotient: qf, hasProof: true, grid: effort)
-        return Priced(tier: tier, cents: TariffRules.price(publicCents: publicCents, tier: tier, familyQuotient: qf, grid: effort))
+        return Priced(tier: tier, cents: TariffRules.price(publicCents: publicCents, category: "repas", tier: tier, familyQuotient: qf, grid: effort))
     }
 
     @Test func theCantineGridByFamilyQuotient() {
@@ -109,8 +109,8 @@ struct TariffRulesTests {
         let grid = TariffGrid(brackets: [.init(maxFamilyQuotient: nil, rule: .fixedPrice(cents: 600))], validFrom: day("2026-09-01"))
         let tier = TariffRules.tier(familyQuotient: 300, hasProof: true, grid: grid)
         #expect(tier == .bracket(1))
-        #expect(TariffRules.price(publicCents: 450, tier: tier, familyQuotient: 300, grid: grid) == 450)
-        #expect(TariffRules.price(publicCents: 700, tier: tier, familyQuotient: 300, grid: grid) == 600)
+        #expect(TariffRules.price(publicCents: 450, category: "repas", tier: tier, familyQuotient: 300, grid: grid) == 450)
+        #expect(TariffRules.price(publicCents: 700, category: "repas", tier: tier, familyQuotient: 300, grid: grid) == 600)
     }
 
     @Test func theEffortRateWithinItsFloorAndCeiling() {
@@ -448,5 +448,160 @@ struct TradeFiguresTests {
         #expect(summary.solidarityCents == 0)
         #expect(summary.meals == 0)
         #expect(summary.funding.isEmpty)
+    }
+}
+
+@Suite("Tariff grids by product category")
+struct CategoryTariffTests {
+    /// The Caillols restaurant and recyclerie: 1 € meals and 30 % at the recyclerie up to QF 600,
+    /// half-price meals and 70 % at the recyclerie up to QF 1 000; other products (coffee…) at
+    /// 50 % then 80 %; the public price above.
+    let grid = TariffGrid(brackets: [
+        .init(maxFamilyQuotient: 600, rule: .percentOfPublic(50), categoryRules: ["repas": .fixedPrice(cents: 100), "Recyclerie ": .percentOfPublic(30)]),
+        .init(maxFamilyQuotient: 1000, rule: .percentOfPublic(80), categoryRules: ["repas": .percentOfPublic(50), "recyclerie": .percentOfPublic(70)]),
+        .init(maxFamilyQuotient: nil, rule: .percentOfPublic(100)),
+    ], validFrom: day("2026-09-01"))
+
+    private func price(_ publicCents: Int, _ category: String, qf: Int) -> Int {
+        let tier = TariffRules.tier(familyQuotient: qf, hasProof: true, grid: grid)
+        return TariffRules.price(publicCents: publicCents, category: category, tier: tier, familyQuotient: qf, grid: grid)
+    }
+
+    @Test func eachCategoryHasItsOwnPriceInABracket() {
+        // An 8,50 € meal, a 12,00 € chair from the recyclerie, a 1,50 € coffee.
+        #expect(price(850, "repas", qf: 450) == 100)
+        #expect(price(1200, "recyclerie", qf: 450) == 360)
+        #expect(price(150, "boissons", qf: 450) == 75)
+        #expect(price(850, "repas", qf: 800) == 425)
+        #expect(price(1200, "recyclerie", qf: 800) == 840)
+        #expect(price(150, "boissons", qf: 800) == 120)
+        #expect(price(850, "repas", qf: 1500) == 850)
+        #expect(price(1200, "recyclerie", qf: 1500) == 1200)
+    }
+
+    @Test func categoriesAreMatchedWhateverTheirCapitals() {
+        #expect(price(1200, " Recyclerie", qf: 450) == 360)
+        #expect(price(850, "REPAS", qf: 800) == 425)
+    }
+
+    @Test func aTicketPricesEachLineByItsCategory() {
+        let items = [SaleRules.Item(publicPriceCents: 850, vatRate: .intermediate, category: "repas", quantity: 2),
+                     SaleRules.Item(publicPriceCents: 1200, vatRate: .standard, category: "recyclerie", quantity: 1)]
+        let ticket = SaleRules.ticket(items: items, tier: .bracket(1), familyQuotient: nil, grid: grid, donationCents: 0, suspendedMeals: 0)
+        #expect(ticket.lines.map(\.priceCents) == [100, 360])
+        #expect(ticket.totalCents == 560)
+        #expect(ticket.solidarityCents == 1500 + 840)
+    }
+
+    @Test func theDraftKeepsCategoryPrices() throws {
+        let valid = try TariffGridDraft(name: "Restaurant et recyclerie", validFrom: "2026-09-01", brackets: [
+            .init(maxFamilyQuotient: 600, percentOfPublic: 50, categories: [.init(category: " repas ", priceCents: 100), .init(category: "Recyclerie", percentOfPublic: 30)]),
+            .init(maxFamilyQuotient: 1000, percentOfPublic: 80, categories: [.init(category: "repas", percentOfPublic: 50), .init(category: "recyclerie", percentOfPublic: 70)]),
+            .init(maxFamilyQuotient: nil, percentOfPublic: 100),
+        ]).validate()
+        #expect(valid.grid == grid)
+    }
+
+    @Test func aCategoryIsNamedOnceWithOneRule() {
+        let draft = TariffGridDraft(name: "Restaurant", validFrom: "2026-09-01", brackets: [
+            .init(maxFamilyQuotient: 600, percentOfPublic: 50, categories: [
+                .init(category: "repas", priceCents: 100), .init(category: "Repas", priceCents: 150),
+                .init(category: "recyclerie"), .init(category: " ", percentOfPublic: 10), .init(category: "couture", percentOfPublic: 130),
+            ]),
+            .init(maxFamilyQuotient: nil, percentOfPublic: 100),
+        ])
+        let error = #expect(throws: FieldErrors.self) { try draft.validate() }
+        #expect(error?.messages.keys.sorted() == ["brackets[0].categories[1].category", "brackets[0].categories[2]",
+                                                  "brackets[0].categories[3].category", "brackets[0].categories[4]"])
+        #expect(error?["brackets[0].categories[2]"]?.contains("recyclerie") == true)
+    }
+
+    @Test func anEffortRateTakesNoCategoryPrices() {
+        let draft = TariffGridDraft(name: "Épicerie", validFrom: "2026-09-01",
+                                    brackets: [.init(maxFamilyQuotient: nil, percentOfPublic: 100, categories: [.init(category: "repas", priceCents: 100)])],
+                                    effortRate: .init(permille: 4, minCents: 50, maxCents: 400))
+        let error = #expect(throws: FieldErrors.self) { try draft.validate() }
+        #expect(error?.messages.keys.sorted() == ["brackets"])
+    }
+}
+
+@Suite("QR code of a household card")
+struct QRCodeTests {
+    private func picture(_ code: QRCode) -> [String] {
+        code.modules.map { String($0.map { $0 ? "#" : "." }) }
+    }
+
+    /// Drawn by an independent encoder (segno 1.6, version 1-M, alphanumeric, mask 2).
+    static let cail01 = [
+        "#######..###..#######", "#.....#...##..#.....#", "#.###.#.#.#.#.#.###.#", "#.###.#.###...#.###.#",
+        "#.###.#.##..#.#.###.#", "#.....#.##.#..#.....#", "#######.#.#.#.#######", "........#.#..........",
+        "#.#####....#..#####..", "#..##...#######..##.#", ".###.######.#.##...#.", "#.##...#.######..##.#",
+        "#...###.##..#..#.#...", "........##..#..#.#..#", "#######...##.#..#....", "#.....#.###....##.###",
+        "#.###.#.#.##.#..#.#..", "#.###.#.########..#..", "#.###.#.###.#.##..#..", "#.....#...######.##.#",
+        "#######.#...#..#..#..",
+    ]
+
+    /// The same card forced to mask 3, from the same encoder.
+    static let cail01Mask3 = [
+        "#######.####..#######", "#.....#.###.#.#.....#", "#.###.#..#....#.###.#", "#.###.#.###...#.###.#",
+        "#.###.#....#..#.###.#", "#.....#...###.#.....#", "#######.#.#.#.#######", "........#####........",
+        "#.##.###.####.#..#.##", "#..##...#######..##.#", "##....##..##.....####", ".##.#......#..####.##",
+        "#...###.##..#..#.#...", "........#..#..#...#..", "#######.##.##..#..##.", "#.....#.###....##.###",
+        "#.###.#..##.######..#", "#.###.#.#..#..#.#..#.", "#.###.#.###.#.##..#..", "#.....#..##..#.......",
+        "#######.###..#..#..#.",
+    ]
+
+    /// A generated card code, mask 5, from the same encoder.
+    static let k7wq2m = [
+        "#######...#...#######", "#.....#.#.###.#.....#", "#.###.#.##.##.#.###.#", "#.###.#.###.#.#.###.#",
+        "#.###.#...#.#.#.###.#", "#.....#...##..#.....#", "#######.#.#.#.#######", "........#............",
+        "#.....#.#.##.##..###.", "####....#..###.##..#.", "#....#####..#.##.#..#", "...###.#..######.##..",
+        ".#.##.#.#..######..#.", "........###.#....####", "#######....#.#..#.#..", "#.....#..##...#...##.",
+        "#.###.#...##.#..###..", "#.###.#..#.####..#...", "#.###.#...####.######", "#.....#..#.####...#.#",
+        "#######.###.#..#..#..",
+    ]
+
+    @Test func aCardCodeIsDrawnModuleForModuleAsAnotherEncoderDrawsIt() throws {
+        #expect(picture(try #require(QRCode("CAIL01", mask: 2))) == Self.cail01)
+        #expect(picture(try #require(QRCode("CAIL01", mask: 3))) == Self.cail01Mask3)
+        #expect(picture(try #require(QRCode("K7WQ2M", mask: 5))) == Self.k7wq2m)
+    }
+
+    @Test func theMaskIsChosenAmongTheEightAndDrawnAsForced() throws {
+        // Encoders may weigh the penalty rules differently; any mask reads, since the format
+        // bits name it. The chosen one is drawn exactly as when forced.
+        for text in ["CAIL01", "K7WQ2M", "FOYER7"] {
+            let chosen = try #require(QRCode(text))
+            #expect((0..<8).contains(chosen.mask))
+            #expect(chosen == QRCode(text, mask: chosen.mask))
+        }
+    }
+
+    @Test func errorCorrectionOfTheStandardsExample() {
+        // The standard's worked example ("01234567" in numeric mode at 1-M): its 16 data
+        // codewords and the 10 error correction codewords they give.
+        #expect(ReedSolomon.remainder([0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11], degree: 10)
+                == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
+    }
+
+    @Test func twentySixCodewordsWhateverTheLength() {
+        #expect(QRCode.codewords(Array("CAIL")).count == 26)
+        #expect(QRCode.codewords(Array(String(repeating: "Z", count: 20))).count == 26)
+    }
+
+    @Test func onlyWhatFitsACardIsEncoded() {
+        #expect(QRCode("") == nil)
+        #expect(QRCode("cail01") == nil) // lower case is not alphanumeric mode: cards are in capitals
+        #expect(QRCode("CAIL-01 É") == nil)
+        #expect(QRCode(String(repeating: "A", count: 20)) != nil)
+        #expect(QRCode(String(repeating: "A", count: 21)) == nil)
+    }
+
+    @Test func theDrawingHasItsQuietZoneAndTitle() throws {
+        let svg = try #require(QRCode("CAIL01")).svg(moduleSize: 4, title: "Carte <CAIL01>")
+        #expect(svg.contains("viewBox=\"0 0 29 29\""))
+        #expect(svg.contains("width=\"116\""))
+        #expect(svg.contains("<title>Carte &lt;CAIL01></title>"))
+        #expect(svg.contains("M4 4h1v1h-1z")) // the top-left finder's corner, after 4 modules of margin
     }
 }

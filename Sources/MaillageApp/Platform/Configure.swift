@@ -91,6 +91,7 @@ enum Migrations {
         app.migrations.add(CreateClosings())
         app.migrations.add(AddTradeFundingAndArchives())
         app.migrations.add(CreateInvoices())
+        app.migrations.add(CreateTradeSettings())
     }
 }
 

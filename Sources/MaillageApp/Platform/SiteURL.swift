@@ -52,6 +52,8 @@ enum SiteURL: Sendable, Equatable {
     case product(UUID, UUID)
     case tariffGrids(UUID)
     case households(UUID)
+    case householdCard(UUID, card: String)
+    case householdSettings(UUID)
     case till(UUID)
     case sales(UUID)
     case sale(UUID, UUID)
@@ -116,6 +118,8 @@ enum SiteURL: Sendable, Equatable {
         case .product(let coop, let id): return SiteURL.products(coop).path + "/\(id.uuidString.lowercased())"
         case .tariffGrids(let coop): return SiteURL.cooperative(coop).path + "/tariff-grids"
         case .households(let coop): return SiteURL.cooperative(coop).path + "/households"
+        case .householdCard(let coop, let card): return SiteURL.households(coop).path + "/\(card)/card"
+        case .householdSettings(let coop): return SiteURL.households(coop).path + "/settings"
         case .till(let coop): return SiteURL.cooperative(coop).path + "/till"
         case .sales(let coop): return SiteURL.cooperative(coop).path + "/sales"
         case .sale(let coop, let id): return SiteURL.sales(coop).path + "/\(id.uuidString.lowercased())"

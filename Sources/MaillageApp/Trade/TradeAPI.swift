@@ -45,7 +45,7 @@ struct TariffGridDTO: Content {
         name = record.name
         validFrom = CalendarDay(date: record.validFrom).description
         validTo = record.validTo.map { CalendarDay(date: $0).description }
-        brackets = record.draftBrackets.map { TariffBracketDTO(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) }
+        brackets = record.draftBrackets.map(TariffBracketDTO.init)
         effortRate = record.effortPermille.map { Effort(permille: $0, minCents: record.effortMinCents ?? 0, maxCents: record.effortMaxCents ?? 0) }
         funder = record.funderName
         createdBy = record.authorLabel
@@ -64,6 +64,9 @@ struct HouseholdDTO: Content {
     var issuedOn: String
     var validUntil: String
     var verifiedBy: String
+    /// The quotient on the proof, when the cooperative keeps it (`trade-settings`) or an
+    /// effort-rate price is computed from it.
+    var familyQuotient: Int?
     /// Each product's price for this household today (`?prices=today`), keyed by product id.
     var prices: [String: Int]?
 
@@ -79,7 +82,17 @@ struct HouseholdDTO: Content {
         issuedOn = CalendarDay(date: household.issuedOn).description
         validUntil = CalendarDay(date: household.validUntil).description
         verifiedBy = household.verifiedByLabel
+        familyQuotient = household.familyQuotient
     }
+}
+
+struct TradeSettingsDTO: Content {
+    /// Keep each household's quotient familial (off by default: only the tier is kept).
+    var keepFamilyQuotient: Bool
+}
+
+struct TradeSettingsBody: Decodable {
+    var keepFamilyQuotient: Bool?
 }
 
 struct ProductBody: Decodable {
@@ -122,7 +135,7 @@ struct TariffGridBody: Decodable {
     var draft: TariffGridDraft {
         TariffGridDraft(
             name: name, validFrom: validFrom, validTo: validTo,
-            brackets: (brackets ?? []).map { .init(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) },
+            brackets: (brackets ?? []).map(\.draft),
             effortRate: effortRate.map { TariffGrid.EffortRate(permille: $0.permille ?? 0, minCents: $0.minCents ?? 0, maxCents: $0.maxCents ?? -1) }
         )
     }
@@ -153,6 +166,23 @@ struct TradeAPIController: RouteCollection {
         coop.get("households", use: households)
         coop.post("households", use: registerHousehold)
         coop.get("households", ":card", use: household)
+        coop.get("trade-settings", use: settings)
+        coop.put("trade-settings", use: saveSettings)
+    }
+
+    func settings(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.viewCatalogue)
+        return try Idempotency.encode(status: .ok, body: TradeSettingsDTO(keepFamilyQuotient: try await repository.settings().keepFamilyQuotient))
+    }
+
+    func saveSettings(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.manageCatalogue)
+        let body = try request.decodeJSON(TradeSettingsBody.self)
+        guard let keep = body.keepFamilyQuotient else {
+            throw Problem.invalid(FieldErrors(["keepFamilyQuotient": "Indiquez true (garder le quotient familial des foyers) ou false (ne garder que la tranche)."]))
+        }
+        let settings = try await repository.saveSettings(keepFamilyQuotient: keep)
+        return try Idempotency.encode(status: .ok, body: TradeSettingsDTO(keepFamilyQuotient: settings.keepFamilyQuotient))
     }
 
     func products(request: Request) async throws -> Response {

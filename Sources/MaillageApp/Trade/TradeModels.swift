@@ -33,7 +33,8 @@ final class TariffGridRecord: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "valid_from") var validFrom: Date
     @OptionalField(key: "valid_to") var validTo: Date?
-    /// The brackets, in order, as JSON (`[{maxFamilyQuotient, priceCents | percentOfPublic}]`).
+    /// The brackets, in order, as JSON (`[{maxFamilyQuotient, priceCents | percentOfPublic,
+    /// categories?: [{category, priceCents | percentOfPublic}]}]`).
     @Field(key: "brackets") var brackets: String
     @OptionalField(key: "effort_permille") var effortPermille: Int?
     @OptionalField(key: "effort_min_cents") var effortMinCents: Int?
@@ -46,15 +47,18 @@ final class TariffGridRecord: Model, @unchecked Sendable {
     init() {}
 
     var draftBrackets: [TariffGridDraft.BracketDraft] {
-        (try? JSONDecoder().decode([TariffBracketDTO].self, from: Data(brackets.utf8)))?.map {
-            .init(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic)
-        } ?? []
+        (try? JSONDecoder().decode([TariffBracketDTO].self, from: Data(brackets.utf8)))?.map(\.draft) ?? []
     }
 
     /// The grid as the core computes with it.
     var grid: TariffGrid {
-        let rules: [TariffGrid.Bracket] = draftBrackets.map {
-            .init(maxFamilyQuotient: $0.maxFamilyQuotient, rule: $0.priceCents.map { .fixedPrice(cents: $0) } ?? .percentOfPublic($0.percentOfPublic ?? 100))
+        func rule(_ priceCents: Int?, _ percentOfPublic: Int?) -> TariffGrid.Rule {
+            priceCents.map { .fixedPrice(cents: $0) } ?? .percentOfPublic(percentOfPublic ?? 100)
+        }
+        let rules: [TariffGrid.Bracket] = draftBrackets.map { bracket in
+            .init(maxFamilyQuotient: bracket.maxFamilyQuotient, rule: rule(bracket.priceCents, bracket.percentOfPublic),
+                  categoryRules: Dictionary(bracket.categories.map { (TariffGrid.categoryKey($0.category ?? ""), rule($0.priceCents, $0.percentOfPublic)) },
+                                            uniquingKeysWith: { first, _ in first }))
         }
         let effort = effortPermille.map { TariffGrid.EffortRate(permille: $0, minCents: effortMinCents ?? 0, maxCents: effortMaxCents ?? 0) }
         return TariffGrid(brackets: rules, effortRate: effort, validFrom: CalendarDay(date: validFrom), validTo: validTo.map { CalendarDay(date: $0) })
@@ -135,8 +139,62 @@ struct CreateTradeCatalogue: AsyncMigration {
     }
 }
 
+/// A bracket as the API and the stored grid write it.
 struct TariffBracketDTO: Content, Equatable {
+    /// A bracket's own price for the products of one category.
+    struct CategoryPrice: Content, Equatable {
+        var category: String?
+        var priceCents: Int?
+        var percentOfPublic: Int?
+    }
+
     var maxFamilyQuotient: Int?
     var priceCents: Int?
     var percentOfPublic: Int?
+    /// Absent when every category follows the bracket's rule.
+    var categories: [CategoryPrice]?
+
+    init(maxFamilyQuotient: Int?, priceCents: Int? = nil, percentOfPublic: Int? = nil, categories: [CategoryPrice]? = nil) {
+        self.maxFamilyQuotient = maxFamilyQuotient
+        self.priceCents = priceCents
+        self.percentOfPublic = percentOfPublic
+        self.categories = categories
+    }
+
+    init(_ draft: TariffGridDraft.BracketDraft) {
+        self.init(maxFamilyQuotient: draft.maxFamilyQuotient, priceCents: draft.priceCents, percentOfPublic: draft.percentOfPublic,
+                  categories: draft.categories.isEmpty ? nil : draft.categories.map {
+                      CategoryPrice(category: TextRules.clean($0.category), priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic)
+                  })
+    }
+
+    var draft: TariffGridDraft.BracketDraft {
+        .init(maxFamilyQuotient: maxFamilyQuotient, priceCents: priceCents, percentOfPublic: percentOfPublic,
+              categories: (categories ?? []).map { .init(category: $0.category, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) })
+    }
+}
+
+/// The cooperative's choices about its households' data. By default Maillage keeps a
+/// household's tier, never its income; a cooperative whose funder asks for the quotients it
+/// served may keep them.
+final class TradeSettings: Model, @unchecked Sendable {
+    static let schema = "trade_settings"
+
+    @ID(custom: "cooperative_id", generatedBy: .user) var id: UUID?
+    @Field(key: "keep_family_quotient") var keepFamilyQuotient: Bool
+
+    init() {}
+}
+
+struct CreateTradeSettings: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TradeSettings.schema)
+            .field("cooperative_id", .uuid, .identifier(auto: false), .references(Cooperative.schema, "id"))
+            .field("keep_family_quotient", .bool, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(TradeSettings.schema).delete()
+    }
 }

@@ -16,6 +16,8 @@ struct TradePagesController: RouteCollection {
         coop.post("tariff-grids", use: createGrid)
         coop.get("households", use: households)
         coop.post("households", use: registerHousehold)
+        coop.post("households", "settings", use: saveSettings)
+        coop.get("households", ":card", "card", use: householdCard)
     }
 
     // MARK: Catalogue
@@ -78,12 +80,17 @@ struct TradePagesController: RouteCollection {
         var permille: String?
         var minPrice: String?
         var maxPrice: String?
+        /// Each bracket's own price for a category, as typed: `cat{row}_{k}` → "1,00" or "30 %",
+        /// the category being `catname_{k}` (fields named at run time, read apart).
+        var categoryCells: [String: String]?
 
         var rows: [(max: String?, price: String?, percent: String?)] {
             [(max1, price1, percent1), (max2, price2, percent2), (max3, price3, percent3), (max4, price4, percent4), (max5, price5, percent5)]
         }
 
         static let rowCount = 5
+
+        static func cellName(row: Int, category index: Int) -> String { "cat\(row)_\(index)" }
     }
 
     func grids(request: Request) async throws -> Response {
@@ -91,9 +98,22 @@ struct TradePagesController: RouteCollection {
         return try await TariffGridsPage.render(repository, form: GridForm(), errors: [:], context: request.pageContext())
     }
 
+    /// A category cell: "1,00" (€) is a fixed price, "30 %" a percentage of the public price.
+    static func categoryCell(_ text: String) -> (priceCents: Int?, percent: Int?)? {
+        if text.hasSuffix("%") {
+            return Int(String(text.dropLast()).trimmingWhitespace()).map { (nil, $0) }
+        }
+        let amount = text.hasSuffix("€") ? String(text.dropLast()).trimmingWhitespace() : text
+        return Euros.parse(amount).map { ($0, nil) }
+    }
+
     func createGrid(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.manageCatalogue)
-        let form = try request.content.decode(GridForm.self)
+        var form = try request.content.decode(GridForm.self)
+        let fields = (try? request.content.decode([String: String].self)) ?? [:]
+        form.categoryCells = fields.filter { $0.key.hasPrefix("cat") }
+        /// The API's field names (`brackets[0].categories[1]`) → the form's (`cat1_3`).
+        var formFields: [String: String] = [:]
         return try await FormSubmission.handle {
             var errors = FieldErrors()
             func integer(_ raw: String?, _ field: String) -> Int? {
@@ -112,10 +132,27 @@ struct TradePagesController: RouteCollection {
                 effort = TariffGrid.EffortRate(permille: integer(form.permille, "effortRate.permille") ?? 0,
                                                minCents: amount(form.minPrice, "effortRate") ?? 0, maxCents: amount(form.maxPrice, "effortRate") ?? -1)
             } else {
+                let categoryNames = fields.filter { $0.key.hasPrefix("catname_") }.compactMap { field in Int(field.key.dropFirst(8)).map { ($0, field.value) } }.sorted { $0.0 < $1.0 }
                 for (index, row) in form.rows.enumerated() {
-                    let (max, price, percent) = (integer(row.max, "brackets[\(index)].maxFamilyQuotient"), amount(row.price, "brackets[\(index)]"), integer(row.percent, "brackets[\(index)]"))
-                    if max == nil && price == nil && percent == nil && TextRules.clean(row.max) == nil { continue }
-                    brackets.append(.init(maxFamilyQuotient: max, priceCents: price, percentOfPublic: percent))
+                    let n = index + 1
+                    let bracketField = "brackets[\(brackets.count)]"
+                    formFields[bracketField + ".maxFamilyQuotient"] = "max\(n)"
+                    formFields[bracketField] = "price\(n)"
+                    let (max, price, percent) = (integer(row.max, "max\(n)"), amount(row.price, "price\(n)"), integer(row.percent, "percent\(n)"))
+                    var categories: [TariffGridDraft.CategoryDraft] = []
+                    for (k, name) in categoryNames {
+                        let cell = GridForm.cellName(row: n, category: k)
+                        guard let text = TextRules.clean(fields[cell]) else { continue }
+                        guard let parsed = Self.categoryCell(text) else {
+                            errors.add(cell, "Écrivez un prix en euros (1,00) ou un pourcentage du prix public (30 %).")
+                            continue
+                        }
+                        formFields[bracketField + ".categories[\(categories.count)]"] = cell
+                        formFields[bracketField + ".categories[\(categories.count)].category"] = cell
+                        categories.append(.init(category: name, priceCents: parsed.priceCents, percentOfPublic: parsed.percent))
+                    }
+                    if max == nil && price == nil && percent == nil && categories.isEmpty && TextRules.clean(row.max) == nil { continue }
+                    brackets.append(.init(maxFamilyQuotient: max, priceCents: price, percentOfPublic: percent, categories: categories))
                 }
             }
             try errors.throwIfAny()
@@ -123,7 +160,8 @@ struct TradePagesController: RouteCollection {
             request.flash(request.language.t("Grille tarifaire créée.", "Tariff grid created."))
             return request.redirect(to: SiteURL.tariffGrids(repository.scope.id).path)
         } invalid: { errors in
-            try await TariffGridsPage.render(repository, form: form, errors: TariffGridsPage.formKeys(errors), context: request.pageContext(), status: .unprocessableEntity)
+            try await TariffGridsPage.render(repository, form: form, errors: TariffGridsPage.formKeys(errors, formFields: formFields),
+                                            context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -157,5 +195,24 @@ struct TradePagesController: RouteCollection {
             try await HouseholdsPage.render(repository, form: form, errors: errors.reduce(into: [:]) { $0[$1.key.replacingOccurrences(of: "proof.", with: "")] = $1.value },
                                             created: nil, context: request.pageContext(), status: .unprocessableEntity)
         }
+    }
+
+    struct SettingsForm: Content { var keepFamilyQuotient: String? }
+
+    func saveSettings(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.manageCatalogue)
+        let form = try request.content.decode(SettingsForm.self)
+        let keep = form.keepFamilyQuotient == "true"
+        _ = try await repository.saveSettings(keepFamilyQuotient: keep)
+        request.flash(keep ? request.language.t("Le quotient familial des prochains foyers sera gardé.", "The family quotient of the next households will be kept.")
+                           : request.language.t("Seule la tranche est gardée ; les quotients gardés jusqu'ici sont effacés.", "Only the tier is kept; the quotients kept so far are erased."))
+        return request.redirect(to: SiteURL.households(repository.scope.id).path)
+    }
+
+    /// The household's card, to print: its code in letters and as a QR code for a scanner.
+    func householdCard(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.viewCatalogue)
+        let household = try await repository.household(card: request.parameters.get("card") ?? "")
+        return HouseholdCardPage.render(cooperative: repository.scope.cooperative, card: household.card, context: request.pageContext())
     }
 }

@@ -69,6 +69,16 @@ struct TradeRepository: Sendable {
         var errors = FieldErrors()
         let funder = TextRules.clean(rawFunder)
         if let funder, funder.count > 120 { errors.add("funder", "Le nom du financeur compte au plus 120 caractères.") }
+        // A category typed with a slip would silently sell at the bracket's price: name it.
+        let known = Set(try await products().map { TariffGrid.categoryKey($0.category) })
+        for (index, bracket) in draft.brackets.enumerated() {
+            for (categoryIndex, category) in bracket.categories.enumerated() {
+                guard let name = TextRules.clean(category.category), !known.contains(TariffGrid.categoryKey(name)) else { continue }
+                errors.add("brackets[\(index)].categories[\(categoryIndex)].category",
+                           "Aucun produit du catalogue n'est dans la catégorie « \(name) »"
+                           + (known.isEmpty ? "." : " (catégories : " + known.sorted().joined(separator: ", ") + ")."))
+            }
+        }
         let valid: TariffGridDraft.Valid
         do {
             valid = try draft.validate()
@@ -82,7 +92,7 @@ struct TradeRepository: Sendable {
         record.name = valid.name
         record.validFrom = valid.grid.validFrom.date
         record.validTo = valid.grid.validTo?.date
-        let brackets = draft.brackets.map { TariffBracketDTO(maxFamilyQuotient: $0.maxFamilyQuotient, priceCents: $0.priceCents, percentOfPublic: $0.percentOfPublic) }
+        let brackets = draft.brackets.map(TariffBracketDTO.init)
         record.brackets = String(decoding: try JSONEncoder().encode(brackets), as: UTF8.self)
         record.effortPermille = valid.grid.effortRate?.permille
         record.effortMinCents = valid.grid.effortRate?.minCents
@@ -106,7 +116,7 @@ struct TradeRepository: Sendable {
         products.map { product in
             PreviewRow(product: product, prices: previewQuotients.map { qf in
                 let tier = TariffRules.tier(familyQuotient: qf, hasProof: true, grid: grid)
-                return (qf, tier, TariffRules.price(publicCents: product.publicPriceCents, tier: tier, familyQuotient: qf, grid: grid))
+                return (qf, tier, TariffRules.price(publicCents: product.publicPriceCents, category: product.category, tier: tier, familyQuotient: qf, grid: grid))
             })
         }
     }
@@ -176,11 +186,39 @@ struct TradeRepository: Sendable {
         household.issuedOn = valid!.issuedOn.date
         household.validUntil = valid!.validUntil.date
         household.tier = tier.description
-        household.familyQuotient = tier == .effortRate ? valid!.familyQuotient : nil
+        let keep = try await settings().keepFamilyQuotient
+        household.familyQuotient = tier == .effortRate || keep ? valid!.familyQuotient : nil
         household.gridID = grid!.id
         household.verifiedByLabel = scope.principal.name
         try await household.create(on: db)
         return household
+    }
+
+    // MARK: Settings
+
+    func settings() async throws -> TradeSettings {
+        if let stored = try await TradeSettings.find(scope.id, on: db) { return stored }
+        let settings = TradeSettings()
+        settings.id = scope.id
+        settings.keepFamilyQuotient = false
+        return settings
+    }
+
+    /// Turns the keeping of quotients on or off. Off, the quotients kept so far are erased,
+    /// except those an effort-rate price is computed from.
+    func saveSettings(keepFamilyQuotient: Bool) async throws -> TradeSettings {
+        try scope.require(.manageCatalogue)
+        let settings = try await settings()
+        let cooperativeID = scope.id
+        try await db.transaction { db in
+            settings.keepFamilyQuotient = keepFamilyQuotient
+            try await settings.save(on: db)
+            if !keepFamilyQuotient {
+                try await Household.query(on: db).filter(\.$cooperativeID == cooperativeID).filter(\.$tier != Tier.effortRate.description)
+                    .set(\.$familyQuotient, to: nil).update()
+            }
+        }
+        return settings
     }
 }
 

@@ -65,7 +65,7 @@ public enum SaleRules {
     /// `suspendedMeals` meal units from the pool, the dearest first.
     public static func ticket(items: [Item], tier: Tier, familyQuotient: Int?, grid: TariffGrid?, donationCents: Int, suspendedMeals: Int) -> Ticket {
         let lines = items.map { item -> Line in
-            let price = grid.map { TariffRules.price(publicCents: item.publicPriceCents, tier: tier, familyQuotient: familyQuotient, grid: $0) } ?? item.publicPriceCents
+            let price = grid.map { TariffRules.price(publicCents: item.publicPriceCents, category: item.category, tier: tier, familyQuotient: familyQuotient, grid: $0) } ?? item.publicPriceCents
             return Line(item: item, tier: grid == nil ? .publicPrice : tier, priceCents: price)
         }
         var mealUnits = lines.filter { $0.item.category == mealCategory }.flatMap { Array(repeating: $0.priceCents, count: $0.item.quantity) }.sorted(by: >)

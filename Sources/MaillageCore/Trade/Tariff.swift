@@ -9,12 +9,27 @@ public struct TariffGrid: Sendable, Equatable {
     public struct Bracket: Sendable, Equatable {
         /// The highest QF of the bracket, included; nil for the last, open bracket.
         public var maxFamilyQuotient: Int?
+        /// The bracket's rule for every product whose category has none of its own.
         public var rule: Rule
+        /// Rules for some product categories, keyed by `TariffGrid.categoryKey` (1 € meals but
+        /// 50 % at the recyclerie, say).
+        public var categoryRules: [String: Rule]
 
-        public init(maxFamilyQuotient: Int?, rule: Rule) {
+        public init(maxFamilyQuotient: Int?, rule: Rule, categoryRules: [String: Rule] = [:]) {
             self.maxFamilyQuotient = maxFamilyQuotient
             self.rule = rule
+            self.categoryRules = Dictionary(categoryRules.map { (TariffGrid.categoryKey($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         }
+
+        /// The rule for a product of `category`.
+        public func rule(for category: String) -> Rule {
+            categoryRules[TariffGrid.categoryKey(category)] ?? rule
+        }
+    }
+
+    /// Categories are typed by hand in the catalogue: "Repas " and "repas" are one category.
+    public static func categoryKey(_ category: String) -> String {
+        category.trimmingWhitespace().lowercased()
     }
 
     /// Price = QF × permille / 1000 euros, within [min, max]: the "taux d'effort".
@@ -106,9 +121,9 @@ public enum TariffRules {
         return .publicPrice
     }
 
-    /// What the household pays for a product of public price `publicCents`; never more than
-    /// the public price.
-    public static func price(publicCents: Int, tier: Tier, familyQuotient: Int?, grid: TariffGrid) -> Int {
+    /// What the household pays for a product of public price `publicCents` in `category`;
+    /// never more than the public price.
+    public static func price(publicCents: Int, category: String, tier: Tier, familyQuotient: Int?, grid: TariffGrid) -> Int {
         let price: Int
         switch tier {
         case .publicPrice:
@@ -119,7 +134,7 @@ public enum TariffRules {
                 price = effort.minCents
             } else {
                 guard grid.brackets.indices.contains(n - 1) else { return publicCents }
-                switch grid.brackets[n - 1].rule {
+                switch grid.brackets[n - 1].rule(for: category) {
                 case .fixedPrice(let cents): price = cents
                 case .percentOfPublic(let percent): price = (publicCents * percent + 50) / 100
                 }
@@ -140,9 +155,24 @@ public struct TariffGridDraft: Sendable, Equatable {
         public var maxFamilyQuotient: Int?
         public var priceCents: Int?
         public var percentOfPublic: Int?
+        public var categories: [CategoryDraft]
 
-        public init(maxFamilyQuotient: Int?, priceCents: Int? = nil, percentOfPublic: Int? = nil) {
+        public init(maxFamilyQuotient: Int?, priceCents: Int? = nil, percentOfPublic: Int? = nil, categories: [CategoryDraft] = []) {
             self.maxFamilyQuotient = maxFamilyQuotient
+            self.priceCents = priceCents
+            self.percentOfPublic = percentOfPublic
+            self.categories = categories
+        }
+    }
+
+    /// A bracket's own price for one product category.
+    public struct CategoryDraft: Sendable, Equatable {
+        public var category: String?
+        public var priceCents: Int?
+        public var percentOfPublic: Int?
+
+        public init(category: String?, priceCents: Int? = nil, percentOfPublic: Int? = nil) {
+            self.category = category
             self.priceCents = priceCents
             self.percentOfPublic = percentOfPublic
         }
@@ -189,18 +219,43 @@ public struct TariffGridDraft: Sendable, Equatable {
             } else if !isLast {
                 errors.add(field + ".maxFamilyQuotient", "Seule la dernière tranche peut rester ouverte (sans plafond).")
             }
-            switch (bracket.priceCents, bracket.percentOfPublic) {
-            case (let cents?, nil) where cents >= 0: rules.append(.init(maxFamilyQuotient: bracket.maxFamilyQuotient, rule: .fixedPrice(cents: cents)))
-            case (nil, let percent?) where (0...100).contains(percent): rules.append(.init(maxFamilyQuotient: bracket.maxFamilyQuotient, rule: .percentOfPublic(percent)))
-            case (nil, nil), (.some, .some): errors.add(field, "Chaque tranche donne soit un prix fixe, soit un pourcentage du prix public.")
-            default: errors.add(field, "Un prix fixe est positif ; un pourcentage va de 0 à 100.")
+            let rule = Self.rule(priceCents: bracket.priceCents, percentOfPublic: bracket.percentOfPublic, field: field, into: &errors,
+                                 missing: "Chaque tranche donne soit un prix fixe, soit un pourcentage du prix public.")
+            var categoryRules: [String: TariffGrid.Rule] = [:]
+            for (categoryIndex, category) in bracket.categories.enumerated() {
+                let categoryField = field + ".categories[\(categoryIndex)]"
+                guard let name = TextRules.clean(category.category) else {
+                    errors.add(categoryField + ".category", "Nommez la catégorie de produits.")
+                    continue
+                }
+                let key = TariffGrid.categoryKey(name)
+                if categoryRules[key] != nil { errors.add(categoryField + ".category", "La catégorie « \(name) » est déjà réglée dans cette tranche.") }
+                if let categoryRule = Self.rule(priceCents: category.priceCents, percentOfPublic: category.percentOfPublic, field: categoryField, into: &errors,
+                                                missing: "Pour la catégorie « \(name) », donnez soit un prix fixe, soit un pourcentage du prix public.") {
+                    categoryRules[key] = categoryRule
+                }
             }
+            if let rule { rules.append(.init(maxFamilyQuotient: bracket.maxFamilyQuotient, rule: rule, categoryRules: categoryRules)) }
         }
         if let effort = effortRate {
             if effort.permille <= 0 || effort.permille > 1000 { errors.add("effortRate.permille", "Le taux d'effort va de 1 à 1000 pour mille.") }
             if effort.minCents < 0 || effort.maxCents < effort.minCents { errors.add("effortRate", "Le plancher est positif et ne dépasse pas le plafond.") }
         }
+        if effortRate != nil, brackets.contains(where: { !$0.categories.isEmpty }) {
+            errors.add("brackets", "Un taux d'effort s'applique à tous les produits : les prix par catégorie vont avec des tranches.")
+        }
         try errors.throwIfAny()
         return Valid(name: name, grid: TariffGrid(brackets: rules, effortRate: effortRate, validFrom: from!, validTo: to))
+    }
+
+    /// A fixed price or a percentage, exactly one of them.
+    private static func rule(priceCents: Int?, percentOfPublic: Int?, field: String, into errors: inout FieldErrors, missing: String) -> TariffGrid.Rule? {
+        switch (priceCents, percentOfPublic) {
+        case (let cents?, nil) where (0...ProductDraft.maximumPriceCents).contains(cents): return .fixedPrice(cents: cents)
+        case (nil, let percent?) where (0...100).contains(percent): return .percentOfPublic(percent)
+        case (nil, nil), (.some, .some): errors.add(field, missing)
+        default: errors.add(field, "Un prix fixe va de 0 à 10 000 € ; un pourcentage va de 0 à 100.")
+        }
+        return nil
     }
 }

@@ -91,6 +91,12 @@ enum Stylesheet {
     .invoice-sheet { background: var(--paper); border: 1px solid var(--line); padding: 2rem; }
     .invoice-sheet header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; }
     .legal { font-size: .85rem; color: var(--muted); }
+    .household-card { display: flex; align-items: center; justify-content: space-between; gap: 1rem; width: 85.6mm; min-height: 54mm; box-sizing: border-box;
+      padding: 4mm; border: 1px solid var(--line); border-radius: 3mm; background: #fff; color: #000; }
+    .household-card p { margin: .2rem 0; }
+    .household-card-coop { font-weight: 700; }
+    .household-card-code { font-family: monospace; font-size: 1.6rem; letter-spacing: .15em; font-weight: 700; }
+    .household-card-qr svg { width: 30mm; height: 30mm; display: block; }
     @media print { .site-header nav, .logout, .skip-link, .no-print, .site-footer { display: none; } body { background: #fff; }
       .panel { border: none; padding: 0; } main { max-width: none; }
       .till-products, .till-ticket > :not(#till-receipt), .till h1 { display: none; }
