@@ -33,6 +33,8 @@ struct AccessSweepTests {
         case counter
         /// Aggregate trade figures: the coordination and the funders may, not the cashiers.
         case figures
+        /// Sourcing indicators: the coordination, the staff (who buy) and the funders may.
+        case sourcingFigures
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -117,6 +119,24 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/households/:card": .counter, "GET /coops/:coopID/households/:card/card": .counter,
             "POST /coops/:coopID/households/settings": .manage,
             "GET /api/v1/coops/:coopID/trade-settings": .counter, "PUT /api/v1/coops/:coopID/trade-settings": .manage,
+            // Local sourcing: the staff buy (suppliers, purchases, files, recipes); the coordination says what local means.
+            "GET /coops/:coopID/suppliers": .counter, "POST /coops/:coopID/suppliers": .counter, "GET /coops/:coopID/suppliers/:supplierID": .counter,
+            "GET /coops/:coopID/purchases": .counter, "POST /coops/:coopID/purchases": .counter,
+            "GET /coops/:coopID/purchases/import": .counter, "POST /coops/:coopID/purchases/import": .counter,
+            "GET /coops/:coopID/purchases/:purchaseID": .counter, "POST /coops/:coopID/purchases/:purchaseID/attachment": .counter,
+            "GET /coops/:coopID/purchases/:purchaseID/attachment": .counter,
+            "GET /coops/:coopID/recipes": .counter, "POST /coops/:coopID/recipes": .counter, "GET /coops/:coopID/recipes/:recipeID": .counter,
+            "GET /coops/:coopID/sourcing": .sourcingFigures, "POST /coops/:coopID/sourcing/settings": .manage,
+            "GET /api/v1/coops/:coopID/suppliers": .counter, "POST /api/v1/coops/:coopID/suppliers": .counter,
+            "GET /api/v1/coops/:coopID/suppliers/:supplierID": .counter,
+            "GET /api/v1/coops/:coopID/purchases": .counter, "POST /api/v1/coops/:coopID/purchases": .counter,
+            "POST /api/v1/coops/:coopID/purchases/import": .counter, "GET /api/v1/coops/:coopID/purchases/export": .counter,
+            "GET /api/v1/coops/:coopID/purchases/:purchaseID": .counter, "PUT /api/v1/coops/:coopID/purchases/:purchaseID/attachment": .counter,
+            "GET /api/v1/coops/:coopID/purchases/:purchaseID/attachment": .counter,
+            "GET /api/v1/coops/:coopID/sourcing/indicators": .sourcingFigures, "GET /api/v1/coops/:coopID/sourcing-settings": .sourcingFigures,
+            "PUT /api/v1/coops/:coopID/sourcing-settings": .manage,
+            "GET /api/v1/coops/:coopID/recipes": .counter, "POST /api/v1/coops/:coopID/recipes": .counter,
+            "GET /api/v1/coops/:coopID/recipes/:recipeID": .counter, "GET /api/v1/coops/:coopID/recipes/:recipeID/cost": .counter,
             "POST /api/v1/coops/:coopID/sales": .counter, "GET /api/v1/coops/:coopID/sales": .counter,
             "GET /api/v1/coops/:coopID/sales/:saleID": .counter, "POST /api/v1/coops/:coopID/sales/:saleID/refund": .counter,
             "GET /api/v1/coops/:coopID/journal/verify": .counter, "GET /api/v1/coops/:coopID/pool": .counter,
@@ -156,6 +176,9 @@ struct AccessSweepTests {
         var saleID: UUID
         var closingID: UUID
         var invoiceID: UUID
+        var supplierID: UUID
+        var purchaseID: UUID
+        var recipeID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -177,6 +200,9 @@ struct AccessSweepTests {
                 case "saleID": return saleID.uuidString
                 case "closingID": return closingID.uuidString
                 case "invoiceID": return invoiceID.uuidString
+                case "supplierID": return supplierID.uuidString
+                case "purchaseID": return purchaseID.uuidString
+                case "recipeID": return recipeID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -195,10 +221,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures:
+                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -213,7 +239,7 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures])
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures])
                 let cooperant = email == "cooperant@maillage.example"
                 for (key, kind, status) in outcomes {
                     if kind == .own && cooperant {
@@ -223,7 +249,9 @@ struct AccessSweepTests {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .figures && email == "financeur@maillage.example" {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
-                    } else if kind == .counter && email == "caisse@maillage.example" {
+                    } else if kind == .sourcingFigures && email == "financeur@maillage.example" {
+                        #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if (kind == .counter || kind == .sourcingFigures) && email == "caisse@maillage.example" {
                         // The cashier's own work: allowed (a page, a redirect or a form error).
                         #expect(status != .forbidden && status != .notFound, "\(email): \(key) answered \(status.code)")
                     } else if kind == .view {
@@ -304,10 +332,20 @@ struct AccessSweepTests {
             customerName: "Centre social", customerAddress: "1 rue des Caillols, 13012 Marseille",
             lines: [InvoiceLineDraft(description: "Buffet", quantity: 10, unitPriceCents: 850, vatRate: "10")]))
         let household = try await trade.registerHousehold(card: nil, proof: ProofDraft(kind: "social_worker_referral", familyQuotient: nil, issuedOn: CalendarDay.today.description), today: .today)
+        let sourcing = SourcingRepository(db: app.db, scope: coordination.scope)
+        let supplier = try await sourcing.createSupplier(SupplierDraft(name: "Ferme du Garlaban", kind: "producer", intermediaries: 0))
+        let (purchase, _) = try await sourcing.createPurchase(supplierID: supplier.id, PurchaseDraft(date: CalendarDay.today.description, lines: [
+            PurchaseLineDraft(description: "Courgettes", family: "fruits-legumes", priceCents: 4_800, quantity: 20, unit: "kg"),
+        ]), source: "api", today: .today)
+        _ = try await sourcing.attach(Data("%PDF-1.4 facture".utf8), name: "facture.pdf", to: purchase.id!)
+        let recipe = try await sourcing.createRecipe(RecipeDraft(name: "Ratatouille", portions: 10, ingredients: [
+            .init(name: "Courgettes", quantity: 1_500, usageUnit: "g", usagePerPurchaseUnit: 1_000),
+        ]), productID: product?.id)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
-                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!)
+                      competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
+                      supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

@@ -65,6 +65,22 @@ enum CooperativeSections {
                               detail: language.t("Ventes par tranche, solidarité donnée et qui l'a financée, repas servis.", "Sales by tier, solidarity given and who funded it, meals served."),
                               url: .tradeFigures(coop.id!)))
         }
+        if allowed(.purchase) {
+            links.append(Link(label: language.t("Achats", "Purchases"),
+                              detail: language.t("Factures des fournisseurs, import et export au format ma-cantine.", "Suppliers' invoices, import and export in ma-cantine's layout."),
+                              url: .purchases(coop.id!)))
+            links.append(Link(label: language.t("Fournisseurs", "Suppliers"),
+                              detail: language.t("Producteurs, commerces du quartier, grossistes, structures de l'ESS.", "Producers, neighbourhood shops, wholesalers, social-economy structures."),
+                              url: .suppliers(coop.id!)))
+            links.append(Link(label: language.t("Recettes et coût des portions", "Recipes and portion costs"),
+                              detail: language.t("Ce que coûte une portion aux derniers prix d'achat, face au prix de chaque tranche.", "What a portion costs at the latest purchase prices, against each tier's price."),
+                              url: .recipes(coop.id!)))
+        }
+        if allowed(.viewSourcingIndicators) {
+            links.append(Link(label: language.t("Approvisionnement local et EGAlim", "Local sourcing and EGAlim"),
+                              detail: language.t("Parts bio, EGAlim, locales, en circuit court, dans les QPV et dans l'ESS.", "Organic, EGAlim, local, short-circuit, QPV and ESS shares."),
+                              url: .sourcing(coop.id!)))
+        }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

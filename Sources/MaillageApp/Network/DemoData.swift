@@ -111,6 +111,7 @@ enum DemoData {
                 try await DemoTrade.load(on: tx, cooperative: coopRows[0], coordinator: coordinator)
                 if history, let cashier = users["caisse@maillage.example"] {
                     try await DemoTrade.loadHistory(on: tx, cooperative: coopRows[0], cashier: cashier, coordinator: coordinator)
+                    try await DemoSourcing.load(on: tx, cooperative: coopRows[0], coordinator: coordinator)
                 }
             }
         }

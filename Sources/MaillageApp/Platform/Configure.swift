@@ -64,6 +64,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: TillPagesController())
     try app.register(collection: InvoicePagesController())
     try app.register(collection: TradeFiguresController(api: false))
+    try app.register(collection: SourcingPagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -72,6 +73,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: SalesAPIController())
     try api.register(collection: InvoicesAPIController())
     try api.register(collection: TradeFiguresController(api: true))
+    try api.register(collection: SourcingAPIController())
 }
 
 enum Migrations {
@@ -92,6 +94,7 @@ enum Migrations {
         app.migrations.add(AddTradeFundingAndArchives())
         app.migrations.add(CreateInvoices())
         app.migrations.add(CreateTradeSettings())
+        app.migrations.add(CreateSourcing())
     }
 }
 

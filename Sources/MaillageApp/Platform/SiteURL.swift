@@ -66,6 +66,17 @@ enum SiteURL: Sendable, Equatable {
     case invoiceSection(UUID, UUID, String)
     case invoiceSettings(UUID)
     case tradeFigures(UUID)
+    case suppliers(UUID)
+    case supplier(UUID, UUID)
+    case purchases(UUID)
+    case purchase(UUID, UUID)
+    case purchaseAttachment(UUID, UUID)
+    case purchasesImport(UUID)
+    case purchasesExport(UUID, year: Int)
+    case sourcing(UUID)
+    case sourcingSettings(UUID)
+    case recipes(UUID)
+    case recipe(UUID, UUID)
     case stylesheet
     case tillScript
 
@@ -131,6 +142,17 @@ enum SiteURL: Sendable, Equatable {
         case .invoiceSection(let coop, let id, let section): return SiteURL.invoice(coop, id).path + "/" + section
         case .invoiceSettings(let coop): return SiteURL.invoices(coop).path + "/settings"
         case .tradeFigures(let coop): return SiteURL.cooperative(coop).path + "/trade-figures"
+        case .suppliers(let coop): return SiteURL.cooperative(coop).path + "/suppliers"
+        case .supplier(let coop, let id): return SiteURL.suppliers(coop).path + "/\(id.uuidString.lowercased())"
+        case .purchases(let coop): return SiteURL.cooperative(coop).path + "/purchases"
+        case .purchase(let coop, let id): return SiteURL.purchases(coop).path + "/\(id.uuidString.lowercased())"
+        case .purchaseAttachment(let coop, let id): return SiteURL.purchase(coop, id).path + "/attachment"
+        case .purchasesImport(let coop): return SiteURL.purchases(coop).path + "/import"
+        case .purchasesExport(let coop, let year): return "/api/v1" + SiteURL.purchases(coop).path + "/export?year=\(year)"
+        case .sourcing(let coop): return SiteURL.cooperative(coop).path + "/sourcing"
+        case .sourcingSettings(let coop): return SiteURL.sourcing(coop).path + "/settings"
+        case .recipes(let coop): return SiteURL.cooperative(coop).path + "/recipes"
+        case .recipe(let coop, let id): return SiteURL.recipes(coop).path + "/\(id.uuidString.lowercased())"
         case .stylesheet: return "/assets/maillage.css"
         case .tillScript: return "/assets/till.js"
         }

@@ -12,6 +12,11 @@ struct TradeRepository: Sendable {
 
     func products(includingInactive: Bool = true) async throws -> [Product] {
         try scope.require(.viewCatalogue)
+        return try await productsUnchecked(includingInactive: includingInactive)
+    }
+
+    /// The catalogue, for an area that has checked its own right (a recipe's product).
+    func productsUnchecked(includingInactive: Bool = true) async throws -> [Product] {
         let query = Product.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$category).sort(\.$name)
         if !includingInactive { query.filter(\.$active == true) }
         return try await query.all()
@@ -54,7 +59,12 @@ struct TradeRepository: Sendable {
 
     func grids() async throws -> [TariffGridRecord] {
         try scope.require(.viewCatalogue)
-        return try await TariffGridRecord.query(on: db).filter(\.$cooperativeID == scope.id)
+        return try await allGrids()
+    }
+
+    /// Every grid, newest first, for an area that has checked its own right (a dish's cost).
+    func allGrids() async throws -> [TariffGridRecord] {
+        try await TariffGridRecord.query(on: db).filter(\.$cooperativeID == scope.id)
             .sort(\.$validFrom, .descending).sort(\.$createdAt, .descending).all()
     }
 

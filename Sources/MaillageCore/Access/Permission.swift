@@ -39,6 +39,12 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case invoice
     /// The trade figures: sales by tier, solidarity given and who funded it.
     case viewTradeFigures
+    /// Suppliers, purchases (typed, imported, exported), recipes and portion costs.
+    case purchase
+    /// The sourcing indicators: EGAlim, local, short-circuit, QPV and ESS shares.
+    case viewSourcingIndicators
+    /// What the cooperative calls local.
+    case manageSourcing
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -52,7 +58,9 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .viewOwnPathway: [.cooperant]
         case .viewCatalogue, .registerHouseholds, .sell, .invoice: [.networkAdmin, .coordinator, .staff]
         case .viewTradeFigures: [.networkAdmin, .coordinator, .funder]
-        case .manageCatalogue: [.networkAdmin, .coordinator]
+        case .manageCatalogue, .manageSourcing: [.networkAdmin, .coordinator]
+        case .purchase: [.networkAdmin, .coordinator, .staff]
+        case .viewSourcingIndicators: [.networkAdmin, .coordinator, .staff, .funder]
         }
     }
 

@@ -8,6 +8,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
     static let sessionKey = "csrf"
+    /// The largest file a form sends (a purchases file); each route sets its own limit.
+    static let largestUpload = 10 * 1024 * 1024
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
@@ -24,7 +26,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         var presented = request.headers.first(name: Self.headerName)
         if presented == nil, request.headers.contentType == .urlEncodedForm || request.headers.contentType?.subType == "form-data" {
-            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            // A form with a file (an invoice, a purchases file) may be larger than the default.
+            let limit = request.headers.contentType?.subType == "form-data" ? Self.largestUpload : request.application.routes.defaultMaxBodySize.value
+            _ = try await request.body.collect(max: limit).get()
             presented = try? request.content.get(String.self, at: Self.fieldName)
         }
         guard let presented, Secrets.constantTimeEquals(presented, expected) else {
