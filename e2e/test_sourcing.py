@@ -137,6 +137,15 @@ def test_buyer_imports_a_purchases_file_with_an_error_then_without(browser, base
     assert open_coop_area(browser, base_url, coop_id, "Fournisseurs") == f"/coops/{coop_id}/suppliers"
     row = {r[0]: r for r in rows_of(browser, "main")}[new_supplier]
     assert row[1] == "à compléter", row
+    browser.find_element(By.LINK_TEXT, new_supplier).click()
+    assert h1_text(browser) == new_supplier
+    assert browser.find_element(By.CSS_SELECTOR, "#modifier h2").text == "Compléter ce fournisseur"
+    axe.assert_no_violations("supplier to complete")
+    Select(browser.find_element(By.ID, "kind")).select_by_visible_text("Commerce du quartier")
+    fill(browser, "postalCode", "13005")
+    click_and_wait_for_new_page(browser, "supplier-submit")
+    assert flash_text(browser) == f"Fournisseur mis à jour : {new_supplier}."
+    assert facts_of(browser)["Type"] == "Commerce du quartier"
     logout(browser)
 
 

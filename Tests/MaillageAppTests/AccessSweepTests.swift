@@ -121,6 +121,7 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/trade-settings": .counter, "PUT /api/v1/coops/:coopID/trade-settings": .manage,
             // Local sourcing: the staff buy (suppliers, purchases, files, recipes); the coordination says what local means.
             "GET /coops/:coopID/suppliers": .counter, "POST /coops/:coopID/suppliers": .counter, "GET /coops/:coopID/suppliers/:supplierID": .counter,
+            "POST /coops/:coopID/suppliers/:supplierID": .counter, "PATCH /api/v1/coops/:coopID/suppliers/:supplierID": .counter,
             "GET /coops/:coopID/purchases": .counter, "POST /coops/:coopID/purchases": .counter,
             "GET /coops/:coopID/purchases/import": .counter, "POST /coops/:coopID/purchases/import": .counter,
             "GET /coops/:coopID/purchases/:purchaseID": .counter, "POST /coops/:coopID/purchases/:purchaseID/attachment": .counter,

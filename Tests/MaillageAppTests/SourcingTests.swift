@@ -681,6 +681,58 @@ struct SourcingTests {
             #expect(try await funder.get("\(page)/purchases").status == .forbidden)
         }
     }
+
+    // MARK: 8. Completing a supplier
+
+    @Test func aSupplierCreatedByAnImportIsCompletedLater() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = Self.base(coop)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            let restanques = try await Self.supplier(cashier, base, Self.restanques)
+            let file = "description,fournisseur,date,prix_ht,famille_produits\nPoireaux,Primeurs de la Pomme,2019-03-04,18.40,FRUITS_ET_LEGUMES\n"
+            #expect(try await Self.sendCSV(cashier, "\(base)/purchases/import?dryRun=false", file).status == .ok)
+            let created = try #require(Self.items(try await cashier.json(.GET, "\(base)/suppliers")).first { $0["name"] as? String == "Primeurs de la Pomme" })
+            #expect(created["kind"] == nil)
+            let id = try #require(created["id"] as? String)
+
+            // Only what is sent changes: the name stays.
+            let completed = try await cashier.send(.PATCH, "\(base)/suppliers/\(id)", json: #"{"kind":"neighbourhood-shop","postalCode":"13005","intermediaries":1}"#)
+            #expect(completed.status == .ok, "\(completed.body.string)")
+            #expect(completed.problem?["kind"] as? String == "neighbourhood-shop")
+            #expect(completed.problem?["name"] as? String == "Primeurs de la Pomme")
+            #expect(completed.problem?["departement"] as? String == "13")
+            #expect(completed.problem?["shortCircuit"] as? Bool == true)
+            // Another supplier's name, whatever its capitals, is refused; so is an unknown kind.
+            let clash = try await cashier.send(.PATCH, "\(base)/suppliers/\(id)", json: #"{"name":"ferme des restanques","kind":"shop"}"#)
+            #expect(clash.status == .unprocessableEntity)
+            #expect(Set(Self.errors(clash).keys) == ["name", "kind"])
+            // Two intermediaries and still ticked short circuit: a contradiction named.
+            let contradiction = try await cashier.send(.PATCH, "\(base)/suppliers/\(id)", json: #"{"intermediaries":2}"#)
+            #expect(Self.errors(contradiction)["intermediaries"] != nil)
+            #expect(try await cashier.send(.PATCH, "\(base)/suppliers/\(id)", json: #"{"intermediaries":2,"labels":[]}"#).status == .ok)
+
+            let avignon = try await APIClient.forDemo("coordination.avignon@maillage.example", app: app)
+            #expect(try await avignon.send(.PATCH, "\(base)/suppliers/\(id)", json: #"{"kind":"producer"}"#).status == .notFound)
+            let member = try await APIClient.forDemo("societaire@maillage.example", app: app)
+            #expect(try await member.send(.PATCH, "\(base)/suppliers/\(restanques)", json: #"{"kind":"producer"}"#).status == .forbidden)
+
+            // The page's form, pre-filled, completes it too.
+            var browser = Browser(app)
+            try await browser.login("caisse@maillage.example")
+            let page = try await browser.get("/coops/\(coop.id!)/suppliers/\(id)")
+            #expect(page.body.string.contains("Modifier ce fournisseur"))
+            #expect(page.body.string.contains("value=\"13005\""))
+            let refused = try await browser.post("/coops/\(coop.id!)/suppliers/\(id)", form: ["name": "Primeurs de la Pomme", "kind": "producer", "postalCode": "abc"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Un code postal français compte 5 chiffres"))
+            let saved = try await browser.post("/coops/\(coop.id!)/suppliers/\(id)", form: ["name": "Primeurs de la Pomme", "kind": "producer", "postalCode": "13005", "commune": "Marseille"])
+            #expect(saved.status == .seeOther)
+            let stored = try #require(try await Supplier.find(UUID(uuidString: id), on: app.db))
+            #expect(stored.kind == "producer")
+            #expect(stored.commune == "Marseille")
+        }
+    }
 }
 
 extension Browser {

@@ -98,6 +98,30 @@ struct SupplierBody: Decodable {
                       localDefinition: localDefinition?.draft, defaultFamily: defaultFamily,
                       contactName: contactName, contactEmail: contactEmail, contactPhone: contactPhone)
     }
+
+    /// The fields sent replace the supplier's; those left out keep their value (an empty
+    /// string clears a text).
+    func patch(_ current: SupplierDraft) -> SupplierDraft {
+        var draft = current
+        if let name { draft.name = name }
+        if let siret { draft.siret = siret }
+        if let kind { draft.kind = kind }
+        if let address { draft.address = address }
+        if let postalCode { draft.postalCode = postalCode }
+        if let commune { draft.commune = commune }
+        if let distanceKm { draft.distanceKm = distanceKm }
+        if let latitude { draft.latitude = latitude }
+        if let longitude { draft.longitude = longitude }
+        if let qpvCode { draft.qpvCode = qpvCode }
+        if let intermediaries { draft.intermediaries = intermediaries }
+        if let labels { draft.labels = labels }
+        if let localDefinition { draft.localDefinition = localDefinition.kind == nil ? nil : localDefinition.draft }
+        if let defaultFamily { draft.defaultFamily = defaultFamily }
+        if let contactName { draft.contactName = contactName }
+        if let contactEmail { draft.contactEmail = contactEmail }
+        if let contactPhone { draft.contactPhone = contactPhone }
+        return draft
+    }
 }
 
 struct PurchaseLineDTO: Content {
@@ -360,6 +384,7 @@ struct SourcingAPIController: RouteCollection {
         coop.get("suppliers", use: suppliers)
         coop.post("suppliers", use: createSupplier)
         coop.get("suppliers", ":supplierID", use: supplier)
+        coop.patch("suppliers", ":supplierID", use: updateSupplier)
         coop.get("purchases", use: purchases)
         coop.post("purchases", use: createPurchase)
         coop.on(.POST, "purchases", "import", body: .collect(maxSize: "10mb"), use: importFile)
@@ -390,6 +415,14 @@ struct SourcingAPIController: RouteCollection {
     func supplier(request: Request) async throws -> Response {
         let repository = try await request.sourcingRepository(.purchase)
         return try Idempotency.encode(status: .ok, body: SupplierDTO(try await repository.supplier(try request.uuidParameter("supplierID"))))
+    }
+
+    func updateSupplier(request: Request) async throws -> Response {
+        let repository = try await request.sourcingRepository(.purchase)
+        let id = try request.uuidParameter("supplierID")
+        let body = try request.decodeJSON(SupplierBody.self)
+        let current = try await repository.supplier(id)
+        return try Idempotency.encode(status: .ok, body: SupplierDTO(try await repository.updateSupplier(id, body.patch(current.draft))))
     }
 
     func purchases(request: Request) async throws -> Response {

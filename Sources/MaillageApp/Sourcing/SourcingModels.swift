@@ -45,6 +45,14 @@ final class Supplier: Model, @unchecked Sendable {
         SupplierDefaults(labels: labelList, localDefinition: localDefinition, family: defaultFamily.flatMap(ProductFamily.init(rawValue:)))
     }
 
+    /// The supplier as a form or a PATCH starts from.
+    var draft: SupplierDraft {
+        SupplierDraft(name: name, siret: siret, kind: kind, address: address, postalCode: postalCode, commune: commune, distanceKm: distanceKm,
+                      latitude: latitude, longitude: longitude, qpvCode: qpvCode, intermediaries: intermediaries, labels: labelList.map(\.rawValue),
+                      localDefinition: localDefinition.map { LocalDefinitionDraft(kind: $0.kind.rawValue, km: $0.km) }, defaultFamily: defaultFamily,
+                      contactName: contactName, contactEmail: contactEmail, contactPhone: contactPhone)
+    }
+
     var indicatorSupplier: SourcingIndicators.Supplier {
         .init(id: id!.uuidString, name: name, inQpv: inQpv, kind: supplierKind)
     }

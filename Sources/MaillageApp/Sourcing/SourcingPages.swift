@@ -12,6 +12,7 @@ struct SourcingPagesController: RouteCollection {
         coop.get("suppliers", use: suppliers)
         coop.post("suppliers", use: createSupplier)
         coop.get("suppliers", ":supplierID", use: supplier)
+        coop.post("suppliers", ":supplierID", use: updateSupplier)
         coop.get("purchases", use: purchases)
         coop.post("purchases", use: createPurchase)
         coop.get("purchases", "import", use: importForm)
@@ -33,6 +34,29 @@ struct SourcingPagesController: RouteCollection {
         var distanceKm: String?, qpvCode: String?, intermediaries: String?, labels: [String]?
         var localKind: String?, localKm: String?, defaultFamily: String?
         var contactName: String?, contactEmail: String?, contactPhone: String?
+
+        init() {}
+
+        init(_ supplier: Supplier) {
+            let draft = supplier.draft
+            name = draft.name; siret = draft.siret; kind = draft.kind; address = draft.address; postalCode = draft.postalCode; commune = draft.commune
+            distanceKm = draft.distanceKm.map { $0.formatted() }; qpvCode = draft.qpvCode; intermediaries = draft.intermediaries.map(String.init)
+            labels = draft.labels; localKind = draft.localDefinition?.kind; localKm = draft.localDefinition?.km.map(String.init)
+            defaultFamily = draft.defaultFamily; contactName = draft.contactName; contactEmail = draft.contactEmail; contactPhone = draft.contactPhone
+        }
+
+        /// What was typed, checked for numbers; the rules check the rest.
+        func draft() throws -> SupplierDraft {
+            var errors = FieldErrors()
+            let distance = SourcingPagesController.decimal(distanceKm, field: "distanceKm", into: &errors)
+            let intermediaries = SourcingPagesController.integer(self.intermediaries, field: "intermediaries", into: &errors)
+            let km = SourcingPagesController.integer(localKm, field: "localDefinition.km", into: &errors)
+            try errors.throwIfAny()
+            return SupplierDraft(name: name, siret: siret, kind: kind, address: address, postalCode: postalCode, commune: commune, distanceKm: distance,
+                                 qpvCode: qpvCode, intermediaries: intermediaries, labels: labels ?? [],
+                                 localDefinition: TextRules.clean(localKind).map { LocalDefinitionDraft(kind: $0, km: km) },
+                                 defaultFamily: defaultFamily, contactName: contactName, contactEmail: contactEmail, contactPhone: contactPhone)
+        }
     }
 
     func suppliers(request: Request) async throws -> Response {
@@ -44,16 +68,7 @@ struct SourcingPagesController: RouteCollection {
         let repository = try await request.sourcingRepository(.purchase)
         let form = try request.content.decode(SupplierForm.self)
         return try await FormSubmission.handle {
-            var errors = FieldErrors()
-            let distance = Self.decimal(form.distanceKm, field: "distanceKm", into: &errors)
-            let intermediaries = Self.integer(form.intermediaries, field: "intermediaries", into: &errors)
-            let localKm = Self.integer(form.localKm, field: "localDefinition.km", into: &errors)
-            try errors.throwIfAny()
-            let draft = SupplierDraft(name: form.name, siret: form.siret, kind: form.kind, address: form.address, postalCode: form.postalCode,
-                                      commune: form.commune, distanceKm: distance, qpvCode: form.qpvCode, intermediaries: intermediaries,
-                                      labels: form.labels ?? [], localDefinition: TextRules.clean(form.localKind).map { LocalDefinitionDraft(kind: $0, km: localKm) },
-                                      defaultFamily: form.defaultFamily, contactName: form.contactName, contactEmail: form.contactEmail, contactPhone: form.contactPhone)
-            let supplier = try await repository.createSupplier(draft)
+            let supplier = try await repository.createSupplier(try form.draft())
             request.flash(request.language.t("Fournisseur ajouté : ", "Supplier added: ") + supplier.name + ".")
             return request.redirect(to: SiteURL.suppliers(repository.scope.id).path)
         } invalid: { errors in
@@ -64,7 +79,22 @@ struct SourcingPagesController: RouteCollection {
     func supplier(request: Request) async throws -> Response {
         let repository = try await request.sourcingRepository(.purchase)
         let supplier = try await repository.supplier(try request.uuidParameter("supplierID"))
-        return SupplierPage.render(coop: repository.scope.cooperative, supplier: supplier, context: request.pageContext())
+        return SupplierPage.render(coop: repository.scope.cooperative, supplier: supplier, form: SupplierForm(supplier), errors: [:], context: request.pageContext())
+    }
+
+    func updateSupplier(request: Request) async throws -> Response {
+        let repository = try await request.sourcingRepository(.purchase)
+        let id = try request.uuidParameter("supplierID")
+        let supplier = try await repository.supplier(id)
+        let form = try request.content.decode(SupplierForm.self)
+        return try await FormSubmission.handle {
+            let updated = try await repository.updateSupplier(id, try form.draft())
+            request.flash(request.language.t("Fournisseur mis à jour : ", "Supplier updated: ") + updated.name + ".")
+            return request.redirect(to: SiteURL.supplier(repository.scope.id, id).path)
+        } invalid: { errors in
+            SupplierPage.render(coop: repository.scope.cooperative, supplier: supplier, form: form, errors: SuppliersPage.formKeys(errors),
+                                context: request.pageContext(), status: .unprocessableEntity)
+        }
     }
 
     static func decimal(_ raw: String?, field: String, into errors: inout FieldErrors) -> Double? {

@@ -40,6 +40,23 @@ struct SourcingRepository: Sendable {
         return supplier
     }
 
+    /// Completes or corrects a supplier (one created by an import has no kind yet). Its past
+    /// lines keep the characteristics they were bought with.
+    func updateSupplier(_ id: UUID, _ draft: SupplierDraft) async throws -> Supplier {
+        let supplier = try await supplier(id)
+        var errors = FieldErrors()
+        var valid: SupplierDraft.Valid?
+        do { valid = try draft.validate() } catch { errors.merge(error) }
+        if let name = TextRules.clean(draft.name)?.lowercased(),
+           try await Supplier.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$id != id).all().contains(where: { $0.name.lowercased() == name }) {
+            errors.add("name", "Un fournisseur porte déjà ce nom.")
+        }
+        try errors.throwIfAny()
+        Self.fill(supplier, with: valid!)
+        try await supplier.save(on: db)
+        return supplier
+    }
+
     static func fill(_ supplier: Supplier, with valid: SupplierDraft.Valid) {
         supplier.name = valid.name
         supplier.siret = valid.siret

@@ -48,40 +48,47 @@ enum SuppliersPage {
                 })),
             .section(.class("panel"),
                 .h2(.text(context.t("Nouveau fournisseur", "New supplier"))),
-                Kit.errorSummary(errors, order: ["name", "kind", "siret", "address", "postalCode", "commune", "distanceKm", "qpvCode", "intermediaries", "labels", "localKind", "localKm"], context: context),
-                .form(.id("supplier-form"), .action(SiteURL.suppliers(coop.id!).path), .method(.post),
-                    Kit.csrfField(context.csrfToken),
-                    Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: form.name, error: errors["name"], required: true)),
-                    Kit.select(name: "kind", label: context.t("Type", "Kind"), options: SupplierKind.allCases.map { ($0.rawValue, $0.frenchLabel) },
-                               selected: form.kind, error: errors["kind"], placeholder: context.t("— Choisissez —", "— Choose —")),
-                    Kit.input(.init(name: "siret", label: context.t("SIRET (facultatif)", "SIRET (optional)"), value: form.siret, error: errors["siret"], inputMode: "numeric")),
-                    Kit.input(.init(name: "address", label: context.t("Adresse", "Address"), value: form.address, error: errors["address"])),
-                    Kit.input(.init(name: "postalCode", label: context.t("Code postal", "Postal code"), value: form.postalCode, error: errors["postalCode"],
-                                    hint: context.t("Le département et la région en sont déduits.", "The département and région follow from it."), inputMode: "numeric")),
-                    Kit.input(.init(name: "commune", label: context.t("Commune", "Town"), value: form.commune, error: errors["commune"])),
-                    Kit.input(.init(name: "distanceKm", label: context.t("Distance à la coopérative (km)", "Distance to the cooperative (km)"), value: form.distanceKm, error: errors["distanceKm"], inputMode: "decimal")),
-                    Kit.input(.init(name: "qpvCode", label: context.t("Code du QPV où il est installé (facultatif)", "Code of its QPV (optional)"), value: form.qpvCode, error: errors["qpvCode"],
-                                    hint: context.t("Par exemple QN01306M : ses achats comptent dans la part achetée en quartier prioritaire.", "For example QN01306M."))),
-                    Kit.input(.init(name: "intermediaries", label: context.t("Intermédiaires entre producteur et coopérative", "Intermediaries between producer and cooperative"), value: form.intermediaries,
-                                    error: errors["intermediaries"], hint: context.t("0 ou 1 : circuit court.", "0 or 1: short circuit."), inputMode: "numeric")),
-                    Kit.checkboxes(name: "labels", legend: context.t("Ses produits portent (pré-remplit ses lignes d'achat)", "Its products carry (pre-fills its purchase lines)"),
-                                   options: characteristicOptions, checked: Set(form.labels ?? []), error: errors["labels"]),
-                    Kit.select(name: "localKind", label: context.t("S'il est local : selon quelle définition", "If local: by which definition"),
-                               options: LocalDefinitionKind.allCases.map { ($0.rawValue, $0.frenchLabel) }, selected: form.localKind, error: errors["localKind"], placeholder: "—"),
-                    Kit.input(.init(name: "localKm", label: context.t("Distance de la définition (km)", "Definition's distance (km)"), value: form.localKm, error: errors["localKm"], inputMode: "numeric")),
-                    Kit.select(name: "defaultFamily", label: context.t("Famille de produits habituelle", "Usual product family"),
-                               options: ProductFamily.allCases.map { ($0.rawValue, $0.frenchLabel) }, selected: form.defaultFamily, error: errors["defaultFamily"], placeholder: "—"),
-                    Kit.input(.init(name: "contactName", label: context.t("Contact", "Contact"), value: form.contactName, error: errors["contactName"])),
-                    Kit.input(.init(name: "contactEmail", label: context.t("E-mail du contact", "Contact's email"), value: form.contactEmail, type: .email, error: errors["contactEmail"])),
-                    Kit.input(.init(name: "contactPhone", label: context.t("Téléphone du contact", "Contact's phone"), value: form.contactPhone, type: .tel, error: errors["contactPhone"])),
-                    Kit.submit(context.t("Ajouter le fournisseur", "Add the supplier"), id: "supplier-submit")))
+                supplierForm(action: SiteURL.suppliers(coop.id!), form: form, errors: errors, submit: context.t("Ajouter le fournisseur", "Add the supplier"), context: context))
         ))
+    }
+
+    /// The supplier's fields, to add one or to complete it.
+    static func supplierForm(action: SiteURL, form: SourcingPagesController.SupplierForm, errors: [String: String], submit: String, context: PageContext) -> BodyNode {
+        .group(
+            Kit.errorSummary(errors, order: ["name", "kind", "siret", "address", "postalCode", "commune", "distanceKm", "qpvCode", "intermediaries", "labels", "localKind", "localKm"], context: context),
+            .form(.id("supplier-form"), .action(action.path), .method(.post),
+                Kit.csrfField(context.csrfToken),
+                Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: form.name, error: errors["name"], required: true)),
+                Kit.select(name: "kind", label: context.t("Type", "Kind"), options: SupplierKind.allCases.map { ($0.rawValue, $0.frenchLabel) },
+                           selected: form.kind, error: errors["kind"], placeholder: context.t("— Choisissez —", "— Choose —")),
+                Kit.input(.init(name: "siret", label: context.t("SIRET (facultatif)", "SIRET (optional)"), value: form.siret, error: errors["siret"], inputMode: "numeric")),
+                Kit.input(.init(name: "address", label: context.t("Adresse", "Address"), value: form.address, error: errors["address"])),
+                Kit.input(.init(name: "postalCode", label: context.t("Code postal", "Postal code"), value: form.postalCode, error: errors["postalCode"],
+                                hint: context.t("Le département et la région en sont déduits.", "The département and région follow from it."), inputMode: "numeric")),
+                Kit.input(.init(name: "commune", label: context.t("Commune", "Town"), value: form.commune, error: errors["commune"])),
+                Kit.input(.init(name: "distanceKm", label: context.t("Distance à la coopérative (km)", "Distance to the cooperative (km)"), value: form.distanceKm, error: errors["distanceKm"], inputMode: "decimal")),
+                Kit.input(.init(name: "qpvCode", label: context.t("Code du QPV où il est installé (facultatif)", "Code of its QPV (optional)"), value: form.qpvCode, error: errors["qpvCode"],
+                                hint: context.t("Par exemple QN01306M : ses achats comptent dans la part achetée en quartier prioritaire.", "For example QN01306M."))),
+                Kit.input(.init(name: "intermediaries", label: context.t("Intermédiaires entre producteur et coopérative", "Intermediaries between producer and cooperative"), value: form.intermediaries,
+                                error: errors["intermediaries"], hint: context.t("0 ou 1 : circuit court.", "0 or 1: short circuit."), inputMode: "numeric")),
+                Kit.checkboxes(name: "labels", legend: context.t("Ses produits portent (pré-remplit ses lignes d'achat)", "Its products carry (pre-fills its purchase lines)"),
+                               options: characteristicOptions, checked: Set(form.labels ?? []), error: errors["labels"]),
+                Kit.select(name: "localKind", label: context.t("S'il est local : selon quelle définition", "If local: by which definition"),
+                           options: LocalDefinitionKind.allCases.map { ($0.rawValue, $0.frenchLabel) }, selected: form.localKind, error: errors["localKind"], placeholder: "—"),
+                Kit.input(.init(name: "localKm", label: context.t("Distance de la définition (km)", "Definition's distance (km)"), value: form.localKm, error: errors["localKm"], inputMode: "numeric")),
+                Kit.select(name: "defaultFamily", label: context.t("Famille de produits habituelle", "Usual product family"),
+                           options: ProductFamily.allCases.map { ($0.rawValue, $0.frenchLabel) }, selected: form.defaultFamily, error: errors["defaultFamily"], placeholder: "—"),
+                Kit.input(.init(name: "contactName", label: context.t("Contact", "Contact"), value: form.contactName, error: errors["contactName"])),
+                Kit.input(.init(name: "contactEmail", label: context.t("E-mail du contact", "Contact's email"), value: form.contactEmail, type: .email, error: errors["contactEmail"])),
+                Kit.input(.init(name: "contactPhone", label: context.t("Téléphone du contact", "Contact's phone"), value: form.contactPhone, type: .tel, error: errors["contactPhone"])),
+                Kit.submit(submit, id: "supplier-submit")))
     }
 }
 
 enum SupplierPage {
-    static func render(coop: Cooperative, supplier: Supplier, context: PageContext) -> Response {
-        Layout.render(context, title: supplier.name, content: .group(
+    static func render(coop: Cooperative, supplier: Supplier, form: SourcingPagesController.SupplierForm, errors: [String: String],
+                       context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+        Layout.render(context, title: supplier.name, status: status, content: .group(
             .p(.a(.href(SiteURL.suppliers(coop.id!).path), .text(context.t("← Fournisseurs", "← Suppliers")))),
             .h1(.text(supplier.name)),
             Kit.facts([
@@ -95,7 +102,12 @@ enum SupplierPage {
                 (context.t("Caractéristiques de ses produits", "Its products' characteristics"), supplier.labelList.map(\.frenchLabel).joined(separator: ", ")),
                 (context.t("Local selon", "Local by"), supplier.localDefinition?.frenchLabel ?? "—"),
                 (context.t("Contact", "Contact"), [supplier.contactName, supplier.contactEmail, supplier.contactPhone].compactMap { $0 }.joined(separator: " · ")),
-            ])
+            ]),
+            .section(.class("panel"), .id("modifier"),
+                .h2(.text(supplier.kind == nil ? context.t("Compléter ce fournisseur", "Complete this supplier") : context.t("Modifier ce fournisseur", "Edit this supplier"))),
+                .p(.class("hint"), .text(context.t("Ses achats passés gardent les caractéristiques avec lesquelles ils ont été faits.", "Its past purchases keep the characteristics they were made with."))),
+                SuppliersPage.supplierForm(action: SiteURL.supplier(coop.id!, supplier.id!), form: form, errors: errors,
+                                           submit: context.t("Enregistrer", "Save"), context: context))
         ))
     }
 }
