@@ -35,6 +35,9 @@ struct AccessSweepTests {
         case figures
         /// Sourcing indicators: the coordination, the staff (who buy) and the funders may.
         case sourcingFigures
+        /// The statutes and the members: the cooperative's own people (staff, cooperants,
+        /// members) read them; funders and referrers do not.
+        case governance
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -136,6 +139,14 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/purchases/:purchaseID/attachment": .counter,
             "GET /api/v1/coops/:coopID/sourcing/indicators": .sourcingFigures, "GET /api/v1/coops/:coopID/sourcing-settings": .sourcingFigures,
             "PUT /api/v1/coops/:coopID/sourcing-settings": .manage,
+            // Governance: statutes, categories, colleges, members.
+            "GET /coops/:coopID/governance": .governance, "POST /coops/:coopID/governance": .manage,
+            "POST /coops/:coopID/governance/categories": .manage, "POST /coops/:coopID/governance/colleges": .manage,
+            "GET /coops/:coopID/members": .governance, "POST /coops/:coopID/members": .manage,
+            "GET /api/v1/coops/:coopID/statutes": .governance, "PUT /api/v1/coops/:coopID/statutes": .manage,
+            "GET /api/v1/coops/:coopID/member-categories": .governance, "POST /api/v1/coops/:coopID/member-categories": .manage,
+            "GET /api/v1/coops/:coopID/colleges": .governance, "POST /api/v1/coops/:coopID/colleges": .manage,
+            "GET /api/v1/coops/:coopID/members": .governance, "POST /api/v1/coops/:coopID/members": .manage,
             "GET /api/v1/coops/:coopID/recipes": .counter, "POST /api/v1/coops/:coopID/recipes": .counter,
             "GET /api/v1/coops/:coopID/recipes/:recipeID": .counter, "GET /api/v1/coops/:coopID/recipes/:recipeID/cost": .counter,
             "POST /api/v1/coops/:coopID/sales": .counter, "GET /api/v1/coops/:coopID/sales": .counter,
@@ -222,10 +233,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures:
+                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -240,7 +251,7 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures])
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance])
                 let cooperant = email == "cooperant@maillage.example"
                 for (key, kind, status) in outcomes {
                     if kind == .own && cooperant {
@@ -249,6 +260,8 @@ struct AccessSweepTests {
                     } else if kind == .ownPathway && cooperant {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .figures && email == "financeur@maillage.example" {
+                        #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if kind == .governance && ["caisse@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"].contains(email) {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .sourcingFigures && email == "financeur@maillage.example" {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")

@@ -81,6 +81,14 @@ enum CooperativeSections {
                               detail: language.t("Parts bio, EGAlim, locales, en circuit court, dans les QPV et dans l'ESS.", "Organic, EGAlim, local, short-circuit, QPV and ESS shares."),
                               url: .sourcing(coop.id!)))
         }
+        if allowed(.viewGovernance) {
+            links.append(Link(label: language.t("Associé·es", "Members"),
+                              detail: language.t("Les sociétaires, leur catégorie et leur collège.", "The members, their category and college."),
+                              url: .members(coop.id!)))
+            links.append(Link(label: language.t("Statuts et collèges", "Statutes and colleges"),
+                              detail: language.t("Catégories d'associés, collèges de vote, quorum, majorité et pouvoirs.", "Member categories, voting colleges, quorum, majority and proxies."),
+                              url: .governance(coop.id!)))
+        }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

@@ -112,6 +112,7 @@ enum DemoData {
                 if history, let cashier = users["caisse@maillage.example"] {
                     try await DemoTrade.loadHistory(on: tx, cooperative: coopRows[0], cashier: cashier, coordinator: coordinator)
                     try await DemoSourcing.load(on: tx, cooperative: coopRows[0], coordinator: coordinator)
+                    try await DemoGovernance.load(on: tx, cooperative: coopRows[0], cooperantName: "Fatou Diallo")
                 }
             }
         }

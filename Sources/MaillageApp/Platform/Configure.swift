@@ -65,6 +65,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InvoicePagesController())
     try app.register(collection: TradeFiguresController(api: false))
     try app.register(collection: SourcingPagesController())
+    try app.register(collection: GovernancePagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -74,6 +75,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: InvoicesAPIController())
     try api.register(collection: TradeFiguresController(api: true))
     try api.register(collection: SourcingAPIController())
+    try api.register(collection: GovernanceAPIController())
 }
 
 enum Migrations {
@@ -95,6 +97,7 @@ enum Migrations {
         app.migrations.add(CreateInvoices())
         app.migrations.add(CreateTradeSettings())
         app.migrations.add(CreateSourcing())
+        app.migrations.add(CreateGovernance())
     }
 }
 

@@ -77,6 +77,10 @@ enum SiteURL: Sendable, Equatable {
     case sourcingSettings(UUID)
     case recipes(UUID)
     case recipe(UUID, UUID)
+    case governance(UUID)
+    case governanceCategories(UUID)
+    case governanceColleges(UUID)
+    case members(UUID)
     case stylesheet
     case tillScript
 
@@ -153,6 +157,10 @@ enum SiteURL: Sendable, Equatable {
         case .sourcingSettings(let coop): return SiteURL.sourcing(coop).path + "/settings"
         case .recipes(let coop): return SiteURL.cooperative(coop).path + "/recipes"
         case .recipe(let coop, let id): return SiteURL.recipes(coop).path + "/\(id.uuidString.lowercased())"
+        case .governance(let coop): return SiteURL.cooperative(coop).path + "/governance"
+        case .governanceCategories(let coop): return SiteURL.governance(coop).path + "/categories"
+        case .governanceColleges(let coop): return SiteURL.governance(coop).path + "/colleges"
+        case .members(let coop): return SiteURL.cooperative(coop).path + "/members"
         case .stylesheet: return "/assets/maillage.css"
         case .tillScript: return "/assets/till.js"
         }

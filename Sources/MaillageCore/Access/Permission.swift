@@ -45,6 +45,11 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case viewSourcingIndicators
     /// What the cooperative calls local.
     case manageSourcing
+    /// The statutes' governance settings, the categories, colleges and members: the
+    /// cooperative's people read them.
+    case viewGovernance
+    /// Change the statutes' settings, categories and colleges; admit members.
+    case manageGovernance
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -58,7 +63,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .viewOwnPathway: [.cooperant]
         case .viewCatalogue, .registerHouseholds, .sell, .invoice: [.networkAdmin, .coordinator, .staff]
         case .viewTradeFigures: [.networkAdmin, .coordinator, .funder]
-        case .manageCatalogue, .manageSourcing: [.networkAdmin, .coordinator]
+        case .manageCatalogue, .manageSourcing, .manageGovernance: [.networkAdmin, .coordinator]
+        case .viewGovernance: [.networkAdmin, .coordinator, .staff, .cooperant, .member]
         case .purchase: [.networkAdmin, .coordinator, .staff]
         case .viewSourcingIndicators: [.networkAdmin, .coordinator, .staff, .funder]
         }
