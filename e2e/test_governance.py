@@ -75,3 +75,28 @@ def test_a_member_reads_the_members_without_changing_them(browser, base_url, axe
     assert not browser.find_elements(By.ID, "member-form")
     axe.assert_no_violations("members for a member")
     logout(browser)
+
+
+def test_coordination_writes_a_subscription_in_the_capital_register(browser, base_url, axe, coop_id):
+    login(browser, base_url, COORDINATOR_EMAIL)
+    assert open_coop_area(browser, base_url, coop_id, "Capital et registre des parts") == f"/coops/{coop_id}/capital"
+    axe.assert_no_violations("capital")
+    register = rows_of(browser, 'div[aria-label="Registre des parts"]')
+    numbers = [int(r[0]) for r in register]
+    # Numbered 1, 2, 3… without a gap, one subscription per demo associate at least.
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 40, numbers[:5]
+    Select(browser.find_element(By.ID, "kind")).select_by_visible_text("Remboursement")
+    Select(browser.find_element(By.ID, "memberID")).select_by_index(1)
+    fill(browser, "quantity", "500")
+    click_and_wait_for_new_page(browser, "operation-submit")
+    assert "on ne peut en céder ou en rembourser plus" in error_summary(browser)
+    axe.assert_no_violations("capital with an error")
+    Select(browser.find_element(By.ID, "kind")).select_by_visible_text("Souscription")
+    Select(browser.find_element(By.ID, "memberID")).select_by_index(1)
+    fill(browser, "quantity", "2")
+    click_and_wait_for_new_page(browser, "operation-submit")
+    assert_no_error(browser, "after a subscription")
+    assert flash_text(browser) == f"Opération n° {len(numbers) + 1} inscrite au registre."
+    last = rows_of(browser, 'div[aria-label="Registre des parts"]')[-1]
+    assert last[2] == "Souscription" and last[4] == "2 × Part sociale" and last[5] == "40,00 €", last
+    logout(browser)

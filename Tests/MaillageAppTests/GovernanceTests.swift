@@ -122,4 +122,97 @@ struct GovernanceTests {
             #expect(!list.body.string.contains("member-form"))
         }
     }
+
+    @Test func theCapitalRegisterIsNumberedWithoutGapAndKeepsPublicBodiesUnderHalf() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/coops/\(coop.id!)"
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            for (name, kind) in [("Habitant·es", "beneficiaries"), ("Collectivités", "public-bodies")] {
+                #expect(try await coordinator.send(.POST, "\(base)/member-categories", json: #"{"name":"\#(name)","kind":"\#(kind)"}"#).status == .created)
+            }
+            func admit(_ name: String, _ category: String) async throws -> String {
+                let response = try await coordinator.send(.POST, "\(base)/members", json: #"{"displayName":"\#(name)","kind":"person","category":"\#(category)","admittedOn":"2025-09-01"}"#)
+                return try #require(response.problem?["id"] as? String)
+            }
+            let fatou = try await admit("Fatou Diallo", "Habitant·es")
+            let jonathan = try await admit("Jonathan Petit", "Habitant·es")
+            let ville = try await admit("Ville de Marseille", "Collectivités")
+            let shareClass = try await coordinator.send(.POST, "\(base)/share-classes", json: #"{"name":"Part sociale","nominalCents":2000,"minimumQuantity":1}"#)
+            #expect(shareClass.status == .created)
+            let classID = try #require(shareClass.problem?["id"] as? String)
+            #expect(Set(Self.errors(try await coordinator.send(.POST, "\(base)/share-classes", json: #"{"name":"part sociale","nominalCents":0}"#)).keys) == ["name", "nominalCents"])
+
+            func operation(_ json: String, key: String? = nil) async throws -> TestingHTTPResponse {
+                var headers = HTTPHeaders()
+                if let key { headers.add(name: "Idempotency-Key", value: key) }
+                return try await coordinator.send(.POST, "\(base)/capital/operations", json: json, headers: headers)
+            }
+            let subscription = #"{"kind":"subscription","memberID":"\#(fatou)","shareClassID":"\#(classID)","quantity":5,"date":"2025-09-01"}"#
+            let first = try await operation(subscription, key: "capital-0001")
+            #expect(first.status == .created)
+            #expect(first.problem?["number"] as? Int == 1)
+            #expect(first.problem?["amountCents"] as? Int == 10_000)
+            // The same request again with its key: the first answer, not a second entry.
+            let retried = try await operation(subscription, key: "capital-0001")
+            #expect(retried.problem?["number"] as? Int == 1)
+            #expect(retried.headers.first(name: "Idempotency-Replayed") == "true")
+            #expect(try await operation(#"{"kind":"subscription","memberID":"\#(jonathan)","shareClassID":"\#(classID)","quantity":5}"#).status == .created)
+
+            // The Ville may hold half of the capital, not more: 200 € of 400 €, then 220 € of 420 €.
+            #expect(try await operation(#"{"kind":"subscription","memberID":"\#(ville)","shareClassID":"\#(classID)","quantity":10}"#).status == .created)
+            let over = try await operation(#"{"kind":"subscription","memberID":"\#(ville)","shareClassID":"\#(classID)","quantity":1}"#)
+            #expect(over.status == .unprocessableEntity)
+            #expect(Self.errors(over)["memberID"]?.contains("moitié du capital") == true)
+            let tooMany = try await operation(#"{"kind":"transfer","memberID":"\#(fatou)","toMemberID":"\#(jonathan)","shareClassID":"\#(classID)","quantity":6}"#)
+            #expect(Self.errors(tooMany)["quantity"] != nil)
+            let transfer = try await operation(#"{"kind":"transfer","memberID":"\#(fatou)","toMemberID":"\#(jonathan)","shareClassID":"\#(classID)","quantity":2}"#)
+            #expect(transfer.problem?["number"] as? Int == 4) // the refusals took no number
+
+            // Six subscriptions at once on PostgreSQL (several app instances write there): six
+            // numbers, none shared, none skipped. SQLite serialises writers anyway, and the
+            // in-memory test database livelocks under the whole suite's parallel load
+            // (sqlite-nio's busy handler spins on the two pool threads): one after the other there.
+            let together = ProcessInfo.processInfo.environment["DATABASE_URL"]?.hasPrefix("postgres") == true
+            let subscribe = { @Sendable (index: Int) async throws -> Int in
+                let response = try await coordinator.send(.POST, "\(base)/capital/operations",
+                                                          json: #"{"kind":"subscription","memberID":"\#(index % 2 == 0 ? fatou : jonathan)","shareClassID":"\#(classID)","quantity":1}"#)
+                return response.status == .created ? 1 : 0
+            }
+            var created = 0
+            if together {
+                created = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<6 { group.addTask { try await subscribe(index) } }
+                    return try await group.reduce(0, +)
+                }
+            } else {
+                for index in 0..<6 { created += try await subscribe(index) }
+            }
+            #expect(created == 6)
+            let capital = try await coordinator.json(.GET, "\(base)/capital")
+            let register = try #require(capital["register"] as? [[String: Any]])
+            #expect(register.compactMap { $0["number"] as? Int } == Array(1...10))
+            #expect(CapitalRules.firstGap(in: register.compactMap { $0["number"] as? Int }) == nil)
+            // 5 + 5 + 10 + 6 parts of 20 €, the Ville's 200 € among them.
+            #expect(capital["totalCents"] as? Int == 52_000)
+            #expect(capital["publicBodiesCents"] as? Int == 20_000)
+
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            #expect(try await cashier.send(.POST, "\(base)/capital/operations", json: subscription).status == .forbidden)
+            #expect(try await cashier.send(.GET, "\(base)/capital").status == .ok)
+            let avignon = try await APIClient.forDemo("coordination.avignon@maillage.example", app: app)
+            #expect(try await avignon.send(.POST, "\(base)/capital/operations", json: subscription).status == .notFound)
+
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let bad = try await browser.post("/coops/\(coop.id!)/capital/operations", form: ["kind": "reimbursement", "memberID": ville, "shareClassID": classID, "quantity": "deux"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("nombre entier de parts"))
+            let reimbursed = try await browser.post("/coops/\(coop.id!)/capital/operations", form: ["kind": "reimbursement", "memberID": ville, "shareClassID": classID, "quantity": "10"])
+            #expect(reimbursed.status == .seeOther)
+            let page = try await browser.get("/coops/\(coop.id!)/capital")
+            #expect(page.body.string.contains("Remboursement"))
+            #expect(page.body.string.contains("320,00 €")) // 520 € less the Ville's 200 €
+        }
+    }
 }

@@ -370,3 +370,60 @@ struct CapitalRulesTests {
         #expect(CapitalRules.firstGap(in: []) == nil)
     }
 }
+
+@Suite("Capital register")
+struct CapitalRegisterTests {
+    /// Parts sociales of the Caillols SCIC: 20 € each, one at least.
+    let nominal = ["part": 2_000]
+    let minimum = ["part": 1]
+
+    private func problems(_ entry: CapitalRegister.Entry, after entries: [CapitalRegister.Entry], publicBodies: Set<String> = []) -> [String] {
+        CapitalRegister.problems(entry, after: entries, nominalCents: nominal, minimumQuantity: minimum, publicBodies: publicBodies).messages.keys.sorted()
+    }
+
+    @Test func holdingsFollowSubscriptionsTransfersAndReimbursements() {
+        let entries: [CapitalRegister.Entry] = [
+            .init(kind: .subscription, member: "fatou", shareClass: "part", quantity: 5),
+            .init(kind: .subscription, member: "centre-social", shareClass: "part", quantity: 50),
+            .init(kind: .transfer, member: "fatou", toMember: "jonathan", shareClass: "part", quantity: 2),
+            .init(kind: .reimbursement, member: "centre-social", shareClass: "part", quantity: 10),
+        ]
+        let held = CapitalRegister.holdings(entries)
+        #expect(held[.init(member: "fatou", shareClass: "part")] == 3)
+        #expect(held[.init(member: "jonathan", shareClass: "part")] == 2)
+        #expect(held[.init(member: "centre-social", shareClass: "part")] == 40)
+        // Reimbursed in full: no holding left.
+        #expect(CapitalRegister.holdings(entries + [.init(kind: .reimbursement, member: "jonathan", shareClass: "part", quantity: 2)])[.init(member: "jonathan", shareClass: "part")] == nil)
+    }
+
+    @Test func nobodyGivesOrTakesBackMoreThanTheyHold() {
+        let start: [CapitalRegister.Entry] = [.init(kind: .subscription, member: "fatou", shareClass: "part", quantity: 3)]
+        #expect(problems(.init(kind: .reimbursement, member: "fatou", shareClass: "part", quantity: 4), after: start) == ["quantity"])
+        #expect(problems(.init(kind: .transfer, member: "fatou", toMember: "fatou", shareClass: "part", quantity: 1), after: start) == ["toMemberID"])
+        #expect(problems(.init(kind: .transfer, member: "fatou", shareClass: "part", quantity: 1), after: start) == ["toMemberID"])
+        #expect(problems(.init(kind: .transfer, member: "fatou", toMember: "jonathan", shareClass: "part", quantity: 3), after: start).isEmpty)
+        #expect(problems(.init(kind: .subscription, member: "fatou", shareClass: "part", quantity: 0), after: start) == ["quantity"])
+    }
+
+    @Test func aClassWithAMinimumIsHeldByThatMuchOrNotAtAll() {
+        let minimumFive = ["part": 5]
+        let start: [CapitalRegister.Entry] = [.init(kind: .subscription, member: "ville", shareClass: "part", quantity: 10)]
+        func check(_ entry: CapitalRegister.Entry) -> [String] {
+            CapitalRegister.problems(entry, after: start, nominalCents: nominal, minimumQuantity: minimumFive, publicBodies: []).messages.keys.sorted()
+        }
+        #expect(check(.init(kind: .subscription, member: "amina", shareClass: "part", quantity: 4)) == ["quantity"])
+        #expect(check(.init(kind: .subscription, member: "amina", shareClass: "part", quantity: 5)).isEmpty)
+        #expect(check(.init(kind: .reimbursement, member: "ville", shareClass: "part", quantity: 7)) == ["quantity"]) // 3 left, under 5
+        #expect(check(.init(kind: .reimbursement, member: "ville", shareClass: "part", quantity: 10)).isEmpty) // all of them
+    }
+
+    @Test func publicBodiesNeverHoldMoreThanHalfTheCapital() {
+        // Residents hold 100 parts (2 000 €); the Ville subscribing 100 more reaches exactly half.
+        let start: [CapitalRegister.Entry] = [.init(kind: .subscription, member: "habitants", shareClass: "part", quantity: 100)]
+        #expect(problems(.init(kind: .subscription, member: "ville", shareClass: "part", quantity: 100), after: start, publicBodies: ["ville"]).isEmpty)
+        #expect(problems(.init(kind: .subscription, member: "ville", shareClass: "part", quantity: 101), after: start, publicBodies: ["ville"]) == ["memberID"])
+        // Nor once a private member is reimbursed.
+        let half = start + [.init(kind: .subscription, member: "ville", shareClass: "part", quantity: 100)]
+        #expect(problems(.init(kind: .reimbursement, member: "habitants", shareClass: "part", quantity: 1), after: half, publicBodies: ["ville"]) == ["memberID"])
+    }
+}

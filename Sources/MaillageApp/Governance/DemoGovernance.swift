@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import MaillageCore
+import SQLKit
 
 /// The Caillols SCIC's governance: three categories and three voting colleges (residents
 /// 40 %, workers 35 %, partners 25 %), and forty-two associates with fictional names.
@@ -39,6 +40,13 @@ enum DemoGovernance {
         let today = CalendarDay(date: Date())
         var random = DemoRandom(seed: 1947)
         var number = 0
+        // One class of shares at 20 €; each member subscribes on admission, in the register's order.
+        let shareClass = ShareClass()
+        shareClass.cooperativeID = coop.id!
+        shareClass.name = "Part sociale"
+        shareClass.nominalCents = 2_000
+        shareClass.minimumQuantity = 1
+        try await shareClass.create(on: db)
         func admit(_ name: String, _ kind: MemberCategoryKind, organisation representative: String? = nil, daysAgo: Int) async throws {
             number += 1
             let member = Member()
@@ -52,20 +60,45 @@ enum DemoGovernance {
             member.admittedOn = today.adding(days: -daysAgo).date
             member.status = MemberStatus.member.rawValue
             try await member.create(on: db)
+            let quantity = switch kind {
+            case .beneficiaries: 1 + random.next(3)
+            case .employees: 5 + random.next(6)
+            default: representative == nil ? 5 : 10 + 5 * random.next(5)
+            }
+            let subscription = CapitalOperation()
+            subscription.cooperativeID = coop.id!
+            subscription.number = number
+            subscription.kind = CapitalOperationKind.subscription.rawValue
+            subscription.memberID = member.id!
+            subscription.shareClassID = shareClass.id!
+            subscription.quantity = quantity
+            subscription.amountCents = quantity * shareClass.nominalCents
+            subscription.date = today.adding(days: -daysAgo).date
+            subscription.authorLabel = "Claire Martin"
+            try await subscription.create(on: db)
         }
-        // The founding assembly, then admissions month after month.
-        try await admit("Centre social des Caillols", .supporters, organisation: "Mireille Ouali", daysAgo: 540)
-        try await admit("Association Les Jardins partagés de l'Est", .supporters, organisation: "Paul Ferrand", daysAgo: 540)
-        try await admit("Ville de Marseille (mairie des 11e-12e)", .supporters, organisation: "Élue déléguée à l'économie sociale", daysAgo: 480)
-        if let cooperantName { try await admit(cooperantName, .employees, daysAgo: 520) }
+        // The founding assembly, then admissions month after month, numbered in date order.
+        var admissions: [(name: String, kind: MemberCategoryKind, representative: String?, daysAgo: Int)] = [
+            ("Centre social des Caillols", .supporters, "Mireille Ouali", 540),
+            ("Association Les Jardins partagés de l'Est", .supporters, "Paul Ferrand", 540),
+            ("Ville de Marseille (mairie des 11e-12e)", .supporters, "Élue déléguée à l'économie sociale", 480),
+            ("Régie de quartier Est", .supporters, "Sandrine Morel", 200),
+            ("Maison de l'Emploi de Marseille", .supporters, "Karim Benali", 120),
+            ("Épicerie solidaire du Plan d'Aou", .supporters, "Nadia Ferhat", 60),
+        ]
+        if let cooperantName { admissions.append((cooperantName, .employees, nil, 520)) }
         for index in 0..<24 {
-            try await admit("\(firstNames[random.next(firstNames.count)]) \(lastNames[random.next(lastNames.count)])", .beneficiaries, daysAgo: 540 - index * 18)
+            admissions.append(("\(firstNames[random.next(firstNames.count)]) \(lastNames[random.next(lastNames.count)])", .beneficiaries, nil, 539 - index * 18))
         }
         for index in 0..<10 {
-            try await admit("\(firstNames[random.next(firstNames.count)]) \(lastNames[random.next(lastNames.count)])", .employees, daysAgo: 500 - index * 30)
+            admissions.append(("\(firstNames[random.next(firstNames.count)]) \(lastNames[random.next(lastNames.count)])", .employees, nil, 500 - index * 30))
         }
-        try await admit("Régie de quartier Est", .supporters, organisation: "Sandrine Morel", daysAgo: 200)
-        try await admit("Maison de l'Emploi de Marseille", .supporters, organisation: "Karim Benali", daysAgo: 120)
-        try await admit("Épicerie solidaire du Plan d'Aou", .supporters, organisation: "Nadia Ferhat", daysAgo: 60)
+        for admission in admissions.enumerated().sorted(by: { ($0.element.daysAgo, -$0.offset) > ($1.element.daysAgo, -$1.offset) }).map(\.element) {
+            try await admit(admission.name, admission.kind, organisation: admission.representative, daysAgo: admission.daysAgo)
+        }
+        // The register's counter carries on from the demo's last number.
+        if let sql = db as? any SQLDatabase {
+            try await sql.raw("INSERT INTO capital_counters (cooperative_id, last_number) VALUES (\(bind: coop.id!), \(bind: number))").run()
+        }
     }
 }

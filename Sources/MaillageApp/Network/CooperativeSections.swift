@@ -88,6 +88,9 @@ enum CooperativeSections {
             links.append(Link(label: language.t("Statuts et collèges", "Statutes and colleges"),
                               detail: language.t("Catégories d'associés, collèges de vote, quorum, majorité et pouvoirs.", "Member categories, voting colleges, quorum, majority and proxies."),
                               url: .governance(coop.id!)))
+            links.append(Link(label: language.t("Capital et registre des parts", "Capital and share register"),
+                              detail: language.t("Les parts sociales de chacun·e, le registre numéroté, la part des collectivités.", "Each member's shares, the numbered register, the public bodies' part."),
+                              url: .capital(coop.id!)))
         }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),

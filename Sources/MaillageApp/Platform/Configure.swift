@@ -66,6 +66,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: TradeFiguresController(api: false))
     try app.register(collection: SourcingPagesController())
     try app.register(collection: GovernancePagesController())
+    try app.register(collection: CapitalController(api: false))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -76,6 +77,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TradeFiguresController(api: true))
     try api.register(collection: SourcingAPIController())
     try api.register(collection: GovernanceAPIController())
+    try api.register(collection: CapitalController(api: true))
 }
 
 enum Migrations {
@@ -98,6 +100,7 @@ enum Migrations {
         app.migrations.add(CreateTradeSettings())
         app.migrations.add(CreateSourcing())
         app.migrations.add(CreateGovernance())
+        app.migrations.add(CreateCapitalRegister())
     }
 }
 

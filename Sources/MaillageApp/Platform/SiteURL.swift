@@ -81,6 +81,9 @@ enum SiteURL: Sendable, Equatable {
     case governanceCategories(UUID)
     case governanceColleges(UUID)
     case members(UUID)
+    case capital(UUID)
+    case capitalShareClasses(UUID)
+    case capitalOperations(UUID)
     case stylesheet
     case tillScript
 
@@ -161,6 +164,9 @@ enum SiteURL: Sendable, Equatable {
         case .governanceCategories(let coop): return SiteURL.governance(coop).path + "/categories"
         case .governanceColleges(let coop): return SiteURL.governance(coop).path + "/colleges"
         case .members(let coop): return SiteURL.cooperative(coop).path + "/members"
+        case .capital(let coop): return SiteURL.cooperative(coop).path + "/capital"
+        case .capitalShareClasses(let coop): return SiteURL.capital(coop).path + "/share-classes"
+        case .capitalOperations(let coop): return SiteURL.capital(coop).path + "/operations"
         case .stylesheet: return "/assets/maillage.css"
         case .tillScript: return "/assets/till.js"
         }

@@ -291,3 +291,103 @@ public enum CapitalRules {
         return nil
     }
 }
+
+public enum CapitalOperationKind: String, CaseIterable, Codable, Sendable {
+    case subscription
+    case transfer
+    case reimbursement
+
+    public var frenchLabel: String {
+        switch self {
+        case .subscription: "Souscription"
+        case .transfer: "Cession"
+        case .reimbursement: "Remboursement"
+        }
+    }
+}
+
+/// The capital register's arithmetic: who holds how many shares of each class, and whether an
+/// operation may be written.
+public enum CapitalRegister {
+    public struct Entry: Sendable, Equatable {
+        public var kind: CapitalOperationKind
+        public var member: String
+        public var toMember: String?
+        public var shareClass: String
+        public var quantity: Int
+
+        public init(kind: CapitalOperationKind, member: String, toMember: String? = nil, shareClass: String, quantity: Int) {
+            self.kind = kind
+            self.member = member
+            self.toMember = toMember
+            self.shareClass = shareClass
+            self.quantity = quantity
+        }
+    }
+
+    public struct Holding: Hashable, Sendable {
+        public var member: String
+        public var shareClass: String
+
+        public init(member: String, shareClass: String) {
+            self.member = member
+            self.shareClass = shareClass
+        }
+    }
+
+    /// Shares held after the entries, by member and class (zeros left out).
+    public static func holdings(_ entries: [Entry]) -> [Holding: Int] {
+        var held: [Holding: Int] = [:]
+        for entry in entries {
+            let from = Holding(member: entry.member, shareClass: entry.shareClass)
+            switch entry.kind {
+            case .subscription: held[from, default: 0] += entry.quantity
+            case .reimbursement: held[from, default: 0] -= entry.quantity
+            case .transfer:
+                held[from, default: 0] -= entry.quantity
+                if let to = entry.toMember { held[Holding(member: to, shareClass: entry.shareClass), default: 0] += entry.quantity }
+            }
+        }
+        return held.filter { $0.value != 0 }
+    }
+
+    /// Why `entry` may not be written after `entries`: a member giving or taking back more than
+    /// they hold, a holding left under the class's minimum (other than none), a transfer to
+    /// oneself, public bodies over half of the capital. `nominal` and `minimum` by class;
+    /// `publicBodies`: the members who are public bodies.
+    public static func problems(_ entry: Entry, after entries: [Entry], nominalCents: [String: Int], minimumQuantity: [String: Int],
+                                publicBodies: Set<String>) -> FieldErrors {
+        var errors = FieldErrors()
+        if !(1...1_000_000).contains(entry.quantity) { errors.add("quantity", "Le nombre de parts va de 1 à 1 000 000.") }
+        let held = holdings(entries)
+        let own = held[Holding(member: entry.member, shareClass: entry.shareClass)] ?? 0
+        let minimum = minimumQuantity[entry.shareClass] ?? 1
+        switch entry.kind {
+        case .subscription:
+            if own + entry.quantity < minimum { errors.add("quantity", "Cette catégorie de parts se souscrit par \(minimum) au moins.") }
+        case .transfer, .reimbursement:
+            if entry.quantity > own {
+                errors.add("quantity", "L'associé·e détient \(own) part(s) de cette catégorie : on ne peut en céder ou en rembourser plus.")
+            } else if own - entry.quantity > 0 && own - entry.quantity < minimum {
+                errors.add("quantity", "Il lui resterait \(own - entry.quantity) part(s), sous le minimum de \(minimum) : cédez ou remboursez tout, ou moins.")
+            }
+            if entry.kind == .transfer {
+                if entry.toMember == nil { errors.add("toMemberID", "Une cession a un·e associé·e qui reçoit les parts.") }
+                if entry.toMember == entry.member { errors.add("toMemberID", "On ne se cède pas des parts à soi-même.") }
+                if let to = entry.toMember {
+                    let theirs = held[Holding(member: to, shareClass: entry.shareClass)] ?? 0
+                    if theirs + entry.quantity < minimum { errors.add("quantity", "L'associé·e qui reçoit en aurait \(theirs + entry.quantity), sous le minimum de \(minimum).") }
+                }
+            }
+        }
+        if errors.isEmpty {
+            let after = holdings(entries + [entry])
+            let total = after.reduce(0) { $0 + $1.value * (nominalCents[$1.key.shareClass] ?? 0) }
+            let publicCents = after.filter { publicBodies.contains($0.key.member) }.reduce(0) { $0 + $1.value * (nominalCents[$1.key.shareClass] ?? 0) }
+            if !CapitalRules.publicBodiesWithinCap(publicCents: publicCents, totalCents: total) {
+                errors.add("memberID", "Les collectivités publiques détiendraient plus de la moitié du capital : refusé (SCIC, art. 19 septies de la loi de 1947).")
+            }
+        }
+        return errors
+    }
+}
