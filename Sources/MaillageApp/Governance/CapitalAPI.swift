@@ -60,10 +60,9 @@ struct CapitalDTO: Content {
 
     static func load(_ repository: CapitalRepository) async throws -> CapitalDTO {
         let summary = try await repository.summary()
-        let names = Dictionary(uniqueKeysWithValues: try await Member.query(on: repository.db).filter(\.$cooperativeID == repository.scope.id).all().map { ($0.id!, $0.displayName) })
         return CapitalDTO(totalCents: summary.totalCents, publicBodiesCents: summary.publicBodiesCents,
                           byCategory: summary.byCategory.map { Part(category: $0.name, cents: $0.cents) },
-                          register: try await repository.register().map { CapitalOperationDTO($0, names: names) })
+                          register: summary.register.map { CapitalOperationDTO($0, names: summary.memberNames) })
     }
 }
 

@@ -189,13 +189,17 @@ struct CapitalRepository: Sendable {
         var totalCents: Int
         var byCategory: [(name: String, cents: Int)]
         var publicBodiesCents: Int
+        /// The register and the members' names it was summed from, for the answer to show.
+        var register: [CapitalOperation]
+        var memberNames: [UUID: String]
     }
 
     func summary() async throws -> Summary {
         let operations = try await register()
         let classes = try await shareClasses()
         let nominal = Dictionary(uniqueKeysWithValues: classes.map { ($0.id!.uuidString, $0.nominalCents) })
-        let members = Dictionary(uniqueKeysWithValues: try await Member.query(on: db).filter(\.$cooperativeID == scope.id).all().map { ($0.id!.uuidString, $0) })
+        let memberRows = try await Member.query(on: db).filter(\.$cooperativeID == scope.id).all()
+        let members = Dictionary(uniqueKeysWithValues: memberRows.map { ($0.id!.uuidString, $0) })
         let categories = Dictionary(uniqueKeysWithValues: try await MemberCategory.query(on: db).filter(\.$cooperativeID == scope.id).all().map { ($0.id!, $0) })
         var byCategory: [String: Int] = [:]
         var publicCents = 0
@@ -207,7 +211,8 @@ struct CapitalRepository: Sendable {
             byCategory[category?.name ?? "—", default: 0] += cents
             if category?.categoryKind == .publicBodies { publicCents += cents }
         }
-        return Summary(totalCents: total, byCategory: byCategory.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, publicBodiesCents: publicCents)
+        return Summary(totalCents: total, byCategory: byCategory.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, publicBodiesCents: publicCents,
+                       register: operations, memberNames: Dictionary(uniqueKeysWithValues: memberRows.map { ($0.id!, $0.displayName) }))
     }
 }
 

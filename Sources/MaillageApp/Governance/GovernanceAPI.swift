@@ -57,14 +57,15 @@ struct StatutesDTO: Content {
         let statutes = try await repository.statutes()
         let rules = statutes.rules
         let colleges = try await repository.colleges()
+        let categories = try await repository.categories()
         return StatutesDTO(
             legalForm: repository.scope.cooperative.legalForm, collegesEnabled: statutes.collegesEnabled,
             maxProxiesPerHolder: statutes.maxProxies, proxySameCollege: statutes.proxySameCollege,
             quorum: Quorum(ordinaryFirst: rules.ordinaryFirstQuorum?.description, ordinarySecond: rules.ordinarySecondQuorum?.description,
                            extraordinaryFirst: rules.extraordinaryFirstQuorum?.description, extraordinarySecond: rules.extraordinarySecondQuorum?.description),
             majority: Majority(ordinary: rules.ordinaryMajority.description, extraordinary: rules.extraordinaryMajority.description),
-            categories: try await repository.categories().map(MemberCategoryDTO.init), colleges: colleges.map(CollegeDTO.init),
-            collegesTotalPercent: colleges.reduce(0) { $0 + $1.weightPercent }, warnings: try await repository.warnings())
+            categories: categories.map(MemberCategoryDTO.init), colleges: colleges.map(CollegeDTO.init),
+            collegesTotalPercent: colleges.reduce(0) { $0 + $1.weightPercent }, warnings: repository.warnings(categories: categories, colleges: colleges))
     }
 }
 

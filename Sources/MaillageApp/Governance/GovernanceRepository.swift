@@ -88,12 +88,12 @@ struct GovernanceRepository: Sendable {
     }
 
     /// What the statutes still lack, said while it lasts.
-    func warnings() async throws -> [String] {
+    func warnings(categories: [MemberCategory], colleges: [VotingCollege]) -> [String] {
         var warnings: [String] = []
         if LegalForm(rawValue: scope.cooperative.legalForm) == .scic {
-            warnings += StatutesRules.scicWarnings(categories: Set(try await categories().map(\.categoryKind)))
+            warnings += StatutesRules.scicWarnings(categories: Set(categories.map(\.categoryKind)))
         }
-        let weights = try await colleges().map(\.weight)
+        let weights = colleges.map(\.weight)
         if !weights.isEmpty {
             warnings += CollegeRules.problems(weights).messages.sorted { $0.key < $1.key }.map(\.value)
         }
