@@ -38,6 +38,9 @@ struct AccessSweepTests {
         /// The statutes and the members: the cooperative's own people (staff, cooperants,
         /// members) read them; funders and referrers do not.
         case governance
+        /// A member's own vote: the cooperative's people reach it (a member votes for themselves
+        /// and whom they represent, the repository checks which); funders and referrers do not.
+        case vote
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
@@ -150,6 +153,23 @@ struct AccessSweepTests {
             "GET /coops/:coopID/capital": .governance, "POST /coops/:coopID/capital/share-classes": .manage, "POST /coops/:coopID/capital/operations": .manage,
             "GET /api/v1/coops/:coopID/share-classes": .governance, "POST /api/v1/coops/:coopID/share-classes": .manage,
             "GET /api/v1/coops/:coopID/capital": .governance, "POST /api/v1/coops/:coopID/capital/operations": .manage,
+            // General assemblies: the coordination runs them, the cooperative's people read them, members vote.
+            "GET /coops/:coopID/assemblies": .governance, "POST /coops/:coopID/assemblies": .manage,
+            "GET /coops/:coopID/assemblies/:assemblyID": .governance, "POST /coops/:coopID/assemblies/:assemblyID/bureau": .manage,
+            "GET /coops/:coopID/assemblies/:assemblyID/convocation": .governance, "POST /coops/:coopID/assemblies/:assemblyID/convocation": .manage,
+            "POST /coops/:coopID/assemblies/:assemblyID/attendance": .manage, "POST /coops/:coopID/assemblies/:assemblyID/resolutions": .manage,
+            "POST /coops/:coopID/assemblies/:assemblyID/resolutions/:resolutionID/votes": .manage,
+            "POST /coops/:coopID/assemblies/:assemblyID/resolutions/:resolutionID/close": .manage,
+            "GET /coops/:coopID/assemblies/:assemblyID/vote": .governance, "POST /coops/:coopID/assemblies/:assemblyID/vote": .vote,
+            "GET /coops/:coopID/assemblies/:assemblyID/minutes": .governance, "POST /coops/:coopID/assemblies/:assemblyID/minutes/lock": .manage,
+            "GET /api/v1/coops/:coopID/assemblies": .governance, "POST /api/v1/coops/:coopID/assemblies": .manage,
+            "GET /api/v1/coops/:coopID/assemblies/:assemblyID": .governance, "PUT /api/v1/coops/:coopID/assemblies/:assemblyID/bureau": .manage,
+            "POST /api/v1/coops/:coopID/assemblies/:assemblyID/convocation": .manage, "POST /api/v1/coops/:coopID/assemblies/:assemblyID/attendance": .manage,
+            "POST /api/v1/coops/:coopID/assemblies/:assemblyID/resolutions": .manage,
+            "POST /api/v1/coops/:coopID/assemblies/:assemblyID/resolutions/:resolutionID/votes": .vote,
+            "POST /api/v1/coops/:coopID/assemblies/:assemblyID/resolutions/:resolutionID/close": .manage,
+            "GET /api/v1/coops/:coopID/assemblies/:assemblyID/resolutions/:resolutionID/result": .governance,
+            "GET /api/v1/coops/:coopID/assemblies/:assemblyID/minutes": .governance, "POST /api/v1/coops/:coopID/assemblies/:assemblyID/minutes/lock": .manage,
             "GET /api/v1/coops/:coopID/recipes": .counter, "POST /api/v1/coops/:coopID/recipes": .counter,
             "GET /api/v1/coops/:coopID/recipes/:recipeID": .counter, "GET /api/v1/coops/:coopID/recipes/:recipeID/cost": .counter,
             "POST /api/v1/coops/:coopID/sales": .counter, "GET /api/v1/coops/:coopID/sales": .counter,
@@ -194,6 +214,8 @@ struct AccessSweepTests {
         var supplierID: UUID
         var purchaseID: UUID
         var recipeID: UUID
+        var assemblyID: UUID
+        var resolutionID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -218,6 +240,8 @@ struct AccessSweepTests {
                 case "supplierID": return supplierID.uuidString
                 case "purchaseID": return purchaseID.uuidString
                 case "recipeID": return recipeID.uuidString
+                case "assemblyID": return assemblyID.uuidString
+                case "resolutionID": return resolutionID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -236,10 +260,10 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             // Karim coordinates Avignon; the target is the Caillols cooperative in Marseille.
-            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance])
+            let outcomes = try await Self.sweep(app, as: "coordination.avignon@maillage.example", target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance, .vote])
             for (key, kind, status) in outcomes {
                 switch kind {
-                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance:
+                case .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance, .vote:
                     #expect(status == .notFound, "\(key) answered \(status.code), expected 404")
                 default:
                     #expect(status == .forbidden, "\(key) answered \(status.code), expected 403")
@@ -254,7 +278,7 @@ struct AccessSweepTests {
         try await withMaillage { app in
             let target = try await Self.target(app)
             for email in ["caisse@maillage.example", "financeur@maillage.example", "orientation@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"] {
-                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance])
+                let outcomes = try await Self.sweep(app, as: email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance, .vote])
                 let cooperant = email == "cooperant@maillage.example"
                 for (key, kind, status) in outcomes {
                     if kind == .own && cooperant {
@@ -266,6 +290,9 @@ struct AccessSweepTests {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if kind == .governance && ["caisse@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"].contains(email) {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
+                    } else if kind == .vote && ["caisse@maillage.example", "cooperant@maillage.example", "societaire@maillage.example"].contains(email) {
+                        // Their own vote: allowed (a form error here, the body naming nobody).
+                        #expect(status != .forbidden && status != .notFound, "\(email): \(key) answered \(status.code)")
                     } else if kind == .sourcingFigures && email == "financeur@maillage.example" {
                         #expect(status == .ok, "\(email): \(key) answered \(status.code), expected 200")
                     } else if (kind == .counter || kind == .sourcingFigures) && email == "caisse@maillage.example" {
@@ -358,11 +385,14 @@ struct AccessSweepTests {
         let recipe = try await sourcing.createRecipe(RecipeDraft(name: "Ratatouille", portions: 10, ingredients: [
             .init(name: "Courgettes", quantity: 1_500, usageUnit: "g", usagePerPurchaseUnit: 1_000),
         ]), productID: product?.id)
+        let assemblies = AssemblyRepository(db: app.db, scope: coordination.scope)
+        let assembly = try await assemblies.create(AssemblyDraft(kind: "ordinary", convocation: "first", date: CalendarDay.today.adding(days: 30).description))
+        let resolution = try await assemblies.addResolution(assembly, ResolutionDraft(title: "Comptes", text: "L'assemblée approuve les comptes."))
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
                       competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
-                      supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!)
+                      supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

@@ -11,7 +11,8 @@ enum DemoGovernance {
                              "Nathalie", "Omar", "Pascale", "Rachid", "Sophie", "Tarek", "Valérie", "Yasmina", "Zoé", "Kevin", "Samia", "Lucas", "Mireille", "Nordine", "Aïcha"]
     static let lastNames = ["Benali", "Martin", "Roux", "Haddad", "Garcia", "Mansouri", "Lopez", "Ferrand", "Cherif", "Blanc", "Diop", "Morel", "Saïdi", "Giraud"]
 
-    static func load(on db: any Database, cooperative coop: Cooperative, cooperantName: String?) async throws {
+    /// `accounts`: demo users who are associates too (the cooperant, the sociétaire), by name.
+    static func load(on db: any Database, cooperative coop: Cooperative, accounts: [String: User], coordinator: User) async throws {
         let statutes = Statutes()
         statutes.id = coop.id!
         statutes.collegesEnabled = true
@@ -47,6 +48,7 @@ enum DemoGovernance {
         shareClass.nominalCents = 2_000
         shareClass.minimumQuantity = 1
         try await shareClass.create(on: db)
+        var admitted: [(member: Member, kind: MemberCategoryKind)] = []
         func admit(_ name: String, _ kind: MemberCategoryKind, organisation representative: String? = nil, daysAgo: Int) async throws {
             number += 1
             let member = Member()
@@ -59,7 +61,9 @@ enum DemoGovernance {
             member.collegeID = colleges[kind]!.id!
             member.admittedOn = today.adding(days: -daysAgo).date
             member.status = MemberStatus.member.rawValue
+            member.userID = accounts[name]?.id
             try await member.create(on: db)
+            admitted.append((member, kind))
             let quantity = switch kind {
             case .beneficiaries: 1 + random.next(3)
             case .employees: 5 + random.next(6)
@@ -86,7 +90,10 @@ enum DemoGovernance {
             ("Maison de l'Emploi de Marseille", .supporters, "Karim Benali", 120),
             ("Épicerie solidaire du Plan d'Aou", .supporters, "Nadia Ferhat", 60),
         ]
-        if let cooperantName { admissions.append((cooperantName, .employees, nil, 520)) }
+        for (name, account) in accounts.sorted(by: { $0.key < $1.key }) {
+            let isCooperant = try await AccessService(db: db).holders(scopes: [(.cooperative, coop.id!)]).contains { $0.userID == account.id && $0.role == .cooperant }
+            admissions.append((name, isCooperant ? .employees : .beneficiaries, nil, isCooperant ? 520 : 450))
+        }
         for index in 0..<24 {
             admissions.append(("\(firstNames[random.next(firstNames.count)]) \(lastNames[random.next(lastNames.count)])", .beneficiaries, nil, 539 - index * 18))
         }
@@ -100,5 +107,52 @@ enum DemoGovernance {
         if let sql = db as? any SQLDatabase {
             try await sql.raw("INSERT INTO capital_counters (cooperative_id, last_number) VALUES (\(bind: coop.id!), \(bind: number))").run()
         }
+        try await pastAssembly(on: db, cooperative: coop, coordinator: coordinator, members: admitted, today: today, random: &random)
+    }
+
+    /// Last spring's ordinary assembly, held through the app as a coordinator would, its
+    /// minutes locked.
+    static func pastAssembly(on db: any Database, cooperative coop: Cooperative, coordinator: User, members: [(member: Member, kind: MemberCategoryKind)],
+                             today: CalendarDay, random: inout DemoRandom) async throws {
+        guard let principal = try await PrincipalLoader.load(userID: coordinator.id!, db: db, viaBearerToken: false) else { return }
+        let repository = AssemblyRepository(db: db, scope: CooperativeScope(cooperative: coop, principal: principal))
+        let day = today.adding(days: -200)
+        let assembly = try await repository.create(AssemblyDraft(
+            kind: "ordinary", convocation: "first", date: day.description + "T18:00", place: "Centre social des Caillols, salle polyvalente",
+            agenda: "Rapport d'activité de l'année\nApprobation des comptes\nAffectation du résultat\nQuestions diverses"))
+        assembly.convenedOn = day.adding(days: -21).date
+        try await assembly.save(on: db)
+        _ = try await repository.setBureau(assembly, chair: "Mireille Ouali", secretary: "Claire Martin", tellers: ["Paul Ferrand", "Karima Diop"])
+        let eligible = members.filter { ($0.member.admittedOn.map { CalendarDay(date: $0) } ?? day) <= day }
+        var present: [Member] = []
+        var represented = 0
+        for (index, entry) in eligible.enumerated() {
+            let mode: AttendanceMode
+            switch index % 6 {
+            case 0, 1, 2: mode = .present
+            case 3: mode = .remote
+            case 4: mode = represented < 4 && !present.isEmpty ? .represented : .postal
+            default: continue
+            }
+            let holder = mode == .represented ? present[represented % present.count] : nil
+            if mode == .represented { represented += 1 }
+            _ = try await repository.recordAttendance(assembly, memberID: entry.member.id!.uuidString, mode: mode.rawValue, proxyHolderID: holder?.id!.uuidString)
+            if mode == .present { present.append(entry.member) }
+        }
+        let voters = try await repository.attendance(assembly).map(\.memberID)
+        let resolutions = [
+            ("Approbation des comptes", "L'assemblée générale, après avoir entendu le rapport de gestion, approuve les comptes de l'exercice clos le 31 décembre, tels qu'ils lui ont été présentés.", 0.9),
+            ("Affectation du résultat", "L'assemblée générale décide d'affecter l'excédent de l'exercice en totalité aux réserves impartageables, comme le prévoient les statuts de la SCIC.", 0.8),
+            ("Ouverture d'un second point de vente", "L'assemblée générale approuve l'ouverture d'une épicerie solidaire au Plan d'Aou, à l'étude pendant l'année qui vient.", 0.55),
+        ]
+        for (title, text, share) in resolutions {
+            let resolution = try await repository.addResolution(assembly, ResolutionDraft(title: title, text: text))
+            let ballots = voters.map { member -> (memberID: UUID, choice: VoteChoice) in
+                let draw = Double(random.next(100)) / 100
+                return (member, draw < share ? .for : draw < share + (1 - share) / 2 ? .against : .abstain)
+            }
+            _ = try await repository.votes(assembly, resolution, ballots, field: { "vote-\($0)" })
+        }
+        _ = try await repository.lockMinutes(assembly, render: MinutesView.render)
     }
 }

@@ -116,6 +116,8 @@ struct MemberDTO: Content {
     var college: String?
     var admittedOn: String?
     var status: String
+    /// The member's account, with which they vote from their phone.
+    var userID: UUID?
 
     init(_ member: Member, categories: [UUID: String], colleges: [UUID: String]) {
         id = member.id!
@@ -129,6 +131,7 @@ struct MemberDTO: Content {
         college = member.collegeID.flatMap { colleges[$0] }
         admittedOn = member.admittedOn.map { CalendarDay(date: $0).description }
         status = member.status
+        userID = member.userID
     }
 }
 
@@ -141,6 +144,8 @@ struct MemberBody: Decodable {
     var collegeID: String?
     var admittedOn: String?
     var status: String?
+    /// An account of someone with a role in the cooperative.
+    var userID: String?
 }
 
 // MARK: Routes
@@ -214,7 +219,7 @@ struct GovernanceAPIController: RouteCollection {
         let body = try request.decodeJSON(MemberBody.self)
         let member = try await repository.admit(MemberDraft(displayName: body.displayName, kind: body.kind, representative: body.representative,
                                                             admittedOn: body.admittedOn, status: body.status),
-                                                categoryRef: body.category, collegeRef: body.collegeID, today: .today)
+                                                categoryRef: body.category, collegeRef: body.collegeID, userRef: body.userID, today: .today)
         let (categories, colleges) = try await Self.names(repository)
         return try Idempotency.encode(status: .created, body: MemberDTO(member, categories: categories, colleges: colleges))
     }

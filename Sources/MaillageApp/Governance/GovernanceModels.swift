@@ -92,6 +92,8 @@ final class Member: Model, @unchecked Sendable {
     @OptionalField(key: "exited_on") var exitedOn: Date?
     @OptionalField(key: "exit_reason") var exitReason: String?
     @Field(key: "status") var status: String
+    /// The member's account, when they have one: they vote from their phone with it.
+    @OptionalField(key: "user_id") var userID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}

@@ -155,7 +155,7 @@ struct GovernanceRepository: Sendable {
     }
 
     /// Admits (or records as a candidate) an associate, with the next member number.
-    func admit(_ draft: MemberDraft, categoryRef: String?, collegeRef: String?, today: CalendarDay) async throws -> Member {
+    func admit(_ draft: MemberDraft, categoryRef: String?, collegeRef: String?, userRef: String? = nil, today: CalendarDay) async throws -> Member {
         try scope.require(.manageGovernance)
         var errors = FieldErrors()
         var valid: MemberDraft.Valid?
@@ -175,9 +175,21 @@ struct GovernanceRepository: Sendable {
         } else if statutes.collegesEnabled {
             errors.add("collegeID", "Les statuts prévoient des collèges : choisissez celui de l'associé·e.")
         }
+        var userID: UUID?
+        if let text = TextRules.clean(userRef) {
+            // Only someone who already has a role in the cooperative: a member's account is
+            // not a way to reach into another one.
+            let holders = try await AccessService(db: db).holders(scopes: [(.cooperative, scope.id)])
+            userID = UUID(uuidString: text).flatMap { id in holders.first { $0.userID == id }?.userID }
+            if userID == nil {
+                errors.add("userID", "Ce compte n'a pas de rôle dans la coopérative : invitez d'abord la personne.")
+            } else if try await Member.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$userID == userID).first() != nil {
+                errors.add("userID", "Ce compte est déjà celui d'un·e autre associé·e.")
+            }
+        }
         try errors.throwIfAny()
         let cooperativeID = scope.id
-        let (checked, categoryID, collegeID) = (valid!, category!.id!, college?.id)
+        let (checked, categoryID, collegeID, account) = (valid!, category!.id!, college?.id, userID)
         return try await db.transaction { db in
             let last = try await Member.query(on: db).filter(\.$cooperativeID == cooperativeID).max(\.$number) ?? 0
             let member = Member()
@@ -190,6 +202,7 @@ struct GovernanceRepository: Sendable {
             member.collegeID = collegeID
             member.admittedOn = checked.admittedOn?.date
             member.status = checked.status.rawValue
+            member.userID = account
             try await member.create(on: db)
             return member
         }

@@ -91,6 +91,9 @@ enum CooperativeSections {
             links.append(Link(label: language.t("Capital et registre des parts", "Capital and share register"),
                               detail: language.t("Les parts sociales de chacun·e, le registre numéroté, la part des collectivités.", "Each member's shares, the numbered register, the public bodies' part."),
                               url: .capital(coop.id!)))
+            links.append(Link(label: language.t("Assemblées générales", "General assemblies"),
+                              detail: language.t("Convocation, présences et pouvoirs, quorum, votes par collège et procès-verbaux.", "Convocation, attendance and proxies, quorum, votes by college and minutes."),
+                              url: .assemblies(coop.id!)))
         }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),

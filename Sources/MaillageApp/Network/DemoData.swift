@@ -112,7 +112,10 @@ enum DemoData {
                 if history, let cashier = users["caisse@maillage.example"] {
                     try await DemoTrade.loadHistory(on: tx, cooperative: coopRows[0], cashier: cashier, coordinator: coordinator)
                     try await DemoSourcing.load(on: tx, cooperative: coopRows[0], coordinator: coordinator)
-                    try await DemoGovernance.load(on: tx, cooperative: coopRows[0], cooperantName: "Fatou Diallo")
+                    // The cooperant and the sociétaire are associates too, with their accounts.
+                    var associates = [cooperant.name: cooperant]
+                    if let societaire = users["societaire@maillage.example"] { associates[societaire.name] = societaire }
+                    try await DemoGovernance.load(on: tx, cooperative: coopRows[0], accounts: associates, coordinator: coordinator)
                 }
             }
         }

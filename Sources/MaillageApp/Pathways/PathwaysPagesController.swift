@@ -185,15 +185,6 @@ extension Optional {
     }
 }
 
-extension CalendarDay {
-    /// `26/11/2026`, as French forms write it.
-    var french: String {
-        let d = day < 10 ? "0\(day)" : "\(day)"
-        let m = month < 10 ? "0\(month)" : "\(month)"
-        return "\(d)/\(m)/\(year)"
-    }
-}
-
 enum ReferralLabels {
     static func status(_ raw: String, _ language: AppLanguage) -> String {
         guard let status = ReferralStatus(rawValue: raw) else { return raw }

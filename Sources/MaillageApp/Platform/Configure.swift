@@ -67,6 +67,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SourcingPagesController())
     try app.register(collection: GovernancePagesController())
     try app.register(collection: CapitalController(api: false))
+    try app.register(collection: AssemblyPagesController())
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -78,6 +79,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: SourcingAPIController())
     try api.register(collection: GovernanceAPIController())
     try api.register(collection: CapitalController(api: true))
+    try api.register(collection: AssemblyAPIController())
 }
 
 enum Migrations {
@@ -101,6 +103,7 @@ enum Migrations {
         app.migrations.add(CreateSourcing())
         app.migrations.add(CreateGovernance())
         app.migrations.add(CreateCapitalRegister())
+        app.migrations.add(CreateAssemblies())
     }
 }
 

@@ -84,6 +84,15 @@ enum SiteURL: Sendable, Equatable {
     case capital(UUID)
     case capitalShareClasses(UUID)
     case capitalOperations(UUID)
+    case assemblies(UUID)
+    case assembly(UUID, UUID)
+    /// `bureau`, `convocation`, `attendance`, `resolutions`, `vote`, `minutes`, `minutes/lock`.
+    case assemblyAction(UUID, UUID, String)
+    case assemblyConvocation(UUID, UUID)
+    case assemblyVote(UUID, UUID)
+    case assemblyMinutes(UUID, UUID)
+    /// `votes` or `close`.
+    case resolutionAction(UUID, UUID, UUID, String)
     case stylesheet
     case tillScript
 
@@ -167,6 +176,14 @@ enum SiteURL: Sendable, Equatable {
         case .capital(let coop): return SiteURL.cooperative(coop).path + "/capital"
         case .capitalShareClasses(let coop): return SiteURL.capital(coop).path + "/share-classes"
         case .capitalOperations(let coop): return SiteURL.capital(coop).path + "/operations"
+        case .assemblies(let coop): return SiteURL.cooperative(coop).path + "/assemblies"
+        case .assembly(let coop, let assembly): return SiteURL.assemblies(coop).path + "/\(assembly)"
+        case .assemblyAction(let coop, let assembly, let action): return SiteURL.assembly(coop, assembly).path + "/" + action
+        case .assemblyConvocation(let coop, let assembly): return SiteURL.assembly(coop, assembly).path + "/convocation"
+        case .assemblyVote(let coop, let assembly): return SiteURL.assembly(coop, assembly).path + "/vote"
+        case .assemblyMinutes(let coop, let assembly): return SiteURL.assembly(coop, assembly).path + "/minutes"
+        case .resolutionAction(let coop, let assembly, let resolution, let action):
+            return SiteURL.assembly(coop, assembly).path + "/resolutions/\(resolution)/" + action
         case .stylesheet: return "/assets/maillage.css"
         case .tillScript: return "/assets/till.js"
         }

@@ -30,6 +30,15 @@ public enum AttendanceStatus: String, CaseIterable, Codable, Sendable {
     }
 }
 
+extension CalendarDay {
+    /// `26/11/2026`, as French forms write it.
+    public var french: String {
+        let d = day < 10 ? "0\(day)" : "\(day)"
+        let m = month < 10 ? "0\(month)" : "\(month)"
+        return "\(d)/\(m)/\(year)"
+    }
+}
+
 /// A day and a time of day in Paris, as a `datetime-local` field writes it: `2026-11-26T14:00`.
 public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var day: CalendarDay
@@ -63,10 +72,8 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// `26/11/2026 à 14h00`.
     public var french: String {
-        let d = day.day < 10 ? "0\(day.day)" : "\(day.day)"
-        let mo = day.month < 10 ? "0\(day.month)" : "\(day.month)"
         let m = minute < 10 ? "0\(minute)" : "\(minute)"
-        return "\(d)/\(mo)/\(day.year) à \(hour)h\(m)"
+        return "\(day.french) à \(hour)h\(m)"
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

@@ -1,0 +1,162 @@
+import Fluent
+import Foundation
+import MaillageCore
+
+/// A general assembly: its kind and convocation, when and where, its agenda and bureau; once
+/// its minutes are locked, nothing in it changes again.
+final class Assembly: Model, @unchecked Sendable {
+    static let schema = "assemblies"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "cooperative_id") var cooperativeID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "convocation") var convocation: String
+    @Field(key: "held_on") var heldOn: Date
+    /// `18:30`, when known.
+    @OptionalField(key: "time") var time: String?
+    @OptionalField(key: "place") var place: String?
+    @OptionalField(key: "remote_link") var remoteLink: String?
+    /// One item per line.
+    @Field(key: "agenda") var agenda: String
+    @OptionalField(key: "convened_on") var convenedOn: Date?
+    @OptionalField(key: "chair") var chair: String?
+    @OptionalField(key: "secretary") var secretary: String?
+    /// One teller per line.
+    @OptionalField(key: "tellers") var tellers: String?
+    /// The minutes as generated when they were locked (an HTML fragment); the assembly is
+    /// frozen from then on.
+    @OptionalField(key: "minutes_html") var minutesHTML: String?
+    @OptionalField(key: "locked_at") var lockedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    var assemblyKind: AssemblyKind { AssemblyKind(rawValue: kind) ?? .ordinary }
+    var assemblyConvocation: Convocation { Convocation(rawValue: convocation) ?? .first }
+    var day: CalendarDay { CalendarDay(date: heldOn) }
+    var agendaItems: [String] { agenda.split(separator: "\n").map(String.init) }
+    var tellerNames: [String] { (tellers ?? "").split(separator: "\n").map(String.init) }
+    var isLocked: Bool { lockedAt != nil }
+}
+
+/// How a member took part in an assembly; a represented member names the member present who
+/// carries their proxy.
+final class AssemblyAttendance: Model, @unchecked Sendable {
+    static let schema = "assembly_attendances"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "assembly_id") var assemblyID: UUID
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "mode") var mode: String
+    @OptionalField(key: "proxy_holder_id") var proxyHolderID: UUID?
+    @Field(key: "recorded_at") var recordedAt: Date
+
+    init() {}
+
+    var attendanceMode: AttendanceMode { AttendanceMode(rawValue: mode) ?? .present }
+}
+
+/// A resolution put to the assembly's vote, numbered in the agenda's order.
+final class Resolution: Model, @unchecked Sendable {
+    static let schema = "resolutions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "assembly_id") var assemblyID: UUID
+    @Field(key: "number") var number: Int
+    @Field(key: "title") var title: String
+    @Field(key: "text") var text: String
+    /// `ordinary`, `extraordinary` or a fraction (`3/4`).
+    @Field(key: "majority") var majority: String
+    @OptionalField(key: "closed_at") var closedAt: Date?
+
+    init() {}
+
+    var resolutionMajority: ResolutionMajority { ResolutionMajority(majority) ?? .ordinary }
+    var isClosed: Bool { closedAt != nil }
+}
+
+/// One member's vote on a resolution; a second vote replaces the first until the resolution
+/// closes.
+final class ResolutionVote: Model, @unchecked Sendable {
+    static let schema = "resolution_votes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "resolution_id") var resolutionID: UUID
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "choice") var choice: String
+    /// Who typed it: the member themselves, their proxy holder, or the secretary.
+    @Field(key: "recorded_by") var recordedBy: String
+    @Field(key: "recorded_at") var recordedAt: Date
+
+    init() {}
+}
+
+struct CreateAssemblies: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // A member may have an account, to vote from their phone.
+        try await database.schema(Member.schema).field("user_id", .uuid).update()
+        try await database.schema(Assembly.schema)
+            .id()
+            .field("cooperative_id", .uuid, .required, .references(Cooperative.schema, "id"))
+            .field("kind", .string, .required)
+            .field("convocation", .string, .required)
+            .field("held_on", .datetime, .required)
+            .field("time", .string)
+            .field("place", .string)
+            .field("remote_link", .string)
+            .field("agenda", .string, .required)
+            .field("convened_on", .datetime)
+            .field("chair", .string)
+            .field("secretary", .string)
+            .field("tellers", .string)
+            .field("minutes_html", .string)
+            .field("locked_at", .datetime)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(AssemblyAttendance.schema)
+            .id()
+            .field("assembly_id", .uuid, .required, .references(Assembly.schema, "id"))
+            .field("member_id", .uuid, .required, .references(Member.schema, "id"))
+            .field("mode", .string, .required)
+            .field("proxy_holder_id", .uuid, .references(Member.schema, "id"))
+            .field("recorded_at", .datetime, .required)
+            .unique(on: "assembly_id", "member_id")
+            .create()
+        try await database.schema(Resolution.schema)
+            .id()
+            .field("assembly_id", .uuid, .required, .references(Assembly.schema, "id"))
+            .field("number", .int, .required)
+            .field("title", .string, .required)
+            .field("text", .string, .required)
+            .field("majority", .string, .required)
+            .field("closed_at", .datetime)
+            .unique(on: "assembly_id", "number")
+            .create()
+        try await database.schema(ResolutionVote.schema)
+            .id()
+            .field("resolution_id", .uuid, .required, .references(Resolution.schema, "id"))
+            .field("member_id", .uuid, .required, .references(Member.schema, "id"))
+            .field("choice", .string, .required)
+            .field("recorded_by", .string, .required)
+            .field("recorded_at", .datetime, .required)
+            // One vote per member and resolution: a second replaces the first.
+            .unique(on: "resolution_id", "member_id")
+            .create()
+        try await database.schema(OutboxMessage.schema)
+            .id()
+            .field("cooperative_id", .uuid, .references(Cooperative.schema, "id"))
+            .field("recipient", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime)
+            .field("sent_at", .datetime)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [OutboxMessage.schema, ResolutionVote.schema, Resolution.schema, AssemblyAttendance.schema, Assembly.schema] {
+            try await database.schema(schema).delete()
+        }
+        try await database.schema(Member.schema).deleteField("user_id").update()
+    }
+}
