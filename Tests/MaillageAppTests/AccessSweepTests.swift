@@ -153,6 +153,15 @@ struct AccessSweepTests {
             "GET /coops/:coopID/capital": .governance, "POST /coops/:coopID/capital/share-classes": .manage, "POST /coops/:coopID/capital/operations": .manage,
             "GET /api/v1/coops/:coopID/share-classes": .governance, "POST /api/v1/coops/:coopID/share-classes": .manage,
             "GET /api/v1/coops/:coopID/capital": .governance, "POST /api/v1/coops/:coopID/capital/operations": .manage,
+            // Subscription requests (a member asks for their own shares), members' pages, exits, certificates.
+            "POST /coops/:coopID/subscription-requests": .vote, "POST /coops/:coopID/subscription-requests/:requestID/transitions": .manage,
+            "GET /coops/:coopID/members/:memberID": .governance, "POST /coops/:coopID/members/:memberID/exit": .manage,
+            "GET /coops/:coopID/members/:memberID/certificate": .manage,
+            "GET /api/v1/coops/:coopID/subscription-requests": .governance, "POST /api/v1/coops/:coopID/subscription-requests": .vote,
+            "POST /api/v1/coops/:coopID/subscription-requests/:requestID/consents": .manage,
+            "POST /api/v1/coops/:coopID/subscription-requests/:requestID/transitions": .manage,
+            "GET /api/v1/coops/:coopID/members/:memberID": .governance, "POST /api/v1/coops/:coopID/members/:memberID/exit": .manage,
+            "GET /api/v1/coops/:coopID/capital/history": .governance,
             // General assemblies: the coordination runs them, the cooperative's people read them, members vote.
             "GET /coops/:coopID/assemblies": .governance, "POST /coops/:coopID/assemblies": .manage,
             "GET /coops/:coopID/assemblies/:assemblyID": .governance, "POST /coops/:coopID/assemblies/:assemblyID/bureau": .manage,
@@ -216,6 +225,8 @@ struct AccessSweepTests {
         var recipeID: UUID
         var assemblyID: UUID
         var resolutionID: UUID
+        var memberID: UUID
+        var requestID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -242,6 +253,8 @@ struct AccessSweepTests {
                 case "recipeID": return recipeID.uuidString
                 case "assemblyID": return assemblyID.uuidString
                 case "resolutionID": return resolutionID.uuidString
+                case "memberID": return memberID.uuidString
+                case "requestID": return requestID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -388,11 +401,20 @@ struct AccessSweepTests {
         let assemblies = AssemblyRepository(db: app.db, scope: coordination.scope)
         let assembly = try await assemblies.create(AssemblyDraft(kind: "ordinary", convocation: "first", date: CalendarDay.today.adding(days: 30).description))
         let resolution = try await assemblies.addResolution(assembly, ResolutionDraft(title: "Comptes", text: "L'assemblée approuve les comptes."))
+        // A member nobody in the sweep is, with a share class and a request for shares.
+        let governance = GovernanceRepository(db: app.db, scope: coordination.scope)
+        _ = try await governance.createCategory(MemberCategoryDraft(name: "Habitant·es", kind: "beneficiaries"))
+        let member = try await governance.admit(MemberDraft(displayName: "Inès Balayage", kind: "person", admittedOn: "2025-06-21"),
+                                                categoryRef: "Habitant·es", collegeRef: nil, today: .today)
+        _ = try await CapitalRepository(db: app.db, scope: coordination.scope).createShareClass(name: "Part sociale", nominalCents: 2_000, minimumQuantity: 1)
+        let subscription = try await MemberCapitalRepository(db: app.db, scope: coordination.scope).createRequest(
+            .init(memberID: member.id!.uuidString, shareClassID: nil, quantity: 2, statutesAccepted: false, privacyAccepted: false))
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
                       competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
-                      supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!)
+                      supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!,
+                      memberID: member.id!, requestID: subscription.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

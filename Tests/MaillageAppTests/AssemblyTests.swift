@@ -164,6 +164,7 @@ struct AssemblyTests {
             #expect(minutes.contains("Résultat pondéré par collège : 60,00 % pour. Au décompte par tête, la résolution aurait été rejetée"))
             #expect(minutes.contains("Résultat pondéré par collège : 76,67 % pour."))
             #expect(minutes.contains("H3, par n° 4 H4"))
+            #expect(minutes.contains("verrouillé le " + CalendarDay.today.french + "."))
             #expect(try await attend("H2", "remote").status == .conflict)
             #expect(try await coordinator.send(.POST, "\(path)/resolutions/\(r2)/votes", json: #"{"memberID":"\#(m["H2"]!)","choice":"against"}"#).status == .conflict)
             // A member admitted later changes nothing in what was locked.
@@ -208,11 +209,11 @@ struct AssemblyTests {
             let resolution = try #require(try await Resolution.query(on: app.db).filter(\.$assemblyID == assembly.id!).first())
             #expect(resolution.majority == "extraordinary")
             let room = try await secretary.post(page + "/resolutions/\(resolution.id!)/votes", form: [
-                "vote-\(scic.members["H2"]!)": "for", "vote-\(scic.members["S1"]!)": "for", "vote-\(scic.members["P1"]!)": "against",
+                "vote-1-\(scic.members["H2"]!)": "for", "vote-1-\(scic.members["S1"]!)": "for", "vote-1-\(scic.members["P1"]!)": "against",
             ])
             #expect(room.status == .seeOther)
             // A member absent from the assembly gets no vote: the whole form is refused.
-            let absent = try await secretary.post(page + "/resolutions/\(resolution.id!)/votes", form: ["vote-\(scic.members["H2"]!)": "against", "vote-\(scic.members["H7"]!)": "for"])
+            let absent = try await secretary.post(page + "/resolutions/\(resolution.id!)/votes", form: ["vote-1-\(scic.members["H2"]!)": "against", "vote-1-\(scic.members["H7"]!)": "for"])
             #expect(absent.status == .unprocessableEntity)
             #expect(try await ResolutionVote.query(on: app.db).filter(\.$memberID == UUID(uuidString: scic.members["H2"]!)!).first()?.choice == "for")
 

@@ -121,8 +121,9 @@ struct AssemblyPagesController: RouteCollection {
             let resolution = try await repository.resolution(resolutionID, of: assembly)
             var ballots: [(memberID: UUID, choice: VoteChoice)] = []
             var errors = FieldErrors()
-            for (key, value) in fields where key.hasPrefix("vote-") && !value.isEmpty {
-                guard let member = UUID(uuidString: String(key.dropFirst(5))), let choice = VoteChoice(rawValue: value) else {
+            for (key, value) in fields where !value.isEmpty {
+                guard let member = RoomVoteField.member(key, resolution: resolution.number) else { continue }
+                guard let choice = VoteChoice(rawValue: value) else {
                     errors.add(key, "Choisissez pour, contre ou abstention.")
                     continue
                 }
@@ -130,7 +131,8 @@ struct AssemblyPagesController: RouteCollection {
             }
             if ballots.isEmpty && errors.isEmpty { errors.add("votes", "Aucun vote à enregistrer : choisissez pour, contre ou abstention pour au moins un·e associé·e.") }
             try errors.throwIfAny()
-            let written = try await repository.votes(assembly, resolution, ballots, field: { "vote-\($0)" })
+            let number = resolution.number
+            let written = try await repository.votes(assembly, resolution, ballots, field: { RoomVoteField.name(number, $0) })
             return request.language.t("\(written.count) vote(s) enregistré(s) sur la résolution n° \(resolution.number).",
                                       "\(written.count) vote(s) recorded on resolution no. \(resolution.number).")
         }

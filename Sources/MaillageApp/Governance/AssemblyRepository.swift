@@ -371,9 +371,10 @@ struct AssemblyRepository: Sendable {
                 resolution.closedAt = now
                 try await resolution.save(on: tx)
             }
+            // Locked first, so that the minutes say when.
+            fresh.lockedAt = now
             let record = try await AssemblyRepository(db: tx, scope: scope).record(fresh)
             fresh.minutesHTML = render(record)
-            fresh.lockedAt = now
             try await fresh.save(on: tx)
             return fresh
         }

@@ -144,8 +144,9 @@ enum AssemblyPage {
         let resolution = result.resolution
         let options = VoteChoice.allCases.map { ($0.rawValue, $0.frenchLabel) }
         let selects: [Node<HTML.FormContext>] = eligible.map { member in
-            Kit.select(name: "vote-\(member.id!)", label: "n° \(member.number) — " + member.displayName, options: options,
-                       selected: votes.choice(resolution.id!, member.id!), error: errors["vote-\(member.id!)"], required: false, placeholder: "—")
+            // Named by resolution too: two open resolutions' forms share the page.
+            Kit.select(name: RoomVoteField.name(resolution.number, member.id!), label: "n° \(member.number) — " + member.displayName, options: options,
+                       selected: votes.choice(resolution.id!, member.id!), error: errors[RoomVoteField.name(resolution.number, member.id!)], required: false, placeholder: "—")
         }
         let action = SiteURL.resolutionAction(coop, assemblyID, resolution.id!, "votes").path
         return .form(.id("room-votes-\(resolution.number)"), .class("room-votes"), .action(action), .method(.post), Kit.csrfField(context.csrfToken),
@@ -269,5 +270,17 @@ enum VotePage {
             .input(.type(.hidden), .name("memberID"), .value(voter.id!.uuidString)),
             .p(.text(label)),
             .div(.class("actions"), .group(buttons)))
+    }
+}
+
+/// The room's vote fields: `vote-<resolution number>-<member id>`.
+enum RoomVoteField {
+    static func name(_ resolution: Int, _ member: UUID) -> String { "vote-\(resolution)-\(member)" }
+
+    /// The member a field is about, when it is one of `resolution`'s.
+    static func member(_ field: String, resolution: Int) -> UUID? {
+        let prefix = "vote-\(resolution)-"
+        guard field.hasPrefix(prefix) else { return nil }
+        return UUID(uuidString: String(field.dropFirst(prefix.count)))
     }
 }

@@ -175,12 +175,21 @@ enum CapitalPage {
         let canManage = repository.scope.allows(.manageGovernance)
         let title = context.t("Capital et registre des parts", "Capital and share register")
         let memberOptions = members.filter { $0.status != MemberStatus.former.rawValue }.map { ($0.id!.uuidString, "n° \($0.number) — \($0.displayName)") }
+        // Someone who left is still reimbursed or gives their shares away.
+        let holderOptions = members.map { ($0.id!.uuidString, "n° \($0.number) — \($0.displayName)" + ($0.status == MemberStatus.former.rawValue ? context.t(" (sorti·e)", " (left)") : "")) }
+        let memberCapital = MemberCapitalRepository(db: repository.db, scope: repository.scope)
+        let history = try await memberCapital.history(months: 24, today: .today)
+        let requests = try await SubscriptionRequestDTO.list(try await memberCapital.requests(), repository: memberCapital)
+        let own = try await memberCapital.ownMember()
+        let mayRequest = canManage || (own != nil && own?.status != MemberStatus.former.rawValue)
         return Layout.render(context, title: title, status: status, content: .group(
             .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
             .h1(.text(title)),
             Kit.facts([(context.t("Capital souscrit", "Subscribed capital"), Euros.french(capital.totalCents)),
                        (context.t("Dont collectivités publiques", "Of which public bodies"), Euros.french(capital.publicBodiesCents) + context.t(" (au plus la moitié)", " (half at most)"))]
                       + capital.byCategory.map { ($0.category, Euros.french($0.cents)) }),
+            .h2(.text(context.t("Le capital mois après mois", "Capital month by month"))),
+            .div(.class("chart"), .id("capital-history"), .raw(MonthColumns.svg(history, title: context.t("Capital souscrit à la fin de chaque mois, sur deux ans", "Subscribed capital at the end of each month, over two years")))),
             .h2(.text(context.t("Catégories de parts", "Share classes"))),
             classes.isEmpty ? .p(.text(context.t("Aucune catégorie de parts.", "No share class."))) :
                 .ul(.forEach(classes) { .li(.text("\($0.name) — " + Euros.french($0.nominalCents) + context.t(", \($0.minimumQuantity) au moins", ", at least \($0.minimumQuantity)"))) }),
@@ -195,15 +204,48 @@ enum CapitalPage {
                         .td(.text(entry.member + (entry.toMember.map { " → " + $0 } ?? ""))),
                         .td(.text("\(entry.quantity) × " + (classNames[entry.shareClassID] ?? ""))), .td(.class("num"), .text(Euros.french(entry.amountCents))))
                 })),
+            .h2(.id("requests"), .text(context.t("Demandes de souscription", "Subscription requests"))),
+            requests.isEmpty ? .p(.text(context.t("Aucune demande.", "No request."))) :
+            Kit.table(label: context.t("Demandes de souscription", "Subscription requests"),
+                .thead(.tr(.th(.text(context.t("Associé·e", "Member"))), .th(.class("num"), .text(context.t("Parts", "Shares"))), .th(.class("num"), .text(context.t("Montant", "Amount"))),
+                           .th(.text(context.t("Consentements", "Consents"))), .th(.text(context.t("Étape", "Step"))), .th(.text("")))),
+                .tbody(.forEach(requests) { request in
+                    let status = SubscriptionStatus(rawValue: request.status) ?? .draft
+                    return .tr(.td(.text(request.member)), .td(.class("num"), .text("\(request.quantity)")), .td(.class("num"), .text(Euros.french(request.amountCents))),
+                        .td(.text(request.statutesAcceptedAt != nil && request.privacyAcceptedAt != nil
+                                  ? context.t("donnés", "given") + (request.consentsRecordedBy.map { " (" + $0 + ")" } ?? "") : context.t("à recueillir", "to collect"))),
+                        .td(.text(status.frenchLabel)),
+                        .td(.if(canManage, .group(SubscriptionWorkflow.next(status).map { next in
+                            .form(.class("inline"), .action(SiteURL.subscriptionTransition(coop.id!, request.id).path), .method(.post), Kit.csrfField(context.csrfToken),
+                                  .input(.type(.hidden), .name("to"), .value(next.rawValue)),
+                                  .button(.type(.submit), .class(next == .cancelled ? "danger" : ""), .id("request-\(request.id)-\(next.rawValue)"),
+                                          .text(next == .cancelled ? context.t("Annuler", "Cancel") : next.frenchLabel)))
+                        }))))
+                })),
+            .if(mayRequest, .section(.class("panel"),
+                .h2(.text(context.t("Demander à souscrire des parts", "Ask to subscribe shares"))),
+                Kit.errorSummary(errors.filter { ["consents", "requestMemberID", "requestShareClassID", "requestQuantity"].contains($0.key) },
+                                 order: ["requestMemberID", "requestShareClassID", "requestQuantity", "consents"], context: context),
+                .form(.id("request-form"), .action(SiteURL.subscriptionRequests(coop.id!).path), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    canManage ? Kit.select(name: "requestMemberID", label: context.t("Associé·e ou candidat·e", "Member or candidate"), options: memberOptions, selected: nil,
+                                           error: errors["requestMemberID"], placeholder: context.t("— Choisissez —", "— Choose —"))
+                              : .input(.type(.hidden), .name("requestMemberID"), .value(own?.id?.uuidString ?? "")),
+                    Kit.select(name: "requestShareClassID", label: context.t("Catégorie de parts", "Share class"), options: classes.map { ($0.id!.uuidString, $0.name + " — " + Euros.french($0.nominalCents)) },
+                               selected: classes.count == 1 ? classes[0].id!.uuidString : nil, error: errors["requestShareClassID"], placeholder: context.t("— Choisissez —", "— Choose —")),
+                    Kit.input(.init(name: "requestQuantity", label: context.t("Nombre de parts", "Number of shares"), error: errors["requestQuantity"], required: true, inputMode: "numeric")),
+                    Kit.checkbox(name: "statutes", label: context.t("J'ai lu et j'accepte les statuts de la coopérative.", "I have read and accept the cooperative's statutes."), checked: false),
+                    Kit.checkbox(name: "privacy", label: context.t("J'accepte que la coopérative tienne mes données au registre des associé·es.", "I agree that the cooperative keeps my data in the members' register."), checked: false),
+                    Kit.submit(context.t("Envoyer la demande", "Send the request"), id: "request-submit")))),
             .if(canManage, .group(
-                Kit.errorSummary(errors, order: ["className", "nominalCents", "minimumQuantity", "kind", "memberID", "toMemberID", "shareClassID", "quantity", "date"], context: context),
+                Kit.errorSummary(errors.filter { !$0.key.hasPrefix("request") && $0.key != "consents" }, order: ["className", "nominalCents", "minimumQuantity", "kind", "memberID", "toMemberID", "shareClassID", "quantity", "date"], context: context),
                 .section(.class("panel"),
                     .h2(.text(context.t("Inscrire une opération", "Write an operation"))),
                     .form(.id("operation-form"), .action(SiteURL.capitalOperations(coop.id!).path), .method(.post),
                         Kit.csrfField(context.csrfToken),
                         Kit.select(name: "kind", label: context.t("Opération", "Operation"), options: CapitalOperationKind.allCases.map { ($0.rawValue, $0.frenchLabel) },
                                    selected: CapitalOperationKind.subscription.rawValue, error: errors["kind"]),
-                        Kit.select(name: "memberID", label: context.t("Associé·e", "Member"), options: memberOptions, selected: nil, error: errors["memberID"], placeholder: context.t("— Choisissez —", "— Choose —")),
+                        Kit.select(name: "memberID", label: context.t("Associé·e", "Member"), options: holderOptions, selected: nil, error: errors["memberID"], placeholder: context.t("— Choisissez —", "— Choose —")),
                         Kit.select(name: "toMemberID", label: context.t("Pour une cession : à qui", "For a transfer: to whom"), options: memberOptions, selected: nil, error: errors["toMemberID"], placeholder: "—"),
                         Kit.select(name: "shareClassID", label: context.t("Catégorie de parts", "Share class"), options: classes.map { ($0.id!.uuidString, $0.name) },
                                    selected: classes.count == 1 ? classes[0].id!.uuidString : nil, error: errors["shareClassID"], placeholder: context.t("— Choisissez —", "— Choose —")),

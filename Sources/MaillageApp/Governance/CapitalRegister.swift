@@ -152,7 +152,11 @@ struct CapitalRepository: Sendable {
         let giver = member(draft.memberID, field: "memberID")
         if TextRules.clean(draft.memberID) == nil { errors.add("memberID", "Choisissez l'associé·e.") }
         let receiver = member(draft.toMemberID, field: "toMemberID")
-        if let giver, giver.status == MemberStatus.former.rawValue { errors.add("memberID", "Cet·te associé·e est sorti·e de la coopérative.") }
+        // A member who left is reimbursed or transfers their shares; they subscribe and receive none.
+        if let giver, giver.status == MemberStatus.former.rawValue, kind == .subscription {
+            errors.add("memberID", "Cet·te associé·e est sorti·e de la coopérative : ses parts se remboursent ou se cèdent.")
+        }
+        if let receiver, receiver.status == MemberStatus.former.rawValue { errors.add("toMemberID", "Cet·te associé·e est sorti·e de la coopérative.") }
         let classes = try await ShareClass.query(on: tx).filter(\.$cooperativeID == scope.id).all()
         let shareClass = classes.first { $0.id == UUID(uuidString: TextRules.clean(draft.shareClassID) ?? "") }
         if shareClass == nil { errors.add("shareClassID", classes.isEmpty ? "Créez d'abord une catégorie de parts." : "Choisissez la catégorie de parts.") }

@@ -108,6 +108,27 @@ enum DemoGovernance {
             try await sql.raw("INSERT INTO capital_counters (cooperative_id, last_number) VALUES (\(bind: coop.id!), \(bind: number))").run()
         }
         try await pastAssembly(on: db, cooperative: coop, coordinator: coordinator, members: admitted, today: today, random: &random)
+        try await pendingRequests(on: db, cooperative: coop, coordinator: coordinator)
+    }
+
+    /// Two residents on their way in: one request waiting for the board, one whose capital is called.
+    static func pendingRequests(on db: any Database, cooperative coop: Cooperative, coordinator: User) async throws {
+        guard let principal = try await PrincipalLoader.load(userID: coordinator.id!, db: db, viaBearerToken: false) else { return }
+        let scope = CooperativeScope(cooperative: coop, principal: principal)
+        let governance = GovernanceRepository(db: db, scope: scope)
+        let requests = MemberCapitalRepository(db: db, scope: scope)
+        let residents = try await governance.categories().first { $0.categoryKind == .beneficiaries }
+        let college = try await governance.colleges().first { $0.name == "Habitant·es" }
+        for (name, quantity, called) in [("Sabrina Nacer", 2, false), ("Yacine Bouzid", 1, true)] {
+            let candidate = try await governance.admit(MemberDraft(displayName: name, kind: "person", admittedOn: nil, status: "candidate"),
+                                                       categoryRef: residents?.id?.uuidString, collegeRef: college?.id?.uuidString, today: .today)
+            var request = try await requests.createRequest(.init(memberID: candidate.id!.uuidString, shareClassID: nil, quantity: quantity,
+                                                                 statutesAccepted: true, privacyAccepted: true))
+            if called {
+                request = try await requests.move(request, to: "validated", date: nil, today: .today)
+                _ = try await requests.move(request, to: "called", date: nil, today: .today)
+            }
+        }
     }
 
     /// Last spring's ordinary assembly, held through the app as a coordinator would, its

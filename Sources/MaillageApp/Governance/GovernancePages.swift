@@ -198,7 +198,8 @@ enum MembersPage {
                            .th(.text(context.t("Collège", "College"))), .th(.text(context.t("Admission", "Admitted"))), .th(.text(context.t("Statut", "Status"))))),
                 .tbody(.forEach(members) { member in
                     .tr(.td(.class("num"), .text("\(member.number)")),
-                        .td(.text(member.displayName + (member.representative.map { context.t(" (représentée par ", " (represented by ") + $0 + ")" } ?? ""))),
+                        .td(.a(.href(SiteURL.member(coop.id!, member.id!).path), .text(member.displayName)),
+                            .text(member.representative.map { context.t(" (représentée par ", " (represented by ") + $0 + ")" } ?? "")),
                         .td(.text(names.0[member.categoryID] ?? "")), .td(.text(member.collegeID.flatMap { names.1[$0] } ?? "—")),
                         .td(.text(member.admittedOn.map { CalendarDay(date: $0).french } ?? "—")),
                         .td(.text(MemberStatus(rawValue: member.status)?.frenchLabel ?? member.status)))

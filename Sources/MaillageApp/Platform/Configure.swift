@@ -68,6 +68,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: GovernancePagesController())
     try app.register(collection: CapitalController(api: false))
     try app.register(collection: AssemblyPagesController())
+    try app.register(collection: MemberCapitalController(api: false))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -80,6 +81,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: GovernanceAPIController())
     try api.register(collection: CapitalController(api: true))
     try api.register(collection: AssemblyAPIController())
+    try api.register(collection: MemberCapitalController(api: true))
 }
 
 enum Migrations {
@@ -104,6 +106,7 @@ enum Migrations {
         app.migrations.add(CreateGovernance())
         app.migrations.add(CreateCapitalRegister())
         app.migrations.add(CreateAssemblies())
+        app.migrations.add(CreateSubscriptionRequests())
     }
 }
 

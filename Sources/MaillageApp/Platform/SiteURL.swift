@@ -84,6 +84,11 @@ enum SiteURL: Sendable, Equatable {
     case capital(UUID)
     case capitalShareClasses(UUID)
     case capitalOperations(UUID)
+    case member(UUID, UUID)
+    case memberExit(UUID, UUID)
+    case memberCertificate(UUID, UUID)
+    case subscriptionRequests(UUID)
+    case subscriptionTransition(UUID, UUID)
     case assemblies(UUID)
     case assembly(UUID, UUID)
     /// `bureau`, `convocation`, `attendance`, `resolutions`, `vote`, `minutes`, `minutes/lock`.
@@ -176,6 +181,11 @@ enum SiteURL: Sendable, Equatable {
         case .capital(let coop): return SiteURL.cooperative(coop).path + "/capital"
         case .capitalShareClasses(let coop): return SiteURL.capital(coop).path + "/share-classes"
         case .capitalOperations(let coop): return SiteURL.capital(coop).path + "/operations"
+        case .member(let coop, let member): return SiteURL.members(coop).path + "/\(member)"
+        case .memberExit(let coop, let member): return SiteURL.member(coop, member).path + "/exit"
+        case .memberCertificate(let coop, let member): return SiteURL.member(coop, member).path + "/certificate"
+        case .subscriptionRequests(let coop): return SiteURL.cooperative(coop).path + "/subscription-requests"
+        case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
         case .assemblies(let coop): return SiteURL.cooperative(coop).path + "/assemblies"
         case .assembly(let coop, let assembly): return SiteURL.assemblies(coop).path + "/\(assembly)"
         case .assemblyAction(let coop, let assembly, let action): return SiteURL.assembly(coop, assembly).path + "/" + action
