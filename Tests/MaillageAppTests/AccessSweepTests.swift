@@ -162,6 +162,13 @@ struct AccessSweepTests {
             "POST /api/v1/coops/:coopID/subscription-requests/:requestID/transitions": .manage,
             "GET /api/v1/coops/:coopID/members/:memberID": .governance, "POST /api/v1/coops/:coopID/members/:memberID/exit": .manage,
             "GET /api/v1/coops/:coopID/capital/history": .governance,
+            // Everyday decisions: the cooperative's people ask and vote; the author or the coordination concludes.
+            "GET /coops/:coopID/decisions": .governance, "POST /coops/:coopID/decisions": .vote,
+            "GET /coops/:coopID/decisions/:decisionID": .governance, "POST /coops/:coopID/decisions/:decisionID/votes": .vote,
+            "POST /coops/:coopID/decisions/:decisionID/close": .manage,
+            "GET /api/v1/coops/:coopID/decisions": .governance, "POST /api/v1/coops/:coopID/decisions": .vote,
+            "GET /api/v1/coops/:coopID/decisions/:decisionID": .governance, "POST /api/v1/coops/:coopID/decisions/:decisionID/votes": .vote,
+            "POST /api/v1/coops/:coopID/decisions/:decisionID/close": .manage,
             // General assemblies: the coordination runs them, the cooperative's people read them, members vote.
             "GET /coops/:coopID/assemblies": .governance, "POST /coops/:coopID/assemblies": .manage,
             "GET /coops/:coopID/assemblies/:assemblyID": .governance, "POST /coops/:coopID/assemblies/:assemblyID/bureau": .manage,
@@ -227,6 +234,7 @@ struct AccessSweepTests {
         var resolutionID: UUID
         var memberID: UUID
         var requestID: UUID
+        var decisionID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -255,6 +263,7 @@ struct AccessSweepTests {
                 case "resolutionID": return resolutionID.uuidString
                 case "memberID": return memberID.uuidString
                 case "requestID": return requestID.uuidString
+                case "decisionID": return decisionID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -409,12 +418,14 @@ struct AccessSweepTests {
         _ = try await CapitalRepository(db: app.db, scope: coordination.scope).createShareClass(name: "Part sociale", nominalCents: 2_000, minimumQuantity: 1)
         let subscription = try await MemberCapitalRepository(db: app.db, scope: coordination.scope).createRequest(
             .init(memberID: member.id!.uuidString, shareClassID: nil, quantity: 2, statutesAccepted: false, privacyAccepted: false))
+        let decision = try await DecisionRepository(db: app.db, scope: coordination.scope).create(
+            DecisionDraft(kind: "proposal", title: "Fermer le 15 août", closesAt: CalendarDay.today.adding(days: 10).description), now: Date())
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
                       competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
                       supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!,
-                      memberID: member.id!, requestID: subscription.id!)
+                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

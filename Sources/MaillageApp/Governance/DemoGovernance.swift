@@ -109,6 +109,25 @@ enum DemoGovernance {
         }
         try await pastAssembly(on: db, cooperative: coop, coordinator: coordinator, members: admitted, today: today, random: &random)
         try await pendingRequests(on: db, cooperative: coop, coordinator: coordinator)
+        try await everydayDecisions(on: db, cooperative: coop, coordinator: coordinator, associates: Array(accounts.values))
+    }
+
+    /// A poll the coordination concluded last month, and a resident's proposal open this week.
+    static func everydayDecisions(on db: any Database, cooperative coop: Cooperative, coordinator: User, associates: [User]) async throws {
+        func repository(_ user: User) async throws -> DecisionRepository? {
+            guard let principal = try await PrincipalLoader.load(userID: user.id!, db: db, viaBearerToken: false) else { return nil }
+            return DecisionRepository(db: db, scope: CooperativeScope(cooperative: coop, principal: principal))
+        }
+        guard let coordination = try await repository(coordinator) else { return }
+        let poll = try await coordination.create(DecisionDraft(kind: "poll", title: "Quel soir pour l'atelier cuisine des habitant·es ?", options: ["Mardi", "Jeudi"],
+                                                               closesAt: CalendarDay.today.adding(days: 2).description, anonymous: true), now: Date())
+        for user in associates { _ = try await repository(user)?.vote(poll, stance: nil, options: ["Jeudi"], now: Date()) }
+        _ = try await coordination.close(poll, outcome: "L'atelier cuisine a lieu le jeudi soir, de 18 h à 20 h, dans la cuisine du centre social.", now: Date())
+        guard let resident = associates.sorted(by: { $0.email > $1.email }).first, let proposing = try await repository(resident) else { return }
+        let proposal = try await proposing.create(DecisionDraft(kind: "proposal", title: "Ouvrir l'épicerie le samedi matin, à l'essai trois mois",
+                                                                details: "De 9 h à 12 h 30, avec deux coopérant·es et un·e bénévole.",
+                                                                closesAt: CalendarDay.today.adding(days: 6).description + "T20:00", quorumPercent: 20), now: Date())
+        for user in associates { _ = try await repository(user)?.vote(proposal, stance: "agree", options: [], now: Date()) }
     }
 
     /// Two residents on their way in: one request waiting for the board, one whose capital is called.

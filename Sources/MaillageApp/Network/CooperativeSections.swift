@@ -94,6 +94,9 @@ enum CooperativeSections {
             links.append(Link(label: language.t("Assemblées générales", "General assemblies"),
                               detail: language.t("Convocation, présences et pouvoirs, quorum, votes par collège et procès-verbaux.", "Convocation, attendance and proxies, quorum, votes by college and minutes."),
                               url: .assemblies(coop.id!)))
+            links.append(Link(label: language.t("Décisions du quotidien", "Everyday decisions"),
+                              detail: language.t("Propositions et sondages entre deux assemblées, votés depuis le téléphone.", "Proposals and polls between assemblies, voted from the phone."),
+                              url: .decisions(coop.id!)))
         }
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),

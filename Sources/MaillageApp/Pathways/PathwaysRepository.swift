@@ -275,4 +275,20 @@ extension CalendarDay {
     }
 
     static var today: CalendarDay { CalendarDay(date: Date()) }
+
+    fileprivate static var paris: Calendar { utc }
+}
+
+extension LocalDateTime {
+    /// The instant this Paris time names.
+    var date: Date {
+        CalendarDay.paris.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
+    }
+
+    init(date: Date) {
+        let parts = CalendarDay.paris.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        self.init(day: CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!), hour: parts.hour!, minute: parts.minute!)
+    }
+
+    static var now: LocalDateTime { LocalDateTime(date: Date()) }
 }

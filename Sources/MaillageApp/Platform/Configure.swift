@@ -69,6 +69,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: CapitalController(api: false))
     try app.register(collection: AssemblyPagesController())
     try app.register(collection: MemberCapitalController(api: false))
+    try app.register(collection: DecisionsController(api: false))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -82,6 +83,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CapitalController(api: true))
     try api.register(collection: AssemblyAPIController())
     try api.register(collection: MemberCapitalController(api: true))
+    try api.register(collection: DecisionsController(api: true))
 }
 
 enum Migrations {
@@ -107,6 +109,7 @@ enum Migrations {
         app.migrations.add(CreateCapitalRegister())
         app.migrations.add(CreateAssemblies())
         app.migrations.add(CreateSubscriptionRequests())
+        app.migrations.add(CreateDecisions())
     }
 }
 

@@ -89,6 +89,10 @@ enum SiteURL: Sendable, Equatable {
     case memberCertificate(UUID, UUID)
     case subscriptionRequests(UUID)
     case subscriptionTransition(UUID, UUID)
+    case decisions(UUID)
+    case decision(UUID, UUID)
+    /// `votes` or `close`.
+    case decisionAction(UUID, UUID, String)
     case assemblies(UUID)
     case assembly(UUID, UUID)
     /// `bureau`, `convocation`, `attendance`, `resolutions`, `vote`, `minutes`, `minutes/lock`.
@@ -186,6 +190,9 @@ enum SiteURL: Sendable, Equatable {
         case .memberCertificate(let coop, let member): return SiteURL.member(coop, member).path + "/certificate"
         case .subscriptionRequests(let coop): return SiteURL.cooperative(coop).path + "/subscription-requests"
         case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
+        case .decisions(let coop): return SiteURL.cooperative(coop).path + "/decisions"
+        case .decision(let coop, let decision): return SiteURL.decisions(coop).path + "/\(decision)"
+        case .decisionAction(let coop, let decision, let action): return SiteURL.decision(coop, decision).path + "/" + action
         case .assemblies(let coop): return SiteURL.cooperative(coop).path + "/assemblies"
         case .assembly(let coop, let assembly): return SiteURL.assemblies(coop).path + "/\(assembly)"
         case .assemblyAction(let coop, let assembly, let action): return SiteURL.assembly(coop, assembly).path + "/" + action
