@@ -244,4 +244,36 @@ struct AssemblyTests {
             #expect(funder.status == .forbidden)
         }
     }
+
+    /// Two proxies for the same holder at once, with a cap of one: one is written, the other
+    /// refused. On PostgreSQL (several app instances) they really race; SQLite serialises
+    /// writers anyway, and its in-memory test database livelocks under the suite's parallel
+    /// load, so they go one after the other there.
+    @Test func twoProxiesAtOnceCannotPassTheCap() async throws {
+        try await withMaillage { app in
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let scic = try await Self.scic(app, coordinator: coordinator, maxProxies: 1)
+            let assembly = try await coordinator.json(.POST, "\(scic.base)/assemblies", json: #"{"kind":"ordinary","date":"\#(CalendarDay.today.adding(days: 30))"}"#)
+            let path = "\(scic.base)/assemblies/\(try #require(assembly["id"] as? String))"
+            #expect(try await coordinator.send(.POST, "\(path)/attendance", json: #"{"memberID":"\#(scic.members["H1"]!)","mode":"present"}"#).status == .created)
+            let give = { @Sendable (giver: String) async throws -> HTTPStatus in
+                try await coordinator.send(.POST, "\(path)/attendance", json: #"{"memberID":"\#(giver)","mode":"represented","proxyHolderID":"\#(scic.members["H1"]!)"}"#).status
+            }
+            let givers = ["H2", "H3", "H4", "H5"].map { scic.members[$0]! }
+            var statuses: [HTTPStatus] = []
+            if ProcessInfo.processInfo.environment["DATABASE_URL"]?.hasPrefix("postgres") == true {
+                statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for giver in givers { group.addTask { try await give(giver) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            } else {
+                for giver in givers { statuses.append(try await give(giver)) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1)
+            #expect(statuses.filter { $0 == .unprocessableEntity }.count == 3)
+            let detail = try await coordinator.json(.GET, path)
+            let proxies = (detail["attendance"] as? [[String: Any]])?.filter { $0["mode"] as? String == "represented" }
+            #expect(proxies?.count == 1)
+        }
+    }
 }
