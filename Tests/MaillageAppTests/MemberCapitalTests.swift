@@ -56,6 +56,13 @@ struct MemberCapitalTests {
             #expect(paid.problem?["status"] as? String == "paid")
             #expect(paid.problem?["operationID"] as? String != nil)
             #expect(try await move("cancelled").status == .conflict)
+            // A payment is dated on or after the request.
+            let another = try #require(try await member.json(.POST, "\(base)/subscription-requests", json: #"{"memberID":"\#(jeanne)","quantity":1,"consents":{"statutes":true,"privacy":true}}"#)["id"] as? String)
+            for step in ["validated", "called"] {
+                #expect(try await coordinator.send(.POST, "\(base)/subscription-requests/\(another)/transitions", json: #"{"to":"\#(step)"}"#).status == .ok)
+            }
+            let backdated = try await coordinator.send(.POST, "\(base)/subscription-requests/\(another)/transitions", json: #"{"to":"paid","date":"2020-01-01"}"#)
+            #expect(Self.errors(backdated)["date"]?.contains("ne précède pas la demande") == true)
             #expect(try await member.send(.POST, "\(base)/subscription-requests/\(id)/consents", json: #"{"privacy":true}"#).status == .conflict)
 
             let detail = try await coordinator.json(.GET, "\(base)/members/\(jeanne)")
@@ -73,6 +80,10 @@ struct MemberCapitalTests {
             #expect(try await cashier.send(.POST, "\(base)/subscription-requests", json: #"{"memberID":"\#(jeanne)","quantity":1}"#).status == .forbidden)
             #expect(try await APIClient.forDemo("coordination.avignon@maillage.example", app: app).send(.GET, "\(base)/members/\(jeanne)").status == .notFound)
             #expect(try await APIClient.forDemo("financeur@maillage.example", app: app).send(.GET, "\(base)/subscription-requests").status == .forbidden)
+            // Her exit ends her pending request; the paid one stays.
+            #expect(try await coordinator.send(.POST, "\(base)/members/\(jeanne)/exit", json: #"{"reason":"resignation"}"#).status == .ok)
+            #expect(try await SubscriptionRequest.find(UUID(uuidString: another), on: app.db)?.status == "cancelled")
+            #expect(try await SubscriptionRequest.find(UUID(uuidString: id), on: app.db)?.status == "paid")
         }
     }
 

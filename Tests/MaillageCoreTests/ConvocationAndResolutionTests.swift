@@ -21,6 +21,15 @@ struct ConvocationAndResolutionTests {
         #expect(try ResolutionDraft(title: "Fusion", text: "Approuvée.", majority: "3/4").validate(assembly: .extraordinary).majority == .atLeast(Fraction(3, 4)))
         #expect(throws: FieldErrors.self) { try ResolutionDraft(title: "Statuts", text: "x", majority: "ordinary").validate(assembly: .extraordinary) }
         #expect(throws: FieldErrors.self) { try ResolutionDraft(title: "x", text: "x", majority: "1/3").validate(assembly: .ordinary) }
+        // "At least half" is weaker than the law's "more than half"; 3/5 is weaker than an AGE's 2/3.
+        #expect(throws: FieldErrors.self) { try ResolutionDraft(title: "x", text: "x", majority: "1/2").validate(assembly: .ordinary) }
+        #expect(throws: FieldErrors.self) { try ResolutionDraft(title: "x", text: "x", majority: "3/5").validate(assembly: .extraordinary) }
+        #expect(try ResolutionDraft(title: "x", text: "x", majority: "3/5").validate(assembly: .ordinary).majority == .atLeast(Fraction(3, 5)))
+        #expect(try ResolutionDraft(title: "x", text: "x", majority: "2/3").validate(assembly: .extraordinary).majority == .atLeast(Fraction(2, 3)))
+        // Statutes asking 3/4 for every extraordinary decision: 2/3 is then too weak.
+        var strict = AssemblyRules.codeDeCommerce
+        strict.extraordinaryMajority = Fraction(3, 4)
+        #expect(throws: FieldErrors.self) { try ResolutionDraft(title: "x", text: "x", majority: "2/3").validate(assembly: .extraordinary, rules: strict) }
         do {
             _ = try ResolutionDraft(title: " ", text: nil).validate(assembly: .ordinary)
             Issue.record("a resolution without title or text is refused")

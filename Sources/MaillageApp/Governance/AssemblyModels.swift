@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import MaillageCore
+import SQLKit
 
 /// A general assembly: its kind and convocation, when and where, its agenda and bureau; once
 /// its minutes are locked, nothing in it changes again.
@@ -27,9 +28,16 @@ final class Assembly: Model, @unchecked Sendable {
     /// frozen from then on.
     @OptionalField(key: "minutes_html") var minutesHTML: String?
     @OptionalField(key: "locked_at") var lockedAt: Date?
+    /// What the results were computed from when the minutes were locked (JSON of
+    /// `AssemblySnapshot`): later changes to the statutes or the members do not move them.
+    @OptionalField(key: "snapshot_json") var snapshotJSON: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    var snapshot: AssemblySnapshot? {
+        snapshotJSON.flatMap { try? JSONDecoder().decode(AssemblySnapshot.self, from: Data($0.utf8)) }
+    }
 
     var assemblyKind: AssemblyKind { AssemblyKind(rawValue: kind) ?? .ordinary }
     var assemblyConvocation: Convocation { Convocation(rawValue: convocation) ?? .first }
@@ -37,6 +45,18 @@ final class Assembly: Model, @unchecked Sendable {
     var agendaItems: [String] { agenda.split(separator: "\n").map(String.init) }
     var tellerNames: [String] { (tellers ?? "").split(separator: "\n").map(String.init) }
     var isLocked: Bool { lockedAt != nil }
+}
+
+/// The inputs of an assembly's results that live outside it, frozen at the lock.
+struct AssemblySnapshot: Codable, Sendable {
+    var rules: AssemblyRules
+    var collegesEnabled: Bool
+    var colleges: [CollegeWeight]
+    /// The members who had a vote that day, and the college of each who had one.
+    var eligible: Set<UUID>
+    var memberColleges: [UUID: UUID]
+
+    var membersWithVote: Int { eligible.count }
 }
 
 /// How a member took part in an assembly; a represented member names the member present who
@@ -158,5 +178,22 @@ struct CreateAssemblies: AsyncMigration {
             try await database.schema(schema).delete()
         }
         try await database.schema(Member.schema).deleteField("user_id").update()
+    }
+}
+
+/// The locked assemblies' frozen inputs, and one account per member of a cooperative.
+struct AddGovernanceSnapshots: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Assembly.schema).field("snapshot_json", .string).update()
+        // A unique index, which both databases add to an existing table (rows without an
+        // account are NULL, and NULLs never collide).
+        if let sql = database as? any SQLDatabase {
+            try await sql.raw("CREATE UNIQUE INDEX members_account ON members (cooperative_id, user_id)").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.raw("DROP INDEX members_account").run() }
+        try await database.schema(Assembly.schema).deleteField("snapshot_json").update()
     }
 }

@@ -121,7 +121,7 @@ struct AssemblyPagesController: RouteCollection {
             let resolution = try await repository.resolution(resolutionID, of: assembly)
             var ballots: [(memberID: UUID, choice: VoteChoice)] = []
             var errors = FieldErrors()
-            for (key, value) in fields where !value.isEmpty {
+            for (key, value) in fields where !value.isEmpty && value != fields["was-" + key] {
                 guard let member = RoomVoteField.member(key, resolution: resolution.number) else { continue }
                 guard let choice = VoteChoice(rawValue: value) else {
                     errors.add(key, "Choisissez pour, contre ou abstention.")
@@ -129,7 +129,7 @@ struct AssemblyPagesController: RouteCollection {
                 }
                 ballots.append((member, choice))
             }
-            if ballots.isEmpty && errors.isEmpty { errors.add("votes", "Aucun vote à enregistrer : choisissez pour, contre ou abstention pour au moins un·e associé·e.") }
+            if ballots.isEmpty && errors.isEmpty { errors.add("votes", "Aucun vote nouveau à enregistrer : choisissez pour, contre ou abstention pour au moins un·e associé·e.") }
             try errors.throwIfAny()
             let number = resolution.number
             let written = try await repository.votes(assembly, resolution, ballots, field: { RoomVoteField.name(number, $0) })

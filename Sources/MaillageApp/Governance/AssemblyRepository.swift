@@ -34,6 +34,7 @@ struct AssemblyRecord: Sendable {
     var quorumReached: Bool
     var results: [ResolutionResult]
     var maxProxies: Int
+    var snapshot: AssemblySnapshot
 
     func attending(_ mode: AttendanceMode) -> [AssemblyAttendance] {
         attendance.filter { $0.attendanceMode == mode }.sorted { (members[$0.memberID]?.number ?? 0) < (members[$1.memberID]?.number ?? 0) }
@@ -150,10 +151,13 @@ struct AssemblyRepository: Sendable {
         return try await AssemblyAttendance.query(on: db).filter(\.$assemblyID == assembly.id!).all()
     }
 
-    /// Members with a vote on the assembly's day: admitted by then and not gone.
+    /// Members with a vote on the assembly's day: admitted by then and not gone before it (a
+    /// member who left since still counted that day).
     func membersWithVote(_ members: [Member], on day: CalendarDay) -> [Member] {
         members.filter { member in
-            member.status == MemberStatus.member.rawValue && (member.admittedOn.map { CalendarDay(date: $0) <= day } ?? true)
+            member.status != MemberStatus.candidate.rawValue
+                && (member.admittedOn.map { CalendarDay(date: $0) <= day } ?? (member.status == MemberStatus.member.rawValue))
+                && (member.exitedOn.map { CalendarDay(date: $0) > day } ?? true)
         }
     }
 
@@ -226,7 +230,7 @@ struct AssemblyRepository: Sendable {
 
     func addResolution(_ assembly: Assembly, _ draft: ResolutionDraft) async throws -> Resolution {
         try scope.require(.manageGovernance)
-        let valid = try draft.validate(assembly: assembly.assemblyKind)
+        let valid = try draft.validate(assembly: assembly.assemblyKind, rules: try await governance.statutes().rules)
         return try await db.transaction { tx in
             let assembly = try await lock(assembly, on: tx)
             let last = try await Resolution.query(on: tx).filter(\.$assemblyID == assembly.id!).max(\.$number) ?? 0
@@ -296,6 +300,11 @@ struct AssemblyRepository: Sendable {
             try errors.throwIfAny()
             var written: [ResolutionVote] = []
             for ballot in ballots {
+                // The same choice again changes nothing, not even who recorded it.
+                if let same = existing[ballot.memberID], same.choice == ballot.choice.rawValue {
+                    written.append(same)
+                    continue
+                }
                 let vote = existing[ballot.memberID] ?? ResolutionVote()
                 vote.resolutionID = resolution.id!
                 vote.memberID = ballot.memberID
@@ -332,32 +341,43 @@ struct AssemblyRepository: Sendable {
 
     // MARK: Results and minutes
 
-    /// The assembly with its attendance, quorum and every resolution's result.
+    /// The assembly with its attendance, quorum and every resolution's result; once locked,
+    /// from the inputs frozen then.
     func record(_ assembly: Assembly) async throws -> AssemblyRecord {
         try scope.require(.viewGovernance)
         let statutes = try await governance.statutes()
         let members = try await governance.members()
-        let colleges = statutes.collegesEnabled ? try await governance.colleges().map(\.weight) : []
+        let byID = Dictionary(uniqueKeysWithValues: members.map { ($0.id!, $0) })
         let attendance = try await attendance(assembly)
         let resolutions = try await resolutions(assembly)
-        let votes = try await ResolutionVote.query(on: db).filter(\.$resolutionID ~~ resolutions.map { $0.id! }).all()
-        let byID = Dictionary(uniqueKeysWithValues: members.map { ($0.id!, $0) })
-        let withVote = membersWithVote(members, on: assembly.day).count
-        let rules = statutes.rules
-        let participating = AttendanceRules.participating(attendance.map(\.attendanceMode))
-        let quorumReached = rules.quorumReached(assembly.assemblyKind, assembly.assemblyConvocation, participating: participating, members: withVote)
+        let votes = try await votes(resolutionIDs: resolutions.map { $0.id! })
+        let snapshot: AssemblySnapshot
+        if let frozen = assembly.snapshot {
+            snapshot = frozen
+        } else {
+            let eligible = membersWithVote(members, on: assembly.day)
+            snapshot = AssemblySnapshot(rules: statutes.rules, collegesEnabled: statutes.collegesEnabled,
+                                        colleges: statutes.collegesEnabled ? try await governance.colleges().map(\.weight) : [],
+                                        eligible: Set(eligible.map { $0.id! }),
+                                        memberColleges: eligible.reduce(into: [:]) { colleges, member in colleges[member.id!] = member.collegeID })
+        }
+        let rules = snapshot.rules
+        // Only those with a vote that day count, whatever rows remain.
+        let counted = attendance.filter { snapshot.eligible.contains($0.memberID) }
+        let participating = AttendanceRules.participating(counted.map(\.attendanceMode))
+        let quorumReached = rules.quorumReached(assembly.assemblyKind, assembly.assemblyConvocation, participating: participating, members: snapshot.membersWithVote)
         let results = resolutions.map { resolution in
             let cast = votes.filter { $0.resolutionID == resolution.id }.compactMap { vote -> (college: String?, choice: VoteChoice)? in
                 guard let choice = VoteChoice(rawValue: vote.choice) else { return nil }
-                return (statutes.collegesEnabled ? byID[vote.memberID]?.collegeID?.uuidString : nil, choice)
+                return (snapshot.collegesEnabled ? snapshot.memberColleges[vote.memberID]?.uuidString : nil, choice)
             }
-            return ResolutionResult(resolution: resolution, quorumReached: quorumReached, participating: participating, membersWithVote: withVote,
-                                    tally: Tally(votes: cast, colleges: colleges), majority: resolution.resolutionMajority, rules: rules,
-                                    collegesEnabled: statutes.collegesEnabled)
+            return ResolutionResult(resolution: resolution, quorumReached: quorumReached, participating: participating, membersWithVote: snapshot.membersWithVote,
+                                    tally: Tally(votes: cast, colleges: snapshot.colleges), majority: resolution.resolutionMajority, rules: rules,
+                                    collegesEnabled: snapshot.collegesEnabled)
         }
-        return AssemblyRecord(assembly: assembly, cooperativeName: scope.cooperative.name, members: byID, attendance: attendance, membersWithVote: withVote,
+        return AssemblyRecord(assembly: assembly, cooperativeName: scope.cooperative.name, members: byID, attendance: counted, membersWithVote: snapshot.membersWithVote,
                               rules: rules, quorum: rules.quorum(assembly.assemblyKind, assembly.assemblyConvocation), quorumReached: quorumReached,
-                              results: results, maxProxies: statutes.maxProxies)
+                              results: results, maxProxies: statutes.maxProxies, snapshot: snapshot)
     }
 
     /// Closes every vote, writes the minutes as they read now and freezes the assembly.
@@ -375,6 +395,7 @@ struct AssemblyRepository: Sendable {
             fresh.lockedAt = now
             let record = try await AssemblyRepository(db: tx, scope: scope).record(fresh)
             fresh.minutesHTML = render(record)
+            fresh.snapshotJSON = String(decoding: try JSONEncoder().encode(record.snapshot), as: UTF8.self)
             try await fresh.save(on: tx)
             return fresh
         }

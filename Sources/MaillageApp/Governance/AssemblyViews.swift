@@ -144,9 +144,15 @@ enum AssemblyPage {
         let resolution = result.resolution
         let options = VoteChoice.allCases.map { ($0.rawValue, $0.frenchLabel) }
         let selects: [Node<HTML.FormContext>] = eligible.map { member in
-            // Named by resolution too: two open resolutions' forms share the page.
-            Kit.select(name: RoomVoteField.name(resolution.number, member.id!), label: "n° \(member.number) — " + member.displayName, options: options,
-                       selected: votes.choice(resolution.id!, member.id!), error: errors[RoomVoteField.name(resolution.number, member.id!)], required: false, placeholder: "—")
+            let name = RoomVoteField.name(resolution.number, member.id!)
+            let current = votes.choice(resolution.id!, member.id!)
+            // Named by resolution too: two open resolutions' forms share the page. The choice
+            // shown goes back beside it, so that only what the secretary changed is written,
+            // never over a vote a member changed on their phone meanwhile.
+            return .group(
+                Kit.select(name: name, label: "n° \(member.number) — " + member.displayName, options: options,
+                           selected: current, error: errors[name], required: false, placeholder: "—"),
+                .input(.type(.hidden), .name("was-" + name), .value(current ?? "")))
         }
         let action = SiteURL.resolutionAction(coop, assemblyID, resolution.id!, "votes").path
         return .form(.id("room-votes-\(resolution.number)"), .class("room-votes"), .action(action), .method(.post), Kit.csrfField(context.csrfToken),

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import MaillageCore
+import SQLKit
 import Vapor
 
 /// An everyday decision between assemblies: a proposal or a poll, open until it closes.
@@ -174,9 +175,9 @@ struct DecisionRepository: Sendable {
         case .members, .college:
             var query = Member.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$status == MemberStatus.member.rawValue)
             if case .college(let id) = decision.voters, let college = UUID(uuidString: id) { query = query.filter(\.$collegeID == college) }
-            // Members without an account vote at the assembly, not here; they still count.
-            let members = try await query.all()
-            return Set(members.map { $0.userID ?? $0.id! })
+            // Only members with an account vote here (the others at the assembly): counting the
+            // others would make a quorum out of reach.
+            return Set(try await query.filter(\.$userID != nil).all().compactMap(\.userID))
         case .cooperants:
             return Set(try await AccessService(db: db).holders(scopes: [(.cooperative, scope.id)]).filter { $0.role == .cooperant }.map(\.userID))
         }
@@ -222,10 +223,13 @@ struct DecisionRepository: Sendable {
             if choices.isEmpty { throw Problem.invalid(FieldErrors(["options": "Choisissez au moins une réponse."])) }
             if choices.count > 1 && !decision.multipleChoice { throw Problem.invalid(FieldErrors(["options": "Ce sondage n'accepte qu'un choix."])) }
         }
-        guard decision.isOpen(at: now) else { throw Problem(status: .conflict, title: "Vote clos", detail: "Cette décision est close : on n'y vote plus.") }
         guard try await electorate(decision).contains(scope.principal.userID) else { throw Problem.forbidden }
         let (userID, name, stored) = (scope.principal.userID, scope.principal.name, choices.joined(separator: ","))
         return try await db.transaction { tx in
+            // Read again under the decision's row lock: a vote never lands after the close.
+            guard let decision = try await Self.locked(decision, on: tx), decision.isOpen(at: now) else {
+                throw Problem(status: .conflict, title: "Vote clos", detail: "Cette décision est close : on n'y vote plus.")
+            }
             let vote = try await DecisionVote.query(on: tx).filter(\.$decisionID == decision.id!).filter(\.$userID == userID).first() ?? DecisionVote()
             vote.decisionID = decision.id!
             vote.userID = userID
@@ -246,13 +250,25 @@ struct DecisionRepository: Sendable {
             throw Problem.invalid(FieldErrors(["outcome": "Écrivez ce qui a été décidé : c'est ce que les membres liront."]))
         }
         if outcome.count > 5_000 { throw Problem.invalid(FieldErrors(["outcome": "La conclusion compte au plus 5 000 caractères."])) }
-        if decision.closedAt != nil && decision.outcome != nil {
-            throw Problem(status: .conflict, title: "Déjà conclue", detail: "Cette décision est déjà close, avec sa conclusion.")
+        return try await db.transaction { tx in
+            guard let decision = try await Self.locked(decision, on: tx) else { throw Problem.notFound }
+            if decision.closedAt != nil && decision.outcome != nil {
+                throw Problem(status: .conflict, title: "Déjà conclue", detail: "Cette décision est déjà close, avec sa conclusion.")
+            }
+            decision.closedAt = decision.closedAt ?? min(now, decision.closesAt)
+            decision.outcome = outcome
+            try await decision.save(on: tx)
+            return decision
         }
-        decision.closedAt = decision.closedAt ?? min(now, decision.closesAt)
-        decision.outcome = outcome
-        try await decision.save(on: db)
-        return decision
+    }
+
+    /// The decision read again after taking its row, so that votes and the close of one
+    /// decision happen one after the other on both databases.
+    private static func locked(_ decision: Decision, on tx: any Database) async throws -> Decision? {
+        if let sql = tx as? any SQLDatabase {
+            try await sql.raw("UPDATE decisions SET title = title WHERE id = \(bind: decision.id!)").run()
+        }
+        return try await Decision.find(decision.id, on: tx)
     }
 }
 

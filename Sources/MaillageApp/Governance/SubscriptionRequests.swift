@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import MaillageCore
+import SQLKit
 import Vapor
 
 /// A request to subscribe shares, with the consents the person gave and when.
@@ -171,6 +172,11 @@ struct MemberCapitalRepository: Sendable {
         }
         let scope = scope
         return try await db.transaction { tx in
+            // The request's row first: two payments at once wait for each other, and the second
+            // sees the first's status (a payment is written in the register once).
+            if let sql = tx as? any SQLDatabase {
+                try await sql.raw("UPDATE subscription_requests SET status = status WHERE id = \(bind: request.id!)").run()
+            }
             guard let fresh = try await SubscriptionRequest.find(request.id, on: tx) else { throw Problem.notFound }
             if let problem = SubscriptionWorkflow.problem(from: fresh.subscriptionStatus, to: target, consentsGiven: fresh.consentsGiven) {
                 throw target == .validated && fresh.subscriptionStatus == .draft ? Problem.invalid(FieldErrors(["consents": problem]))
@@ -182,6 +188,11 @@ struct MemberCapitalRepository: Sendable {
             case .called: fresh.calledAt = now
             case .cancelled: fresh.cancelledAt = now
             case .paid:
+                // Paid on the day the money came, never before the request: a back-dated
+                // admission would give a vote in assemblies held before it.
+                if let text = TextRules.clean(date), let day = CalendarDay(text), let asked = fresh.createdAt, day < CalendarDay(date: asked) {
+                    throw Problem.invalid(FieldErrors(["date": "Le paiement ne précède pas la demande (\(CalendarDay(date: asked).french))."]))
+                }
                 let operation = try await CapitalRepository(db: tx, scope: scope).append(.init(
                     kind: CapitalOperationKind.subscription.rawValue, memberID: fresh.memberID.uuidString, toMemberID: nil,
                     shareClassID: fresh.shareClassID.uuidString, quantity: fresh.quantity, date: date), today: today, on: tx)
@@ -210,11 +221,20 @@ struct MemberCapitalRepository: Sendable {
             throw Problem(status: .conflict, title: "Déjà sorti·e", detail: "\(member.displayName) est sorti·e le \(member.exitedOn.map { CalendarDay(date: $0).french } ?? "—").")
         }
         let valid = try MemberExitDraft(date: date, reason: reason).validate(admittedOn: member.admittedOn.map(CalendarDay.init(date:)), today: today)
-        member.status = MemberStatus.former.rawValue
-        member.exitedOn = valid.date.date
-        member.exitReason = valid.reason.rawValue
-        try await member.save(on: db)
-        return member
+        return try await db.transaction { tx in
+            member.status = MemberStatus.former.rawValue
+            member.exitedOn = valid.date.date
+            member.exitReason = valid.reason.rawValue
+            try await member.save(on: tx)
+            // Their pending requests end with them: no capital is called from someone who left.
+            for pending in try await SubscriptionRequest.query(on: tx).filter(\.$memberID == member.id!)
+                .filter(\.$status ~~ [SubscriptionStatus.draft.rawValue, SubscriptionStatus.validated.rawValue, SubscriptionStatus.called.rawValue]).all() {
+                pending.status = SubscriptionStatus.cancelled.rawValue
+                pending.cancelledAt = Date()
+                try await pending.save(on: tx)
+            }
+            return member
+        }
     }
 
     /// What the member holds, class by class, and the register's lines that concern them.

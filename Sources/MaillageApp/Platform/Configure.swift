@@ -110,6 +110,7 @@ enum Migrations {
         app.migrations.add(CreateAssemblies())
         app.migrations.add(CreateSubscriptionRequests())
         app.migrations.add(CreateDecisions())
+        app.migrations.add(AddGovernanceSnapshots())
     }
 }
 

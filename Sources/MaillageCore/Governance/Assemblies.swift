@@ -157,7 +157,8 @@ public struct ResolutionDraft: Sendable, Equatable {
         self.majority = majority
     }
 
-    public func validate(assembly: AssemblyKind) throws(FieldErrors) -> (title: String, text: String, majority: ResolutionMajority) {
+    /// `rules`: the statutes' majorities, which a resolution's own may make stricter, never weaker.
+    public func validate(assembly: AssemblyKind, rules: AssemblyRules = .codeDeCommerce) throws(FieldErrors) -> (title: String, text: String, majority: ResolutionMajority) {
         var errors = FieldErrors()
         let title = TextRules.requireName(title, field: "title", max: 200, into: &errors)
         let body = TextRules.clean(text)
@@ -171,9 +172,21 @@ public struct ResolutionDraft: Sendable, Equatable {
                 errors.add("majority", "La majorité est ordinary, extraordinary ou une fraction d'au moins la moitié (3/4).")
             }
         }
-        // An extraordinary assembly's decisions never pass with less than its own majority.
+        // An extraordinary assembly's decisions never pass with less than its own majority;
+        // a fraction is "at least", so it must beat the ordinary "more than".
         if assembly == .extraordinary && majority == .ordinary {
             errors.add("majority", "Une assemblée extraordinaire décide à sa majorité renforcée, pas à la majorité ordinaire.")
+        }
+        if case .atLeast(let fraction) = majority {
+            let floor = assembly == .ordinary ? rules.ordinaryMajority : rules.extraordinaryMajority
+            let weaker = assembly == .ordinary
+                ? fraction.numerator * floor.denominator <= floor.numerator * fraction.denominator
+                : fraction.numerator * floor.denominator < floor.numerator * fraction.denominator
+            if weaker {
+                errors.add("majority", assembly == .ordinary
+                    ? "Une majorité propre à la résolution est plus forte que la majorité ordinaire (plus de \(floor)) : par exemple 2/3."
+                    : "Une assemblée extraordinaire décide à au moins \(floor) des voix exprimées : la résolution ne peut demander moins.")
+            }
         }
         try errors.throwIfAny()
         return (title, body!, majority)

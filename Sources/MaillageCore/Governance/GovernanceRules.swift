@@ -90,7 +90,7 @@ public struct AssemblyRules: Sendable, Equatable, Codable {
 }
 
 /// A voting college and its weight, in whole percents.
-public struct CollegeWeight: Sendable, Equatable, Hashable {
+public struct CollegeWeight: Sendable, Equatable, Hashable, Codable {
     public var id: String
     public var name: String
     public var weightPercent: Int
