@@ -156,7 +156,8 @@ struct AccessSweepTests {
             // Subscription requests (a member asks for their own shares), members' pages, exits, certificates.
             "POST /coops/:coopID/subscription-requests": .vote, "POST /coops/:coopID/subscription-requests/:requestID/transitions": .manage,
             "GET /coops/:coopID/members/:memberID": .governance, "POST /coops/:coopID/members/:memberID/exit": .manage,
-            "GET /coops/:coopID/members/:memberID/certificate": .manage,
+            "GET /coops/:coopID/members/:memberID/certificate": .manage, "POST /coops/:coopID/members/:memberID/account": .manage,
+            "PUT /api/v1/coops/:coopID/members/:memberID/account": .manage,
             "GET /api/v1/coops/:coopID/subscription-requests": .governance, "POST /api/v1/coops/:coopID/subscription-requests": .vote,
             "POST /api/v1/coops/:coopID/subscription-requests/:requestID/consents": .manage,
             "POST /api/v1/coops/:coopID/subscription-requests/:requestID/transitions": .manage,

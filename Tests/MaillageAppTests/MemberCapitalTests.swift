@@ -101,6 +101,18 @@ struct MemberCapitalTests {
             """#)
             #expect(subscribed.status == .created)
 
+            // His account, so that he votes from his phone: only someone with a role here, once.
+            let fatou = try #require(try await User.query(on: app.db).filter(\.$email == "cooperant@maillage.example").first())
+            let karim2 = try #require(try await coordinator.json(.POST, "\(base)/members", json: #"{"displayName":"Nadia Ferhat","kind":"person","category":"Salarié·es","admittedOn":"\#(admitted)"}"#)["id"] as? String)
+            let linked = try await coordinator.json(.PUT, "\(base)/members/\(karim)/account", json: #"{"userID":"\#(fatou.id!)"}"#)
+            #expect((linked["member"] as? [String: Any])?["userID"] as? String == fatou.id!.uuidString)
+            #expect(Self.errors(try await coordinator.send(.PUT, "\(base)/members/\(karim2)/account", json: #"{"userID":"\#(fatou.id!)"}"#))["userID"]?.contains("Karim Haddad") == true)
+            let outsider = try #require(try await User.query(on: app.db).filter(\.$email == "coordination.avignon@maillage.example").first())
+            #expect(Self.errors(try await coordinator.send(.PUT, "\(base)/members/\(karim2)/account", json: #"{"userID":"\#(outsider.id!)"}"#))["userID"] != nil)
+            #expect(try await APIClient.forDemo("caisse@maillage.example", app: app).send(.PUT, "\(base)/members/\(karim2)/account", json: #"{"userID":null}"#).status == .forbidden)
+            let unlinked = try await coordinator.json(.PUT, "\(base)/members/\(karim)/account", json: #"{"userID":null}"#)
+            #expect((unlinked["member"] as? [String: Any])?["userID"] == nil)
+
             let early = try await coordinator.send(.POST, "\(base)/members/\(karim)/exit", json: #"{"date":"\#(admitted.adding(days: -1))","reason":"resignation"}"#)
             #expect(Self.errors(early)["date"]?.contains("ne précède pas l'admission") == true)
             #expect(Self.errors(try await coordinator.send(.POST, "\(base)/members/\(karim)/exit", json: #"{"reason":"départ"}"#))["reason"] != nil)

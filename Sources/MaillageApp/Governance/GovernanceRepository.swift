@@ -175,18 +175,7 @@ struct GovernanceRepository: Sendable {
         } else if statutes.collegesEnabled {
             errors.add("collegeID", "Les statuts prévoient des collèges : choisissez celui de l'associé·e.")
         }
-        var userID: UUID?
-        if let text = TextRules.clean(userRef) {
-            // Only someone who already has a role in the cooperative: a member's account is
-            // not a way to reach into another one.
-            let holders = try await AccessService(db: db).holders(scopes: [(.cooperative, scope.id)])
-            userID = UUID(uuidString: text).flatMap { id in holders.first { $0.userID == id }?.userID }
-            if userID == nil {
-                errors.add("userID", "Ce compte n'a pas de rôle dans la coopérative : invitez d'abord la personne.")
-            } else if try await Member.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$userID == userID).first() != nil {
-                errors.add("userID", "Ce compte est déjà celui d'un·e autre associé·e.")
-            }
-        }
+        let userID = try await account(userRef, for: nil, into: &errors)
         try errors.throwIfAny()
         let cooperativeID = scope.id
         let (checked, categoryID, collegeID, account) = (valid!, category!.id!, college?.id, userID)
@@ -206,6 +195,39 @@ struct GovernanceRepository: Sendable {
             try await member.create(on: db)
             return member
         }
+    }
+
+    /// The accounts that may be a member's: those with a role in the cooperative.
+    func accounts() async throws -> [AccessService.Holder] {
+        var seen = Set<UUID>()
+        return try await AccessService(db: db).holders(scopes: [(.cooperative, scope.id)]).filter { seen.insert($0.userID).inserted }
+    }
+
+    /// The account `reference` names, if it may be `member`'s (nil: a new member): only
+    /// someone who already has a role in the cooperative, so that a member's account is not a
+    /// way into another one, and not another member's already.
+    private func account(_ reference: String?, for member: Member?, into errors: inout FieldErrors) async throws -> UUID? {
+        guard let text = TextRules.clean(reference) else { return nil }
+        let holders = try await accounts()
+        guard let userID = UUID(uuidString: text).flatMap({ id in holders.first { $0.userID == id }?.userID }) else {
+            errors.add("userID", "Ce compte n'a pas de rôle dans la coopérative : invitez d'abord la personne.")
+            return nil
+        }
+        if let other = try await Member.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$userID == userID).first(), other.id != member?.id {
+            errors.add("userID", "Ce compte est déjà celui de \(other.displayName) (n° \(other.number)).")
+        }
+        return userID
+    }
+
+    /// Gives a member their account (to vote from their phone), or takes it away (nil).
+    func linkAccount(_ member: Member, userRef: String?) async throws -> Member {
+        try scope.require(.manageGovernance)
+        var errors = FieldErrors()
+        let userID = try await account(userRef, for: member, into: &errors)
+        try errors.throwIfAny()
+        member.userID = userID
+        try await member.save(on: db)
+        return member
     }
 
     /// A category or college named by its id or its name (or a category by its kind).

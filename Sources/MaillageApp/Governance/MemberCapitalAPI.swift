@@ -77,12 +77,14 @@ struct MemberCapitalController: RouteCollection {
             coop.post("subscription-requests", ":requestID", "transitions", use: transition)
             coop.get("members", ":memberID", use: member)
             coop.post("members", ":memberID", "exit", use: exit)
+            coop.put("members", ":memberID", "account", use: linkAccount)
             coop.get("capital", "history", use: history)
         } else {
             coop.post("subscription-requests", use: createRequestFromForm)
             coop.post("subscription-requests", ":requestID", "transitions", use: transitionFromForm)
             coop.get("members", ":memberID", use: memberPage)
             coop.post("members", ":memberID", "exit", use: exitFromForm)
+            coop.post("members", ":memberID", "account", use: linkAccountFromForm)
             coop.get("members", ":memberID", "certificate", use: certificate)
         }
     }
@@ -94,6 +96,7 @@ struct MemberCapitalController: RouteCollection {
     struct ConsentsBody: Decodable { var statutes: Bool?, privacy: Bool? }
     struct TransitionBody: Decodable { var to: String?, date: String? }
     struct ExitBody: Decodable { var date: String?, reason: String? }
+    struct AccountBody: Decodable { var userID: String? }
 
     func requests(request: Request) async throws -> Response {
         let repository = try await request.memberCapitalRepository(.viewGovernance)
@@ -149,6 +152,15 @@ struct MemberCapitalController: RouteCollection {
         return try Idempotency.encode(status: .ok, body: try await Self.detail(member, repository: repository))
     }
 
+    /// `{userID}` links the member's account; `{userID: null}` unlinks it.
+    func linkAccount(request: Request) async throws -> Response {
+        let repository = try await request.memberCapitalRepository(.manageGovernance)
+        let member = try await repository.member(request.parameters.get("memberID", as: UUID.self))
+        let body = try request.decodeJSON(AccountBody.self)
+        let linked = try await repository.governance.linkAccount(member, userRef: body.userID)
+        return try Idempotency.encode(status: .ok, body: try await Self.detail(linked, repository: repository))
+    }
+
     struct HistoryDTO: Content { var months: [Month]; struct Month: Content { var month: String, totalCents: Int } }
 
     func history(request: Request) async throws -> Response {
@@ -165,6 +177,7 @@ struct MemberCapitalController: RouteCollection {
     struct RequestForm: Content { var requestMemberID: String?, requestShareClassID: String?, requestQuantity: String?, statutes: String?, privacy: String? }
     struct TransitionForm: Content { var to: String?, date: String? }
     struct ExitForm: Content { var date: String?, reason: String? }
+    struct AccountForm: Content { var userID: String? }
 
     func createRequestFromForm(request: Request) async throws -> Response {
         let repository = try await request.memberCapitalRepository(.viewGovernance)
@@ -211,6 +224,20 @@ struct MemberCapitalController: RouteCollection {
         return try await FormSubmission.handle {
             _ = try await repository.exit(member, date: form.date, reason: form.reason, today: .today)
             request.flash(request.language.t("Sortie enregistrée ; ses parts restent au registre jusqu'à leur remboursement.", "Exit recorded; their shares stay in the register until reimbursed."))
+            return request.redirect(to: SiteURL.member(repository.scope.id, member.id!).path)
+        } invalid: { errors in
+            try await MemberPage.render(repository, member, errors: errors, context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+
+    func linkAccountFromForm(request: Request) async throws -> Response {
+        let repository = try await request.memberCapitalRepository(.manageGovernance)
+        let member = try await repository.member(request.parameters.get("memberID", as: UUID.self))
+        let form = try request.content.decode(AccountForm.self)
+        return try await FormSubmission.handle {
+            let linked = try await repository.governance.linkAccount(member, userRef: form.userID)
+            request.flash(linked.userID == nil ? request.language.t("Compte retiré.", "Account removed.")
+                                               : request.language.t("Compte relié : l'associé·e peut voter depuis son téléphone.", "Account linked: the member may vote from their phone."))
             return request.redirect(to: SiteURL.member(repository.scope.id, member.id!).path)
         } invalid: { errors in
             try await MemberPage.render(repository, member, errors: errors, context: request.pageContext(), status: .unprocessableEntity)

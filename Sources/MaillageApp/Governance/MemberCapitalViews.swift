@@ -11,6 +11,7 @@ enum MemberPage {
         let requests = try await SubscriptionRequestDTO.list(try await repository.requests(memberID: member.id), repository: repository)
         let own = try await repository.ownMember()
         let canManage = repository.scope.allows(.manageGovernance)
+        let accounts = canManage ? try await repository.governance.accounts() : []
         let title = "n° \(member.number) — " + member.displayName
         let held: String = detail.holdings.isEmpty ? context.t("aucune", "none")
             : detail.holdings.map { "\($0.quantity) × \($0.shareClass)" }.joined(separator: ", ") + " — " + Euros.french(detail.totalCents)
@@ -45,9 +46,17 @@ enum MemberPage {
                 })),
             .if(!requests.isEmpty, .group(.h2(.text(context.t("Demandes de souscription", "Subscription requests"))),
                 .ul(.forEach(requests) { .li(.text("\($0.quantity) part(s) — " + (SubscriptionStatus(rawValue: $0.status)?.frenchLabel ?? $0.status))) }))),
+            .if(canManage && member.status != MemberStatus.former.rawValue, .section(.class("panel"), .id("account"),
+                .h2(.text(context.t("Compte pour voter depuis le téléphone", "Account to vote from the phone"))),
+                Kit.errorSummary(errors.filter { $0.key == "userID" }, order: ["userID"], context: context),
+                .form(.id("account-form"), .action(SiteURL.memberAccount(coop.id!, member.id!).path), .method(.post), Kit.csrfField(context.csrfToken),
+                    Kit.select(name: "userID", label: context.t("Compte (une personne qui a un rôle dans la coopérative)", "Account (someone with a role in the cooperative)"),
+                               options: accounts.map { ($0.userID.uuidString, $0.userName + " — " + $0.email) }, selected: member.userID?.uuidString,
+                               error: errors["userID"], required: false, placeholder: context.t("— Aucun —", "— None —")),
+                    Kit.submit(context.t("Enregistrer le compte", "Save the account"), id: "account-submit")))),
             .if(canManage && member.status != MemberStatus.former.rawValue, .section(.class("panel"), .id("exit"),
                 .h2(.text(context.t("Enregistrer la sortie", "Record the exit"))),
-                Kit.errorSummary(errors, order: ["date", "reason"], context: context),
+                Kit.errorSummary(errors.filter { $0.key != "userID" }, order: ["date", "reason"], context: context),
                 .p(.class("hint"), .text(context.t("Ses parts restent au registre jusqu'à leur remboursement à la valeur nominale (page Capital).",
                                                    "Their shares stay in the register until reimbursed at nominal value (Capital page)."))),
                 .form(.id("exit-form"), .action(SiteURL.memberExit(coop.id!, member.id!).path), .method(.post), Kit.csrfField(context.csrfToken),

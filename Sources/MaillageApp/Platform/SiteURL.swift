@@ -86,6 +86,7 @@ enum SiteURL: Sendable, Equatable {
     case capitalOperations(UUID)
     case member(UUID, UUID)
     case memberExit(UUID, UUID)
+    case memberAccount(UUID, UUID)
     case memberCertificate(UUID, UUID)
     case subscriptionRequests(UUID)
     case subscriptionTransition(UUID, UUID)
@@ -187,6 +188,7 @@ enum SiteURL: Sendable, Equatable {
         case .capitalOperations(let coop): return SiteURL.capital(coop).path + "/operations"
         case .member(let coop, let member): return SiteURL.members(coop).path + "/\(member)"
         case .memberExit(let coop, let member): return SiteURL.member(coop, member).path + "/exit"
+        case .memberAccount(let coop, let member): return SiteURL.member(coop, member).path + "/account"
         case .memberCertificate(let coop, let member): return SiteURL.member(coop, member).path + "/certificate"
         case .subscriptionRequests(let coop): return SiteURL.cooperative(coop).path + "/subscription-requests"
         case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
