@@ -184,3 +184,51 @@ struct MemberCapitalTests {
         }
     }
 }
+
+extension MemberCapitalTests {
+    /// Founders' shares at 100 €, reserved to the partners; ordinary shares at 20 €. A partner
+    /// converts 2 founders' shares into 10 ordinary ones; a resident may hold no founders' share.
+    @Test func aClassMayBeReservedAndSharesConvertAtEqualValue() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/coops/\(coop.id!)"
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            for (name, kind) in [("Habitant·es", "beneficiaries"), ("Partenaires", "supporters")] {
+                #expect(try await coordinator.send(.POST, "\(base)/member-categories", json: #"{"name":"\#(name)","kind":"\#(kind)"}"#).status == .created)
+            }
+            let unknown = try await coordinator.send(.POST, "\(base)/share-classes", json: #"{"name":"Fondateurs","nominalCents":10000,"eligibleCategories":["Amis"]}"#)
+            #expect(Self.errors(unknown)["eligibleCategories"]?.contains("Amis") == true)
+            let founders = try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Parts de fondateur","nominalCents":10000,"eligibleCategories":["Partenaires"]}"#)
+            let foundersID = try #require(founders["id"] as? String)
+            #expect((founders["eligibleCategories"] as? [String])?.count == 1)
+            let ordinaryID = try #require(try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Part sociale","nominalCents":2000}"#)["id"] as? String)
+            let thirdID = try #require(try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Part à 30 €","nominalCents":3000}"#)["id"] as? String)
+            let centre = try #require(try await coordinator.json(.POST, "\(base)/members", json: #"{"displayName":"Centre social","kind":"organisation","representative":"Mireille Ouali","category":"Partenaires","admittedOn":"2025-06-21"}"#)["id"] as? String)
+            let resident = try #require(try await coordinator.json(.POST, "\(base)/members", json: #"{"displayName":"Omar Benali","kind":"person","category":"Habitant·es","admittedOn":"2025-06-21"}"#)["id"] as? String)
+            func operation(_ json: String) async throws -> TestingHTTPResponse { try await coordinator.send(.POST, "\(base)/capital/operations", json: json) }
+
+            let refused = try await operation(#"{"kind":"subscription","memberID":"\#(resident)","shareClassID":"\#(foundersID)","quantity":1}"#)
+            #expect(Self.errors(refused)["shareClassID"]?.contains("réservées") == true)
+            #expect(Self.errors(try await coordinator.send(.POST, "\(base)/subscription-requests", json: #"{"memberID":"\#(resident)","shareClassID":"\#(foundersID)","quantity":1}"#))["shareClassID"] != nil)
+            #expect(try await operation(#"{"kind":"subscription","memberID":"\#(centre)","shareClassID":"\#(foundersID)","quantity":3}"#).status == .created)
+            // 2 × 100 € is not a whole number of 30 € shares; it is 10 shares of 20 €.
+            #expect(Self.errors(try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","toShareClassID":"\#(thirdID)","quantity":2}"#))["quantity"]?.contains("200,00 €") == true)
+            #expect(Self.errors(try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","quantity":2}"#))["toShareClassID"] != nil)
+            let converted = try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","toShareClassID":"\#(ordinaryID)","quantity":2}"#)
+            #expect(converted.status == .created)
+            #expect(converted.problem?["toQuantity"] as? Int == 10)
+            #expect(converted.problem?["amountCents"] as? Int == 20_000)
+            // The capital is the same; the holdings moved from one class to the other.
+            let capital = try await coordinator.json(.GET, "\(base)/capital")
+            #expect(capital["totalCents"] as? Int == 30_000)
+            let detail = try await coordinator.json(.GET, "\(base)/members/\(centre)")
+            let holdings = try #require(detail["holdings"] as? [[String: Any]])
+            #expect(Set(holdings.map { "\($0["shareClass"] as? String ?? ""):\($0["quantity"] as? Int ?? 0)" }) == ["Parts de fondateur:1", "Part sociale:10"])
+            // Nobody transfers founders' shares to a resident either.
+            let transfer = try await operation(#"{"kind":"transfer","memberID":"\#(centre)","toMemberID":"\#(resident)","shareClassID":"\#(foundersID)","quantity":1}"#)
+            #expect(Self.errors(transfer)["toMemberID"]?.contains("réservées") == true)
+            let history = try await coordinator.json(.GET, "\(base)/capital/history?months=1")
+            #expect((history["months"] as? [[String: Any]])?.last?["totalCents"] as? Int == 30_000)
+        }
+    }
+}

@@ -9,12 +9,15 @@ struct ShareClassDTO: Content {
     var name: String
     var nominalCents: Int
     var minimumQuantity: Int
+    /// The member categories that may hold it; empty: all.
+    var eligibleCategories: [UUID]
 
     init(_ shareClass: ShareClass) {
         id = shareClass.id!
         name = shareClass.name
         nominalCents = shareClass.nominalCents
         minimumQuantity = shareClass.minimumQuantity
+        eligibleCategories = shareClass.eligibleCategoryIDs.sorted { $0.uuidString < $1.uuidString }
     }
 }
 
@@ -29,6 +32,9 @@ struct CapitalOperationDTO: Content {
     var toMember: String?
     var shareClassID: UUID
     var quantity: Int
+    /// A conversion's class and quantity received.
+    var toShareClassID: UUID?
+    var toQuantity: Int?
     var amountCents: Int
     var recordedBy: String
 
@@ -43,6 +49,8 @@ struct CapitalOperationDTO: Content {
         toMember = operation.toMemberID.flatMap { names[$0] }
         shareClassID = operation.shareClassID
         quantity = operation.quantity
+        toShareClassID = operation.toShareClassID
+        toQuantity = operation.toQuantity
         amountCents = operation.amountCents
         recordedBy = operation.authorLabel
     }
@@ -85,8 +93,8 @@ struct CapitalController: RouteCollection {
         }
     }
 
-    struct ShareClassBody: Decodable { var name: String?, nominalCents: Int?, minimumQuantity: Int? }
-    struct OperationBody: Decodable { var kind: String?, memberID: String?, toMemberID: String?, shareClassID: String?, quantity: Int?, date: String? }
+    struct ShareClassBody: Decodable { var name: String?, nominalCents: Int?, minimumQuantity: Int?, eligibleCategories: [String]? }
+    struct OperationBody: Decodable { var kind: String?, memberID: String?, toMemberID: String?, shareClassID: String?, toShareClassID: String?, quantity: Int?, date: String? }
 
     func shareClasses(request: Request) async throws -> Response {
         let repository = try await request.capitalRepository(.viewGovernance)
@@ -96,7 +104,8 @@ struct CapitalController: RouteCollection {
     func createShareClass(request: Request) async throws -> Response {
         let repository = try await request.capitalRepository(.manageGovernance)
         let body = try request.decodeJSON(ShareClassBody.self)
-        return try Idempotency.encode(status: .created, body: ShareClassDTO(try await repository.createShareClass(name: body.name, nominalCents: body.nominalCents, minimumQuantity: body.minimumQuantity)))
+        return try Idempotency.encode(status: .created, body: ShareClassDTO(try await repository.createShareClass(name: body.name, nominalCents: body.nominalCents, minimumQuantity: body.minimumQuantity,
+                                                                                                       eligibleCategories: body.eligibleCategories ?? [])))
     }
 
     func capital(request: Request) async throws -> Response {
@@ -109,7 +118,7 @@ struct CapitalController: RouteCollection {
         let scope = try await request.cooperativeScope(.manageGovernance)
         let body = try request.decodeJSON(OperationBody.self)
         let draft = CapitalRepository.OperationDraft(kind: body.kind, memberID: body.memberID, toMemberID: body.toMemberID, shareClassID: body.shareClassID,
-                                                     quantity: body.quantity, date: body.date)
+                                                     quantity: body.quantity, date: body.date, toShareClassID: body.toShareClassID)
         return try await Idempotency.respond(to: request, status: .created) { db in
             try await db.transaction { tx in
                 let operation = try await CapitalRepository(db: tx, scope: scope).append(draft, today: .today, on: tx)
@@ -121,8 +130,8 @@ struct CapitalController: RouteCollection {
 
     // MARK: Page
 
-    struct ShareClassForm: Content { var className: String?, nominal: String?, minimumQuantity: String? }
-    struct OperationForm: Content { var kind: String?, memberID: String?, toMemberID: String?, shareClassID: String?, quantity: String?, date: String? }
+    struct ShareClassForm: Content { var className: String?, nominal: String?, minimumQuantity: String?, eligibleCategories: [String]? }
+    struct OperationForm: Content { var kind: String?, memberID: String?, toMemberID: String?, shareClassID: String?, toShareClassID: String?, quantity: String?, date: String? }
 
     func page(request: Request) async throws -> Response {
         let repository = try await request.capitalRepository(.viewGovernance)
@@ -137,7 +146,8 @@ struct CapitalController: RouteCollection {
             guard TextRules.clean(form.minimumQuantity).map({ Int($0) != nil }) ?? true else {
                 throw Problem.invalid(FieldErrors(["minimumQuantity": "Écrivez un nombre entier."]))
             }
-            _ = try await repository.createShareClass(name: form.className, nominalCents: cents, minimumQuantity: TextRules.clean(form.minimumQuantity).flatMap { Int($0) })
+            _ = try await repository.createShareClass(name: form.className, nominalCents: cents, minimumQuantity: TextRules.clean(form.minimumQuantity).flatMap { Int($0) },
+                                                      eligibleCategories: form.eligibleCategories ?? [])
             request.flash(request.language.t("Catégorie de parts créée.", "Share class created."))
             return request.redirect(to: SiteURL.capital(repository.scope.id).path)
         } invalid: { errors in
@@ -154,7 +164,7 @@ struct CapitalController: RouteCollection {
                 throw Problem.invalid(FieldErrors(["quantity": "Écrivez un nombre entier de parts."]))
             }
             let draft = CapitalRepository.OperationDraft(kind: form.kind, memberID: form.memberID, toMemberID: form.toMemberID, shareClassID: form.shareClassID,
-                                                         quantity: TextRules.clean(form.quantity).flatMap { Int($0) }, date: form.date)
+                                                         quantity: TextRules.clean(form.quantity).flatMap { Int($0) }, date: form.date, toShareClassID: form.toShareClassID)
             let scope = repository.scope
             let operation = try await request.db.transaction { tx in try await CapitalRepository(db: tx, scope: scope).append(draft, today: .today, on: tx) }
             request.flash(request.language.t("Opération n° \(operation.number) inscrite au registre.", "Operation no. \(operation.number) written in the register."))
@@ -172,6 +182,8 @@ enum CapitalPage {
         let classes = try await repository.shareClasses()
         let members = try await Member.query(on: repository.db).filter(\.$cooperativeID == coop.id!).sort(\.$number).all()
         let classNames = Dictionary(uniqueKeysWithValues: classes.map { ($0.id!, $0.name) })
+        let categories = try await MemberCategory.query(on: repository.db).filter(\.$cooperativeID == coop.id!).sort(\.$name).all()
+        let categoryNames = Dictionary(uniqueKeysWithValues: categories.map { ($0.id!, $0.name) })
         let canManage = repository.scope.allows(.manageGovernance)
         let title = context.t("Capital et registre des parts", "Capital and share register")
         let memberOptions = members.filter { $0.status != MemberStatus.former.rawValue }.map { ($0.id!.uuidString, "n° \($0.number) — \($0.displayName)") }
@@ -192,7 +204,11 @@ enum CapitalPage {
             .div(.class("chart"), .id("capital-history"), .raw(MonthColumns.svg(history, title: context.t("Capital souscrit à la fin de chaque mois, sur deux ans", "Subscribed capital at the end of each month, over two years")))),
             .h2(.text(context.t("Catégories de parts", "Share classes"))),
             classes.isEmpty ? .p(.text(context.t("Aucune catégorie de parts.", "No share class."))) :
-                .ul(.forEach(classes) { .li(.text("\($0.name) — " + Euros.french($0.nominalCents) + context.t(", \($0.minimumQuantity) au moins", ", at least \($0.minimumQuantity)"))) }),
+                .ul(.forEach(classes) { shareClass in
+                    let reserved = shareClass.eligibleCategoryIDs.compactMap { categoryNames[$0] }.sorted()
+                    return .li(.text("\(shareClass.name) — " + Euros.french(shareClass.nominalCents) + context.t(", \(shareClass.minimumQuantity) au moins", ", at least \(shareClass.minimumQuantity)")
+                                     + (reserved.isEmpty ? "" : context.t(" ; réservées à : ", "; reserved to: ") + reserved.joined(separator: ", "))))
+                }),
             .h2(.text(context.t("Registre", "Register"))),
             capital.register.isEmpty ? .p(.text(context.t("Aucune opération.", "No operation."))) :
             Kit.table(label: context.t("Registre des parts", "Share register"),
@@ -202,7 +218,9 @@ enum CapitalPage {
                     .tr(.td(.class("num"), .text("\(entry.number)")), .td(.text(CalendarDay(entry.date)?.french ?? entry.date)),
                         .td(.text(CapitalOperationKind(rawValue: entry.kind)?.frenchLabel ?? entry.kind)),
                         .td(.text(entry.member + (entry.toMember.map { " → " + $0 } ?? ""))),
-                        .td(.text("\(entry.quantity) × " + (classNames[entry.shareClassID] ?? ""))), .td(.class("num"), .text(Euros.french(entry.amountCents))))
+                        .td(.text("\(entry.quantity) × " + (classNames[entry.shareClassID] ?? "")
+                                  + (entry.toShareClassID.map { " → \(entry.toQuantity ?? 0) × " + (classNames[$0] ?? "") } ?? ""))),
+                        .td(.class("num"), .text(Euros.french(entry.amountCents))))
                 })),
             .h2(.id("requests"), .text(context.t("Demandes de souscription", "Subscription requests"))),
             requests.isEmpty ? .p(.text(context.t("Aucune demande.", "No request."))) :
@@ -234,8 +252,8 @@ enum CapitalPage {
                     Kit.select(name: "requestShareClassID", label: context.t("Catégorie de parts", "Share class"), options: classes.map { ($0.id!.uuidString, $0.name + " — " + Euros.french($0.nominalCents)) },
                                selected: classes.count == 1 ? classes[0].id!.uuidString : nil, error: errors["requestShareClassID"], placeholder: context.t("— Choisissez —", "— Choose —")),
                     Kit.input(.init(name: "requestQuantity", label: context.t("Nombre de parts", "Number of shares"), error: errors["requestQuantity"], required: true, inputMode: "numeric")),
-                    Kit.checkbox(name: "statutes", label: context.t("J'ai lu et j'accepte les statuts de la coopérative.", "I have read and accept the cooperative's statutes."), checked: false),
-                    Kit.checkbox(name: "privacy", label: context.t("J'accepte que la coopérative tienne mes données au registre des associé·es.", "I agree that the cooperative keeps my data in the members' register."), checked: false),
+                    .div(.id("consents"), Kit.checkbox(name: "statutes", label: context.t("J'ai lu et j'accepte les statuts de la coopérative.", "I have read and accept the cooperative's statutes."), checked: false),
+                    Kit.checkbox(name: "privacy", label: context.t("J'accepte que la coopérative tienne mes données au registre des associé·es.", "I agree that the cooperative keeps my data in the members' register."), checked: false)),
                     Kit.submit(context.t("Envoyer la demande", "Send the request"), id: "request-submit")))),
             .if(canManage, .group(
                 Kit.errorSummary(errors.filter { !$0.key.hasPrefix("request") && $0.key != "consents" }, order: ["className", "nominalCents", "minimumQuantity", "kind", "memberID", "toMemberID", "shareClassID", "quantity", "date"], context: context),
@@ -249,6 +267,8 @@ enum CapitalPage {
                         Kit.select(name: "toMemberID", label: context.t("Pour une cession : à qui", "For a transfer: to whom"), options: memberOptions, selected: nil, error: errors["toMemberID"], placeholder: "—"),
                         Kit.select(name: "shareClassID", label: context.t("Catégorie de parts", "Share class"), options: classes.map { ($0.id!.uuidString, $0.name) },
                                    selected: classes.count == 1 ? classes[0].id!.uuidString : nil, error: errors["shareClassID"], placeholder: context.t("— Choisissez —", "— Choose —")),
+                        Kit.select(name: "toShareClassID", label: context.t("Pour une conversion : en parts de", "For a conversion: into shares of"),
+                                   options: classes.map { ($0.id!.uuidString, $0.name) }, selected: nil, error: errors["toShareClassID"], required: false, placeholder: "—"),
                         Kit.input(.init(name: "quantity", label: context.t("Nombre de parts", "Number of shares"), error: errors["quantity"], required: true, inputMode: "numeric")),
                         Kit.input(.init(name: "date", label: context.t("Date", "Date"), value: CalendarDay.today.description, type: .date, error: errors["date"])),
                         Kit.submit(context.t("Inscrire au registre", "Write in the register"), id: "operation-submit"))),
@@ -259,6 +279,8 @@ enum CapitalPage {
                         Kit.input(.init(name: "className", label: context.t("Nom", "Name"), error: errors["className"], required: true)),
                         Kit.input(.init(name: "nominal", label: context.t("Valeur nominale (€)", "Nominal value (€)"), error: errors["nominalCents"], required: true, inputMode: "decimal")),
                         Kit.input(.init(name: "minimumQuantity", label: context.t("Parts au moins par associé·e", "Shares at least per member"), value: "1", error: errors["minimumQuantity"], inputMode: "numeric")),
+                        Kit.checkboxes(name: "eligibleCategories", legend: context.t("Réservées à (aucune case : toutes les catégories)", "Reserved to (no box: every category)"),
+                                       options: categories.map { ($0.id!.uuidString, $0.name) }, checked: [], error: errors["eligibleCategories"]),
                         Kit.submit(context.t("Créer la catégorie", "Create the class"), id: "share-class-submit")))))
         ))
     }

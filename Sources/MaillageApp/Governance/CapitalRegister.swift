@@ -13,8 +13,15 @@ final class ShareClass: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "nominal_cents") var nominalCents: Int
     @Field(key: "minimum_quantity") var minimumQuantity: Int
+    /// The member categories that may hold this class, ids separated by commas; none: all.
+    @OptionalField(key: "eligible_categories") var eligibleCategories: String?
 
     init() {}
+
+    var eligibleCategoryIDs: Set<UUID> { Set((eligibleCategories ?? "").split(separator: ",").compactMap { UUID(uuidString: String($0)) }) }
+
+    /// Whether a member of `category` may hold shares of this class.
+    func admits(category: UUID) -> Bool { eligibleCategoryIDs.isEmpty || eligibleCategoryIDs.contains(category) }
 }
 
 /// One entry of the capital register: appended with the next number, never edited.
@@ -29,6 +36,9 @@ final class CapitalOperation: Model, @unchecked Sendable {
     @OptionalField(key: "to_member_id") var toMemberID: UUID?
     @Field(key: "share_class_id") var shareClassID: UUID
     @Field(key: "quantity") var quantity: Int
+    /// A conversion's class and quantity received.
+    @OptionalField(key: "to_share_class_id") var toShareClassID: UUID?
+    @OptionalField(key: "to_quantity") var toQuantity: Int?
     /// Quantity × nominal value: a reimbursement is at nominal value.
     @Field(key: "amount_cents") var amountCents: Int
     @Field(key: "date") var date: Date
@@ -39,7 +49,22 @@ final class CapitalOperation: Model, @unchecked Sendable {
 
     var entry: CapitalRegister.Entry {
         .init(kind: CapitalOperationKind(rawValue: kind) ?? .subscription, member: memberID.uuidString, toMember: toMemberID?.uuidString,
-              shareClass: shareClassID.uuidString, quantity: quantity)
+              shareClass: shareClassID.uuidString, quantity: quantity, toShareClass: toShareClassID?.uuidString, toQuantity: toQuantity)
+    }
+}
+
+/// Who may hold a class of shares, and conversions between classes.
+struct AddShareClassRulesAndConversions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ShareClass.schema).field("eligible_categories", .string).update()
+        try await database.schema(CapitalOperation.schema).field("to_share_class_id", .uuid).update()
+        try await database.schema(CapitalOperation.schema).field("to_quantity", .int).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(CapitalOperation.schema).deleteField("to_quantity").update()
+        try await database.schema(CapitalOperation.schema).deleteField("to_share_class_id").update()
+        try await database.schema(ShareClass.schema).deleteField("eligible_categories").update()
     }
 }
 
@@ -94,7 +119,8 @@ struct CapitalRepository: Sendable {
         return try await ShareClass.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$name).all()
     }
 
-    func createShareClass(name rawName: String?, nominalCents: Int?, minimumQuantity: Int?) async throws -> ShareClass {
+    /// `eligibleCategories`: the member categories (ids or names) that may hold it; none for all.
+    func createShareClass(name rawName: String?, nominalCents: Int?, minimumQuantity: Int?, eligibleCategories: [String] = []) async throws -> ShareClass {
         try scope.require(.manageGovernance)
         var errors = FieldErrors()
         let name = TextRules.requireName(rawName, field: "name", max: 80, into: &errors)
@@ -103,12 +129,24 @@ struct CapitalRepository: Sendable {
         let minimum = minimumQuantity ?? 1
         if !(1...10_000).contains(minimum) { errors.add("minimumQuantity", "Le minimum de parts va de 1 à 10 000.") }
         if try await shareClasses().contains(where: { $0.name.lowercased() == name.lowercased() }) { errors.add("name", "Une catégorie de parts porte déjà ce nom.") }
+        var eligible: [UUID] = []
+        if !eligibleCategories.isEmpty {
+            let categories = try await MemberCategory.query(on: db).filter(\.$cooperativeID == scope.id).all()
+            for reference in eligibleCategories.compactMap(TextRules.clean) {
+                guard let category = GovernanceRepository.find(reference, in: categories, id: { $0.id! }, names: { [$0.name, $0.kind] }) else {
+                    errors.add("eligibleCategories", "« \(reference) » n'est pas une catégorie d'associés de la coopérative.")
+                    continue
+                }
+                if !eligible.contains(category.id!) { eligible.append(category.id!) }
+            }
+        }
         try errors.throwIfAny()
         let shareClass = ShareClass()
         shareClass.cooperativeID = scope.id
         shareClass.name = name
         shareClass.nominalCents = nominalCents!
         shareClass.minimumQuantity = minimum
+        shareClass.eligibleCategories = eligible.isEmpty ? nil : eligible.map(\.uuidString).joined(separator: ",")
         try await shareClass.create(on: db)
         return shareClass
     }
@@ -125,6 +163,8 @@ struct CapitalRepository: Sendable {
         var shareClassID: String?
         var quantity: Int?
         var date: String?
+        /// A conversion's class received.
+        var toShareClassID: String? = nil
     }
 
     /// Appends an operation with the next number, in `tx`: the counter is taken first, so the
@@ -139,7 +179,7 @@ struct CapitalRepository: Sendable {
 
         var errors = FieldErrors()
         let kind = CapitalOperationKind(rawValue: TextRules.clean(draft.kind) ?? "")
-        if kind == nil { errors.add("kind", "L'opération est subscription (souscription), transfer (cession) ou reimbursement (remboursement).") }
+        if kind == nil { errors.add("kind", "L'opération est subscription (souscription), transfer (cession), reimbursement (remboursement) ou conversion.") }
         let members = try await Member.query(on: tx).filter(\.$cooperativeID == scope.id).all()
         func member(_ raw: String?, field: String) -> Member? {
             guard let raw = TextRules.clean(raw) else { return nil }
@@ -160,14 +200,28 @@ struct CapitalRepository: Sendable {
         let classes = try await ShareClass.query(on: tx).filter(\.$cooperativeID == scope.id).all()
         let shareClass = classes.first { $0.id == UUID(uuidString: TextRules.clean(draft.shareClassID) ?? "") }
         if shareClass == nil { errors.add("shareClassID", classes.isEmpty ? "Créez d'abord une catégorie de parts." : "Choisissez la catégorie de parts.") }
+        var toClass: ShareClass?
+        if kind == .conversion {
+            toClass = classes.first { $0.id == UUID(uuidString: TextRules.clean(draft.toShareClassID) ?? "") }
+            if toClass == nil { errors.add("toShareClassID", "Une conversion nomme la catégorie de parts reçue.") }
+        }
+        // A class may be reserved to some categories of associates (founders', partners'…).
+        let holder = kind == .transfer ? receiver : giver
+        let heldClass = kind == .conversion ? toClass : shareClass
+        if let holder, let heldClass, kind != .reimbursement, !heldClass.admits(category: holder.categoryID) {
+            errors.add(kind == .transfer ? "toMemberID" : (kind == .conversion ? "toShareClassID" : "shareClassID"),
+                       "Les parts « \(heldClass.name) » sont réservées à d'autres catégories d'associés.")
+        }
         let date = CalendarDay.parse(draft.date, field: "date", subject: "La date de l'opération", fallback: today, latest: today, into: &errors)
         if draft.quantity == nil { errors.add("quantity", "Indiquez le nombre de parts.") }
         try errors.throwIfAny()
 
         let categories = try await MemberCategory.query(on: tx).filter(\.$cooperativeID == scope.id).all()
         let publicCategories = Set(categories.filter { $0.categoryKind == .publicBodies }.map(\.id!))
+        let converted = toClass.map { draft.quantity! * shareClass!.nominalCents / $0.nominalCents }
         let entry = CapitalRegister.Entry(kind: kind!, member: giver!.id!.uuidString, toMember: receiver?.id?.uuidString,
-                                          shareClass: shareClass!.id!.uuidString, quantity: draft.quantity!)
+                                          shareClass: shareClass!.id!.uuidString, quantity: draft.quantity!,
+                                          toShareClass: toClass?.id?.uuidString, toQuantity: converted)
         let earlier = try await CapitalOperation.query(on: tx).filter(\.$cooperativeID == scope.id).all().map(\.entry)
         let problems = CapitalRegister.problems(entry, after: earlier,
                                                 nominalCents: Dictionary(uniqueKeysWithValues: classes.map { ($0.id!.uuidString, $0.nominalCents) }),
@@ -182,6 +236,8 @@ struct CapitalRepository: Sendable {
         operation.toMemberID = kind == .transfer ? receiver?.id : nil
         operation.shareClassID = shareClass!.id!
         operation.quantity = draft.quantity!
+        operation.toShareClassID = toClass?.id
+        operation.toQuantity = converted
         operation.amountCents = draft.quantity! * shareClass!.nominalCents
         operation.date = date!.date
         operation.authorLabel = scope.principal.name

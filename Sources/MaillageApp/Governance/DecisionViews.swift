@@ -71,7 +71,8 @@ enum DecisionPage {
             Kit.facts([
                 (context.t("Forme", "Form"), decision.decisionKind.frenchLabel + (decision.multipleChoice ? context.t(", plusieurs choix", ", several choices") : "")),
                 (context.t("Qui vote", "Who votes"), record.electorateLabel),
-                (context.t("Clôture", "Closes"), LocalDateTime(date: decision.closesAt).french + (record.isOpen ? "" : context.t(" — close", " — closed"))),
+                (context.t("Clôture", "Closes"), record.isOpen ? LocalDateTime(date: decision.closesAt).french
+                    : LocalDateTime(date: decision.closedAt ?? decision.closesAt).french + context.t(" — close", " — closed")),
                 (context.t("Participation", "Turnout"), "\(tally.voters) / \(tally.electorate)"
                     + (decision.quorumPercent.map { context.t(" ; quorum \($0) % ", "; quorum \($0) % ") + (tally.quorumReached ? context.t("atteint", "reached") : context.t("non atteint", "not reached")) } ?? "")),
                 (context.t("Vote", "Vote"), decision.anonymous ? context.t("anonyme", "anonymous") : context.t("à découvert", "open")),
@@ -113,7 +114,7 @@ enum DecisionPage {
                 .button(.type(.submit), .name("stance"), .value(stance.rawValue), .class(stance == .agree ? "primary" : stance == .block ? "danger" : ""),
                         .id("stance-\(stance.rawValue)"), .text(stance.frenchLabel))
             }
-            return .form(.id("stance-form"), .class("vote-buttons"), .action(action), .method(.post), Kit.csrfField(context.csrfToken), .div(.class("actions"), .group(buttons)))
+            return .form(.id("stance-form"), .class("vote-buttons"), .action(action), .method(.post), Kit.csrfField(context.csrfToken), .div(.id("stance"), .class("actions"), .group(buttons)))
         }
         let chosen = Set(record.ownVote?.choiceList ?? [])
         let inputs: [Node<HTML.FormContext>] = record.options.map { option in
@@ -123,7 +124,7 @@ enum DecisionPage {
                 .label(.for(id), .text(option.label)))
         }
         return .form(.id("poll-form"), .action(action), .method(.post), Kit.csrfField(context.csrfToken),
-            .fieldset(.element(named: "legend", nodes: [.text(record.decision.multipleChoice ? context.t("Cochez vos choix", "Tick your choices") : context.t("Votre choix", "Your choice"))]), .group(inputs)),
+            .fieldset(.id("options"), .element(named: "legend", nodes: [.text(record.decision.multipleChoice ? context.t("Cochez vos choix", "Tick your choices") : context.t("Votre choix", "Your choice"))]), .group(inputs)),
             Kit.submit(context.t("Voter", "Vote"), id: "poll-submit"))
     }
 }

@@ -21,7 +21,7 @@ enum DemoGovernance {
         try await statutes.create(on: db)
         var categories: [MemberCategoryKind: MemberCategory] = [:]
         for (name, kind) in [("Habitant·es bénéficiaires", MemberCategoryKind.beneficiaries), ("Salarié·es et coopérant·es", .employees),
-                             ("Partenaires (centres sociaux, associations, Ville)", .supporters)] {
+                             ("Partenaires (centres sociaux, associations)", .supporters), ("Collectivités publiques", .publicBodies)] {
             let category = MemberCategory()
             category.cooperativeID = coop.id!
             category.name = name
@@ -38,6 +38,8 @@ enum DemoGovernance {
             try await college.create(on: db)
             colleges[kind] = college
         }
+        // The public bodies vote with the partners.
+        colleges[.publicBodies] = colleges[.supporters]
         let today = CalendarDay(date: Date())
         var random = DemoRandom(seed: 1947)
         var number = 0
@@ -85,7 +87,7 @@ enum DemoGovernance {
         var admissions: [(name: String, kind: MemberCategoryKind, representative: String?, daysAgo: Int)] = [
             ("Centre social des Caillols", .supporters, "Mireille Ouali", 540),
             ("Association Les Jardins partagés de l'Est", .supporters, "Paul Ferrand", 540),
-            ("Ville de Marseille (mairie des 11e-12e)", .supporters, "Élue déléguée à l'économie sociale", 480),
+            ("Ville de Marseille (mairie des 11e-12e)", .publicBodies, "Élue déléguée à l'économie sociale", 480),
             ("Régie de quartier Est", .supporters, "Sandrine Morel", 200),
             ("Maison de l'Emploi de Marseille", .supporters, "Karim Benali", 120),
             ("Épicerie solidaire du Plan d'Aou", .supporters, "Nadia Ferhat", 60),

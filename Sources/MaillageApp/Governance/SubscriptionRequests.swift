@@ -126,6 +126,9 @@ struct MemberCapitalRepository: Sendable {
         let classes = try await capital.shareClasses()
         let shareClass = classes.first { $0.id == UUID(uuidString: TextRules.clean(draft.shareClassID) ?? "") } ?? (classes.count == 1 && TextRules.clean(draft.shareClassID) == nil ? classes[0] : nil)
         if shareClass == nil { errors.add("shareClassID", classes.isEmpty ? "La coopérative n'a pas encore de catégorie de parts." : "Choisissez la catégorie de parts.") }
+        if let shareClass, let member, !shareClass.admits(category: member.categoryID) {
+            errors.add("shareClassID", "Les parts « \(shareClass.name) » sont réservées à d'autres catégories d'associés.")
+        }
         if let quantity = draft.quantity {
             if !(1...100_000).contains(quantity) { errors.add("quantity", "Le nombre de parts va de 1 à 100 000.") }
             else if let shareClass, quantity < shareClass.minimumQuantity { errors.add("quantity", "Cette catégorie de parts se souscrit par \(shareClass.minimumQuantity) au moins.") }

@@ -111,6 +111,7 @@ enum Migrations {
         app.migrations.add(CreateSubscriptionRequests())
         app.migrations.add(CreateDecisions())
         app.migrations.add(AddGovernanceSnapshots())
+        app.migrations.add(AddShareClassRulesAndConversions())
     }
 }
 

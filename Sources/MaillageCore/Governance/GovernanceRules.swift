@@ -296,12 +296,15 @@ public enum CapitalOperationKind: String, CaseIterable, Codable, Sendable {
     case subscription
     case transfer
     case reimbursement
+    /// Shares of one class exchanged for shares of another of the same total value.
+    case conversion
 
     public var frenchLabel: String {
         switch self {
         case .subscription: "Souscription"
         case .transfer: "Cession"
         case .reimbursement: "Remboursement"
+        case .conversion: "Conversion"
         }
     }
 }
@@ -315,13 +318,19 @@ public enum CapitalRegister {
         public var toMember: String?
         public var shareClass: String
         public var quantity: Int
+        /// A conversion's class and quantity received.
+        public var toShareClass: String?
+        public var toQuantity: Int?
 
-        public init(kind: CapitalOperationKind, member: String, toMember: String? = nil, shareClass: String, quantity: Int) {
+        public init(kind: CapitalOperationKind, member: String, toMember: String? = nil, shareClass: String, quantity: Int,
+                    toShareClass: String? = nil, toQuantity: Int? = nil) {
             self.kind = kind
             self.member = member
             self.toMember = toMember
             self.shareClass = shareClass
             self.quantity = quantity
+            self.toShareClass = toShareClass
+            self.toQuantity = toQuantity
         }
     }
 
@@ -346,6 +355,9 @@ public enum CapitalRegister {
             case .transfer:
                 held[from, default: 0] -= entry.quantity
                 if let to = entry.toMember { held[Holding(member: to, shareClass: entry.shareClass), default: 0] += entry.quantity }
+            case .conversion:
+                held[from, default: 0] -= entry.quantity
+                if let toClass = entry.toShareClass { held[Holding(member: entry.member, shareClass: toClass), default: 0] += entry.toQuantity ?? 0 }
             }
         }
         return held.filter { $0.value != 0 }
@@ -353,7 +365,7 @@ public enum CapitalRegister {
 
     /// Why `entry` may not be written after `entries`: a member giving or taking back more than
     /// they hold, a holding left under the class's minimum (other than none), a transfer to
-    /// oneself, public bodies over half of the capital. `nominal` and `minimum` by class;
+    /// oneself, a conversion that does not keep the value, public bodies over half of the capital. `nominal` and `minimum` by class;
     /// `publicBodies`: the members who are public bodies.
     public static func problems(_ entry: Entry, after entries: [Entry], nominalCents: [String: Int], minimumQuantity: [String: Int],
                                 publicBodies: Set<String>) -> FieldErrors {
@@ -365,7 +377,7 @@ public enum CapitalRegister {
         switch entry.kind {
         case .subscription:
             if own + entry.quantity < minimum { errors.add("quantity", "Cette catégorie de parts se souscrit par \(minimum) au moins.") }
-        case .transfer, .reimbursement:
+        case .transfer, .reimbursement, .conversion:
             if entry.quantity > own {
                 errors.add("quantity", "L'associé·e détient \(own) part(s) de cette catégorie : on ne peut en céder ou en rembourser plus.")
             } else if own - entry.quantity > 0 && own - entry.quantity < minimum {
@@ -377,6 +389,23 @@ public enum CapitalRegister {
                 if let to = entry.toMember {
                     let theirs = held[Holding(member: to, shareClass: entry.shareClass)] ?? 0
                     if theirs + entry.quantity < minimum { errors.add("quantity", "L'associé·e qui reçoit en aurait \(theirs + entry.quantity), sous le minimum de \(minimum).") }
+                }
+            }
+            if entry.kind == .conversion {
+                if let toClass = entry.toShareClass, let toNominal = nominalCents[toClass], let fromNominal = nominalCents[entry.shareClass] {
+                    let value = entry.quantity * fromNominal
+                    if toClass == entry.shareClass {
+                        errors.add("toShareClassID", "Une conversion change de catégorie de parts.")
+                    } else if value % toNominal != 0 || entry.toQuantity != value / toNominal {
+                        errors.add("quantity", "\(entry.quantity) part(s) valent " + Euros.french(value) + " : ce n'est pas un nombre entier de parts de l'autre catégorie.")
+                    } else {
+                        let after = (held[Holding(member: entry.member, shareClass: toClass)] ?? 0) + value / toNominal
+                        if after < (minimumQuantity[toClass] ?? 1) {
+                            errors.add("quantity", "Il aurait \(after) part(s) de l'autre catégorie, sous son minimum de \(minimumQuantity[toClass] ?? 1).")
+                        }
+                    }
+                } else {
+                    errors.add("toShareClassID", "Une conversion nomme la catégorie de parts reçue.")
                 }
             }
         }
