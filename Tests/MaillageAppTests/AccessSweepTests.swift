@@ -163,6 +163,11 @@ struct AccessSweepTests {
             "POST /api/v1/coops/:coopID/subscription-requests/:requestID/transitions": .manage,
             "GET /api/v1/coops/:coopID/members/:memberID": .governance, "POST /api/v1/coops/:coopID/members/:memberID/exit": .manage,
             "GET /api/v1/coops/:coopID/capital/history": .governance,
+            // The territory's partner directory: everyone there reads it, the coordination keeps it.
+            "GET /territories/:territoryID/partners": .view, "POST /territories/:territoryID/partners": .manage,
+            "GET /territories/:territoryID/partners/:partnerID": .view, "POST /territories/:territoryID/partners/:partnerID": .manage,
+            "GET /api/v1/territories/:territoryID/partners": .view, "POST /api/v1/territories/:territoryID/partners": .manage,
+            "GET /api/v1/territories/:territoryID/partners/:partnerID": .view, "PATCH /api/v1/territories/:territoryID/partners/:partnerID": .manage,
             // Everyday decisions: the cooperative's people ask and vote; the author or the coordination concludes.
             "GET /coops/:coopID/decisions": .governance, "POST /coops/:coopID/decisions": .vote,
             "GET /coops/:coopID/decisions/:decisionID": .governance, "POST /coops/:coopID/decisions/:decisionID/votes": .vote,
@@ -236,6 +241,7 @@ struct AccessSweepTests {
         var memberID: UUID
         var requestID: UUID
         var decisionID: UUID
+        var partnerID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -265,6 +271,7 @@ struct AccessSweepTests {
                 case "memberID": return memberID.uuidString
                 case "requestID": return requestID.uuidString
                 case "decisionID": return decisionID.uuidString
+                case "partnerID": return partnerID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -421,12 +428,15 @@ struct AccessSweepTests {
             .init(memberID: member.id!.uuidString, shareClassID: nil, quantity: 2, statutesAccepted: false, privacyAccepted: false))
         let decision = try await DecisionRepository(db: app.db, scope: coordination.scope).create(
             DecisionDraft(kind: "proposal", title: "Fermer le 15 août", closesAt: CalendarDay.today.adding(days: 10).description), now: Date())
+        let territory = try #require(try await Territory.find(caillols.$territory.id, on: app.db))
+        let partner = try await PartnerRepository(db: app.db, territory: territory, principal: coordination.scope.principal)
+            .save(PartnerDraft(name: "Centre social Balayage", kind: "centre-social", services: ["childcare"]), roles: nil)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
                       competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
                       supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!,
-                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!)
+                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!, partnerID: partner.partner.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

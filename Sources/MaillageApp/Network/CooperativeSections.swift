@@ -98,6 +98,12 @@ enum CooperativeSections {
                               detail: language.t("Propositions et sondages entre deux assemblées, votés depuis le téléphone.", "Proposals and polls between assemblies, voted from the phone."),
                               url: .decisions(coop.id!)))
         }
+        // Everyone in the cooperative reads its territory's directory (a permission held here
+        // reaches up to the territory).
+        links.append(Link(label: language.t("Partenaires du territoire", "The territory's partners"),
+                          detail: language.t("Qui aide pour la mobilité, la garde d'enfants, le logement, le français… et ce qu'ils sont pour la coopérative.",
+                                             "Who helps with mobility, childcare, housing, French… and what they are to the cooperative."),
+                          url: .partners(coop.$territory.id)))
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

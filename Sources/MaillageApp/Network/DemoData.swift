@@ -116,6 +116,11 @@ enum DemoData {
                     var associates = [cooperant.name: cooperant]
                     if let societaire = users["societaire@maillage.example"] { associates[societaire.name] = societaire }
                     try await DemoGovernance.load(on: tx, cooperative: coopRows[0], accounts: associates, coordinator: coordinator)
+                    if let admin = users["admin@maillage.example"] {
+                        var firstCoop: [UUID: Cooperative] = [:]
+                        for coop in coopRows where firstCoop[coop.$territory.id] == nil { firstCoop[coop.$territory.id] = coop }
+                        try await DemoPartners.load(on: tx, territories: territoryRows, cooperatives: firstCoop, admin: admin)
+                    }
                 }
             }
         }

@@ -70,6 +70,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AssemblyPagesController())
     try app.register(collection: MemberCapitalController(api: false))
     try app.register(collection: DecisionsController(api: false))
+    try app.register(collection: PartnersController(api: false))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -84,6 +85,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AssemblyAPIController())
     try api.register(collection: MemberCapitalController(api: true))
     try api.register(collection: DecisionsController(api: true))
+    try api.register(collection: PartnersController(api: true))
 }
 
 enum Migrations {
@@ -112,6 +114,7 @@ enum Migrations {
         app.migrations.add(CreateDecisions())
         app.migrations.add(AddGovernanceSnapshots())
         app.migrations.add(AddShareClassRulesAndConversions())
+        app.migrations.add(CreatePartners())
     }
 }
 

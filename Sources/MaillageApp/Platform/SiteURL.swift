@@ -90,6 +90,8 @@ enum SiteURL: Sendable, Equatable {
     case memberCertificate(UUID, UUID)
     case subscriptionRequests(UUID)
     case subscriptionTransition(UUID, UUID)
+    case partners(UUID)
+    case partner(UUID, UUID)
     case decisions(UUID)
     case decision(UUID, UUID)
     /// `votes` or `close`.
@@ -192,6 +194,8 @@ enum SiteURL: Sendable, Equatable {
         case .memberCertificate(let coop, let member): return SiteURL.member(coop, member).path + "/certificate"
         case .subscriptionRequests(let coop): return SiteURL.cooperative(coop).path + "/subscription-requests"
         case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
+        case .partners(let territory): return SiteURL.territory(territory).path + "/partners"
+        case .partner(let territory, let partner): return SiteURL.partners(territory).path + "/\(partner)"
         case .decisions(let coop): return SiteURL.cooperative(coop).path + "/decisions"
         case .decision(let coop, let decision): return SiteURL.decisions(coop).path + "/\(decision)"
         case .decisionAction(let coop, let decision, let action): return SiteURL.decision(coop, decision).path + "/" + action

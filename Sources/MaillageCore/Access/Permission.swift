@@ -50,12 +50,17 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case viewGovernance
     /// Change the statutes' settings, categories and colleges; admit members.
     case manageGovernance
+    /// The territory's directory of partners and the services they offer.
+    case viewPartners
+    /// Add and update the territory's partners (shared by its cooperatives).
+    case managePartners
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
         switch self {
         case .administerNetwork: [.networkAdmin]
-        case .viewTerritory, .viewCooperative: Set(Role.allCases)
+        case .viewTerritory, .viewCooperative, .viewPartners: Set(Role.allCases)
+        case .managePartners: [.networkAdmin, .coordinator]
         case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
         case .createReferral, .viewOwnReferrals: [.networkAdmin, .coordinator, .referrer]
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
@@ -74,7 +79,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     /// staff may see their own territory's card).
     public var readableFromBelow: Bool {
         switch self {
-        case .viewTerritory: true
+        // The territory's directory belongs to every cooperative in it.
+        case .viewTerritory, .viewPartners, .managePartners: true
         default: false
         }
     }

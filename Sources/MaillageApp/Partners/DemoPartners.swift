@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import MaillageCore
+
+/// Fifteen partners of the three demo territories, with fictional contacts. `seed --demo` only.
+enum DemoPartners {
+    struct Spec {
+        var name: String
+        var kind: PartnerKind
+        var commune: String
+        var postalCode: String
+        var services: [ServiceTheme]
+        var contact: (name: String, function: String, listed: Bool)?
+        var roles: [PartnerRoleKind]
+    }
+
+    static let byTerritory: [[Spec]] = [
+        [ // Marseille 12e — quartiers Est
+            Spec(name: "Centre social des Caillols", kind: .socialCentre, commune: "Marseille", postalCode: "13012", services: [.childcare, .french, .rights, .digital],
+                 contact: ("Mireille Ouali", "Directrice", true), roles: [.referrer, .member, .host]),
+            Spec(name: "Mission Locale de Marseille", kind: .missionLocale, commune: "Marseille", postalCode: "13001", services: [.employment, .training, .mobility],
+                 contact: ("Sofiane Amrani", "Conseiller", true), roles: [.referrer]),
+            Spec(name: "Maison de l'Emploi de Marseille", kind: .maisonEmploi, commune: "Marseille", postalCode: "13003", services: [.employment, .businessCreation],
+                 contact: ("Karim Benali", "Chargé de mission", true), roles: [.referrer, .member]),
+            Spec(name: "France Travail Marseille Est", kind: .franceTravail, commune: "Marseille", postalCode: "13011", services: [.employment, .training],
+                 contact: nil, roles: [.referrer]),
+            Spec(name: "Ville de Marseille, mairie des 11e-12e", kind: .commune, commune: "Marseille", postalCode: "13012", services: [.rights, .housing],
+                 contact: ("Service économie sociale", "Accueil", true), roles: [.funder, .member]),
+            Spec(name: "Région Sud", kind: .region, commune: "Marseille", postalCode: "13002", services: [.training],
+                 contact: nil, roles: [.funder]),
+            Spec(name: "Banque des Territoires (Caisse des Dépôts)", kind: .caisseDesDepots, commune: "Marseille", postalCode: "13002", services: [],
+                 contact: ("Anne Giraud", "Chargée d'affaires", false), roles: [.funder]),
+            Spec(name: "Logirem, agence Est", kind: .socialLandlord, commune: "Marseille", postalCode: "13012", services: [.housing],
+                 contact: ("Yves Lopez", "Gardien-chef", true), roles: [.host]),
+            Spec(name: "Auto-école solidaire de l'Est", kind: .association, commune: "Marseille", postalCode: "13011", services: [.mobility],
+                 contact: ("Nadia Haddad", "Monitrice", true), roles: []),
+        ],
+        [ // Vendômois rural
+            Spec(name: "Mission Locale du Vendômois", kind: .missionLocale, commune: "Vendôme", postalCode: "41100", services: [.employment, .mobility],
+                 contact: ("Julien Perrin", "Conseiller", true), roles: [.referrer]),
+            Spec(name: "Communauté d'agglomération Territoires Vendômois", kind: .commune, commune: "Vendôme", postalCode: "41100", services: [.mobility, .housing],
+                 contact: nil, roles: [.funder, .host]),
+            Spec(name: "Ferme des Coteaux du Loir", kind: .business, commune: "Montoire-sur-le-Loir", postalCode: "41800", services: [],
+                 contact: ("Paul Besnard", "Maraîcher", true), roles: [.supplier]),
+        ],
+        [ // Avignon
+            Spec(name: "Centre social Croix des Oiseaux", kind: .socialCentre, commune: "Avignon", postalCode: "84000", services: [.childcare, .french, .rights],
+                 contact: ("Leïla Mansouri", "Référente familles", true), roles: [.referrer, .host]),
+            Spec(name: "Département de Vaucluse", kind: .departement, commune: "Avignon", postalCode: "84000", services: [.rights],
+                 contact: nil, roles: [.funder]),
+            Spec(name: "Université d'Avignon", kind: .school, commune: "Avignon", postalCode: "84000", services: [.training, .digital],
+                 contact: ("Service de la formation continue", "Accueil", true), roles: []),
+        ],
+    ]
+
+    /// `cooperatives`: by territory id, the cooperative the partners' roles are toward.
+    static func load(on db: any Database, territories: [Territory], cooperatives: [UUID: Cooperative], admin: User) async throws {
+        guard let principal = try await PrincipalLoader.load(userID: admin.id!, db: db, viaBearerToken: false) else { return }
+        for (index, specs) in byTerritory.enumerated() where index < territories.count {
+            let territory = territories[index]
+            let repository = PartnerRepository(db: db, territory: territory, principal: principal)
+            let coop = cooperatives[territory.id!]
+            for spec in specs {
+                let contacts = spec.contact.map { [PartnerContactDraft(name: $0.name, function: $0.function, listed: $0.listed)] } ?? []
+                _ = try await repository.save(PartnerDraft(name: spec.name, kind: spec.kind.rawValue, postalCode: spec.postalCode, commune: spec.commune,
+                                                           services: spec.services.map(\.rawValue), contacts: contacts),
+                                              roles: coop.map { coop in spec.roles.map { PartnerRepository.RoleDraft(coopID: coop.id!.uuidString, role: $0.rawValue) } } ?? [])
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+@testable import MaillageApp
+import MaillageCore
+import Testing
+import VaporTesting
+
+/// The territory's partner directory: who helps with what, contacts with their consent, what
+/// each partner is to each cooperative.
+@Suite("Partners: the territory's directory")
+struct PartnerTests {
+    static func errors(_ response: TestingHTTPResponse) -> [String: String] {
+        response.problem?["errors"] as? [String: String] ?? [:]
+    }
+
+    @Test func theCoordinationListsPartnersAndACashierFindsWhoHelpsWithChildcare() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/territories/\(coop.$territory.id)/partners"
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let bad = try await coordinator.send(.POST, base, json: #"""
+            {"name":"","kind":"club","siret":"12345678901234","postalCode":"1301","website":"www.exemple.fr","services":["garde"],
+             "contacts":[{"name":"","email":"pas-une-adresse"}],"roles":[{"coopID":"\#(UUID())","role":"sponsor"}]}
+            """#)
+            #expect(Set(Self.errors(bad).keys) == ["name", "kind", "siret", "postalCode", "website", "services", "contacts[0].name", "contacts[0].email",
+                                                   "roles[0].coopID", "roles[0].role"])
+            let created = try await coordinator.json(.POST, base, json: #"""
+            {"name":"Centre social des Caillols","kind":"centre-social","siret":"78467169500087","postalCode":"13012","commune":"Marseille",
+             "services":["childcare","french","rights"],"contacts":[{"name":"Mireille Ouali","function":"Directrice","email":"direction@cs-caillols.example","phone":"04 91 00 00 00","listed":true},
+             {"name":"Paul Ferrand","email":"paul@cs-caillols.example","listed":false}],
+             "roles":[{"coopID":"\#(coop.id!)","role":"referrer"},{"coopID":"\#(coop.id!)","role":"host"}]}
+            """#)
+            let id = try #require(created["id"] as? String)
+            #expect((created["roles"] as? [[String: Any]])?.count == 2)
+            #expect(try await coordinator.send(.POST, base, json: #"{"name":"centre social des caillols","kind":"association"}"#).status == .unprocessableEntity)
+            #expect(try await coordinator.send(.POST, base, json: #"{"name":"Mission Locale Marseille","kind":"mission-locale","services":["employment","training","mobility"]}"#).status == .created)
+
+            // A cashier of the cooperative reads the directory, filtered by theme; the contact who
+            // did not agree to be listed stays with the coordination.
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            let childcare = try await cashier.json(.GET, base + "?service=childcare")
+            let items = try #require(childcare["items"] as? [[String: Any]])
+            #expect(items.map { $0["name"] as? String } == ["Centre social des Caillols"])
+            #expect((items[0]["contacts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Mireille Ouali"])
+            #expect(((try await coordinator.json(.GET, base + "/\(id)"))["contacts"] as? [[String: Any]])?.count == 2)
+            #expect((try await cashier.json(.GET, base + "?service=mobility")["items"] as? [[String: Any]])?.count == 1)
+            #expect(try await cashier.send(.GET, base + "?service=garde").status == .unprocessableEntity)
+            #expect(try await cashier.send(.PATCH, base + "/\(id)", json: #"{"services":[]}"#).status == .forbidden)
+
+            // PATCH replaces what it names and keeps the rest.
+            let patched = try await coordinator.json(.PATCH, base + "/\(id)", json: #"{"services":["childcare","housing"],"roles":[{"coopID":"\#(coop.id!)","role":"member"}]}"#)
+            #expect(patched["services"] as? [String] == ["childcare", "housing"])
+            #expect(patched["siret"] as? String == "78467169500087")
+            #expect((patched["roles"] as? [[String: Any]])?.map { $0["role"] as? String } == ["member"])
+            #expect((patched["contacts"] as? [[String: Any]])?.count == 2)
+
+            // Another territory's coordinator finds nothing here; ours may not be given another
+            // territory's cooperative.
+            let avignon = try await APIClient.forDemo("coordination.avignon@maillage.example", app: app)
+            #expect(try await avignon.send(.GET, base).status == .notFound)
+            let other = try await Demo.cooperative(Demo.avignon, app: app)
+            #expect(Self.errors(try await coordinator.send(.PATCH, base + "/\(id)", json: #"{"roles":[{"coopID":"\#(other.id!)","role":"funder"}]}"#))["roles[0].coopID"] != nil)
+        }
+    }
+
+    @Test func thePagesFilterByThemeAndTheCoordinationAddsAPartner() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let pages = "/territories/\(coop.$territory.id.uuidString.lowercased())/partners"
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let refused = try await coordinator.post(pages, form: ["name": "Crèche Les Lucioles", "kind": "association", "contactEmail": "lucioles@"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("nom@domaine.fr"))
+            let created = try await coordinator.post(pages, form: ["name": "Crèche Les Lucioles", "kind": "association", "services[]": "childcare",
+                                                                   "contactName": "Awa Sow", "contactEmail": "lucioles@exemple.fr", "contactListed": "on",
+                                                                   "roles[]": "\(coop.id!):referrer"])
+            #expect(created.status == .seeOther)
+            var member = Browser(app)
+            try await member.login("societaire@maillage.example")
+            let childcare = try await member.get(pages + "?service=childcare")
+            #expect(childcare.status == .ok)
+            #expect(childcare.body.string.contains("Crèche Les Lucioles"))
+            #expect(childcare.body.string.contains("Awa Sow"))
+            #expect(!childcare.body.string.contains("partner-form"))
+            let housing = try await member.get(pages + "?service=housing")
+            #expect(housing.body.string.contains("no-partner"))
+            #expect(try await member.post(pages, form: ["name": "X", "kind": "association"]).status == .forbidden)
+            let home = try await member.get("/coops/\(coop.id!)")
+            #expect(home.body.string.contains(pages))
+        }
+    }
+}

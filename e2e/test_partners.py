@@ -1,0 +1,72 @@
+"""The territory's partner directory: a cashier finds who helps with childcare in two clicks
+from the cooperative's page; the coordination adds a partner, with a refused e-mail first, and
+what it is to the cooperative (axe on every page)."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from test_admin_flows import fill, login
+from test_foundation import h1_text, path_of
+from test_pathway_file import (
+    COORDINATOR_EMAIL,
+    assert_no_error,
+    click_and_wait_for_new_page,
+    coop_id,  # noqa: F401  (fixture)
+    flash_text,
+    follow_link,
+    logout,
+    open_coop_area,
+    rows_of,
+    suffix,
+)
+from test_pathways_journey import STAFF_EMAIL, error_summary, without_browser_validation
+
+
+def test_a_cashier_finds_who_helps_with_childcare(browser, base_url, axe, coop_id):
+    login(browser, base_url, STAFF_EMAIL)
+    path = open_coop_area(browser, base_url, coop_id, "Partenaires du territoire")
+    assert path.startswith("/territories/") and path.endswith("/partners"), path
+    assert h1_text(browser).startswith("Partenaires du territoire — Marseille 12e")
+    axe.assert_no_violations("partners")
+    follow_link(browser, browser.find_element(By.ID, "theme-childcare"))
+    names = [row[0] for row in rows_of(browser, "main")]
+    assert "Centre social des Caillols" in names, names
+    assert "Mission Locale de Marseille" not in names, names
+    # Contacts who agreed to be listed are shown; the cashier gets no form.
+    assert any("Mireille Ouali" in " ".join(row) for row in rows_of(browser, "main"))
+    assert not browser.find_elements(By.ID, "partner-form")
+    axe.assert_no_violations("partners for childcare")
+    logout(browser)
+
+
+def test_the_coordination_adds_a_partner(browser, base_url, axe, coop_id):
+    login(browser, base_url, COORDINATOR_EMAIL)
+    list_path = open_coop_area(browser, base_url, coop_id, "Partenaires du territoire")
+    name = f"Crèche parentale Les Lucioles {suffix()}"
+    fill(browser, "name", name)
+    browser.find_element(By.CSS_SELECTOR, 'select#kind option[value="association"]').click()
+    browser.find_element(By.ID, "services-childcare").click()
+    fill(browser, "contactName", "Awa Sow")
+    fill(browser, "contactEmail", "lucioles@")
+    browser.find_element(By.ID, "contactListed").click()
+    # The server's own check, past the browser's.
+    without_browser_validation(browser, "partner-form")
+    click_and_wait_for_new_page(browser, "partner-submit")
+    assert "nom@domaine.fr" in error_summary(browser)
+    axe.assert_no_violations("partner form with an error")
+    fill(browser, "contactEmail", "lucioles@exemple.fr")
+    browser.find_element(By.CSS_SELECTOR, f'input[name="roles[]"][value="{coop_id}:referrer"]').click()
+    click_and_wait_for_new_page(browser, "partner-submit")
+    assert_no_error(browser, "after adding the partner")
+    assert flash_text(browser) == f"Partenaire ajouté : {name}."
+    assert h1_text(browser) == name
+    contacts = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#contacts li")]
+    assert contacts == ["Awa Sow — lucioles@exemple.fr"], contacts
+    roles = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#roles li")]
+    assert roles == ["Coopérative d'habitants des Caillols : oriente des habitant·es"], roles
+    axe.assert_no_violations("partner page")
+    browser.get(f"{base_url}{list_path}?service=childcare")
+    assert name in [row[0] for row in rows_of(browser, "main")]
+    assert path_of(browser) == list_path
+    logout(browser)
