@@ -70,3 +70,38 @@ def test_the_coordination_adds_a_partner(browser, base_url, axe, coop_id):
     assert name in [row[0] for row in rows_of(browser, "main")]
     assert path_of(browser) == list_path
     logout(browser)
+
+
+def test_the_coordination_is_reminded_of_a_report_and_records_an_agreement(browser, base_url, axe, coop_id):
+    login(browser, base_url, COORDINATOR_EMAIL)
+    browser.get(f"{base_url}/")
+    reminders = browser.find_element(By.ID, "reminders").text
+    assert "Bilan intermédiaire" in reminders and "Politique de la ville" in reminders, reminders
+    axe.assert_no_violations("home with reminders")
+    follow_link(browser, browser.find_element(By.CSS_SELECTOR, "#reminders a"))
+    assert h1_text(browser).endswith("— Politique de la ville")
+    assert "Personnes accompagnées dans un parcours" in browser.find_element(By.TAG_NAME, "main").text
+    axe.assert_no_violations("funding agreement")
+
+    list_path = open_coop_area(browser, base_url, coop_id, "Conventions de financement")
+    assert list_path == f"/coops/{coop_id}/funding-agreements"
+    programme = f"FSE+ inclusion {suffix()}"
+    browser.find_element(By.CSS_SELECTOR, "select#funderID option:nth-child(2)").click()
+    fill(browser, "programme", programme)
+    fill(browser, "amount", "18 000")
+    browser.execute_script("document.getElementById('startsOn').value = '2026-01-01'; document.getElementById('endsOn').value = '2026-12-31';")
+    browser.find_element(By.CSS_SELECTOR, 'select#indicator option[value="meals-sold"]').click()
+    fill(browser, "target", "deux mille")
+    without_browser_validation(browser, "agreement-form")
+    click_and_wait_for_new_page(browser, "agreement-submit")
+    assert "en chiffres" in error_summary(browser)
+    axe.assert_no_violations("agreement form with an error")
+    fill(browser, "target", "2000")
+    browser.execute_script("document.getElementById('deadlineOn').value = '2027-01-31';")
+    fill(browser, "deadlineLabel", "Bilan FSE+")
+    click_and_wait_for_new_page(browser, "agreement-submit")
+    assert_no_error(browser, "after recording the agreement")
+    assert flash_text(browser) == "Convention enregistrée."
+    assert h1_text(browser).endswith(f"— {programme}")
+    assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#deadlines li")] == ["31/01/2027 — Bilan FSE+"]
+    logout(browser)

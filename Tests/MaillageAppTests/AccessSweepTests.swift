@@ -168,6 +168,10 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/partners/:partnerID": .view, "POST /territories/:territoryID/partners/:partnerID": .manage,
             "GET /api/v1/territories/:territoryID/partners": .view, "POST /api/v1/territories/:territoryID/partners": .manage,
             "GET /api/v1/territories/:territoryID/partners/:partnerID": .view, "PATCH /api/v1/territories/:territoryID/partners/:partnerID": .manage,
+            // Funding agreements: the coordination records them; funders read them.
+            "GET /coops/:coopID/funding-agreements": .figures, "POST /coops/:coopID/funding-agreements": .manage,
+            "GET /coops/:coopID/funding-agreements/:agreementID": .figures,
+            "GET /api/v1/coops/:coopID/funding-agreements": .figures, "POST /api/v1/coops/:coopID/funding-agreements": .manage,
             // Everyday decisions: the cooperative's people ask and vote; the author or the coordination concludes.
             "GET /coops/:coopID/decisions": .governance, "POST /coops/:coopID/decisions": .vote,
             "GET /coops/:coopID/decisions/:decisionID": .governance, "POST /coops/:coopID/decisions/:decisionID/votes": .vote,
@@ -242,6 +246,7 @@ struct AccessSweepTests {
         var requestID: UUID
         var decisionID: UUID
         var partnerID: UUID
+        var agreementID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -272,6 +277,7 @@ struct AccessSweepTests {
                 case "requestID": return requestID.uuidString
                 case "decisionID": return decisionID.uuidString
                 case "partnerID": return partnerID.uuidString
+                case "agreementID": return agreementID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -431,12 +437,15 @@ struct AccessSweepTests {
         let territory = try #require(try await Territory.find(caillols.$territory.id, on: app.db))
         let partner = try await PartnerRepository(db: app.db, territory: territory, principal: coordination.scope.principal)
             .save(PartnerDraft(name: "Centre social Balayage", kind: "centre-social", services: ["childcare"]), roles: nil)
+        let agreement = try await FundingRepository(db: app.db, scope: coordination.scope).create(funderID: partner.partner.id!.uuidString, FundingAgreementDraft(
+            programme: "Politique de la ville", amountCents: 2_000_000, startsOn: "2026-01-01", endsOn: "2026-12-31",
+            targets: [.init(indicator: "meals-sold", target: 10_000)]), today: .today)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
                       competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
                       supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!,
-                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!, partnerID: partner.partner.id!)
+                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!, partnerID: partner.partner.id!, agreementID: agreement.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

@@ -98,6 +98,11 @@ enum CooperativeSections {
                               detail: language.t("Propositions et sondages entre deux assemblées, votés depuis le téléphone.", "Proposals and polls between assemblies, voted from the phone."),
                               url: .decisions(coop.id!)))
         }
+        if allowed(.viewFunding) {
+            links.append(Link(label: language.t("Conventions de financement", "Funding agreements"),
+                              detail: language.t("Financeurs, montants, engagements face au réalisé, comptes rendus et versements.", "Funders, amounts, commitments against achievements, reports and instalments."),
+                              url: .fundingAgreements(coop.id!)))
+        }
         // Everyone in the cooperative reads its territory's directory (a permission held here
         // reaches up to the territory).
         links.append(Link(label: language.t("Partenaires du territoire", "The territory's partners"),

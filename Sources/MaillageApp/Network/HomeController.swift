@@ -37,6 +37,28 @@ struct HomeController: RouteCollection {
             ))
         }
 
+        // Reporting deadlines of the funding agreements, from 30 days before (urgent from 7).
+        var reminders: [(coop: Cooperative, agreement: FundingAgreement, deadline: ReportingDeadline, level: ReportingReminder.Level)] = []
+        for coop in coops where principal.decide(.manageFunding, at: coop.location) == .allowed {
+            let funding = FundingRepository(db: request.db, scope: CooperativeScope(cooperative: coop, principal: principal))
+            reminders += try await funding.reminders(today: .today).map { (coop, $0.agreement, $0.deadline, $0.level) }
+        }
+        if !reminders.isEmpty {
+            sections.append(.section(.class("panel"), .id("reminders"),
+                .h2(.text(context.t("Comptes rendus à remettre", "Reports due"))),
+                .ul(.forEach(reminders) { reminder in
+                    let day = CalendarDay(date: reminder.deadline.dueOn)
+                    let when = switch reminder.level {
+                    case .overdue: context.t("en retard depuis le ", "overdue since ") + day.french
+                    case .urgent: context.t("dans moins de 7 jours, le ", "within 7 days, on ") + day.french
+                    case .upcoming: context.t("le ", "on ") + day.french
+                    }
+                    return .li(.class(reminder.level == .upcoming ? "" : "urgent"),
+                               .a(.href(SiteURL.fundingAgreement(reminder.coop.id!, reminder.agreement.id!).path), .text(reminder.deadline.label)),
+                               .text(" — " + reminder.agreement.programme + ", " + reminder.coop.name + " : " + when))
+                })))
+        }
+
         let manageable = coops.filter { principal.decide(.manageCooperativeAccess, at: $0.location) == .allowed }
         if !coops.isEmpty {
             sections.append(.section(

@@ -53,6 +53,32 @@ enum DemoPartners {
         ],
     ]
 
+    /// Two agreements for each cooperative, with the territory's funders: one under way with
+    /// a report due in three weeks (so the coordinator's home page reminds it), one ending.
+    static func agreements(on db: any Database, cooperatives: [Cooperative], admin: User) async throws {
+        guard let principal = try await PrincipalLoader.load(userID: admin.id!, db: db, viaBearerToken: false) else { return }
+        let today = CalendarDay.today
+        for coop in cooperatives {
+            let repository = FundingRepository(db: db, scope: CooperativeScope(cooperative: coop, principal: principal))
+            let funders = try await repository.funders().filter { [.commune, .region, .departement, .caisseDesDepots, .state].contains($0.partnerKind) }
+            guard let first = funders.first else { continue }
+            let second = funders.dropFirst().first ?? first
+            _ = try await repository.create(funderID: first.id!.uuidString, FundingAgreementDraft(
+                programme: "Politique de la ville", amountCents: 3_500_000, startsOn: today.adding(months: -5).description, endsOn: today.adding(months: 7).description,
+                purpose: "Accompagner les habitant·es du quartier vers l'emploi par l'activité solidaire.",
+                targets: [.init(indicator: "people-accompanied", target: 12), .init(indicator: "meals-sold", target: 15_000), .init(indicator: "members", target: 50)],
+                deadlines: [.init(dueOn: today.adding(days: 21).description, label: "Bilan intermédiaire"), .init(dueOn: today.adding(months: 8).description, label: "Bilan final")],
+                instalments: [.init(dueOn: today.adding(months: -5).description, amountCents: 2_000_000, receivedOn: today.adding(months: -4).description),
+                              .init(dueOn: today.adding(months: 7).description, amountCents: 1_500_000)]), today: today)
+            _ = try await repository.create(funderID: second.id!.uuidString, FundingAgreementDraft(
+                programme: "Alimentation durable", amountCents: 1_200_000, startsOn: today.adding(months: -11).description, endsOn: today.adding(months: 1).description,
+                purpose: "Des achats locaux et de qualité pour la cantine solidaire.",
+                targets: [.init(indicator: "egalim-share", target: 50), .init(indicator: "local-share", target: 30)],
+                deadlines: [.init(dueOn: today.adding(months: 2).description, label: "Compte rendu financier")],
+                instalments: [.init(dueOn: today.adding(months: -11).description, amountCents: 1_200_000, receivedOn: today.adding(months: -10).description)]), today: today)
+        }
+    }
+
     /// `cooperatives`: by territory id, the cooperative the partners' roles are toward.
     static func load(on db: any Database, territories: [Territory], cooperatives: [UUID: Cooperative], admin: User) async throws {
         guard let principal = try await PrincipalLoader.load(userID: admin.id!, db: db, viaBearerToken: false) else { return }

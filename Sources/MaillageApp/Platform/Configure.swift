@@ -71,6 +71,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MemberCapitalController(api: false))
     try app.register(collection: DecisionsController(api: false))
     try app.register(collection: PartnersController(api: false))
+    try app.register(collection: FundingController(api: false))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -86,6 +87,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MemberCapitalController(api: true))
     try api.register(collection: DecisionsController(api: true))
     try api.register(collection: PartnersController(api: true))
+    try api.register(collection: FundingController(api: true))
 }
 
 enum Migrations {
@@ -115,6 +117,7 @@ enum Migrations {
         app.migrations.add(AddGovernanceSnapshots())
         app.migrations.add(AddShareClassRulesAndConversions())
         app.migrations.add(CreatePartners())
+        app.migrations.add(CreateFundingAgreements())
     }
 }
 

@@ -91,6 +91,8 @@ enum SiteURL: Sendable, Equatable {
     case subscriptionRequests(UUID)
     case subscriptionTransition(UUID, UUID)
     case partners(UUID)
+    case fundingAgreements(UUID)
+    case fundingAgreement(UUID, UUID)
     case partner(UUID, UUID)
     case decisions(UUID)
     case decision(UUID, UUID)
@@ -194,6 +196,8 @@ enum SiteURL: Sendable, Equatable {
         case .memberCertificate(let coop, let member): return SiteURL.member(coop, member).path + "/certificate"
         case .subscriptionRequests(let coop): return SiteURL.cooperative(coop).path + "/subscription-requests"
         case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
+        case .fundingAgreements(let coop): return SiteURL.cooperative(coop).path + "/funding-agreements"
+        case .fundingAgreement(let coop, let agreement): return SiteURL.fundingAgreements(coop).path + "/\(agreement)"
         case .partners(let territory): return SiteURL.territory(territory).path + "/partners"
         case .partner(let territory, let partner): return SiteURL.partners(territory).path + "/\(partner)"
         case .decisions(let coop): return SiteURL.cooperative(coop).path + "/decisions"

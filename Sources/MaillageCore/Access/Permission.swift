@@ -54,13 +54,18 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case viewPartners
     /// Add and update the territory's partners (shared by its cooperatives).
     case managePartners
+    /// The cooperative's funding agreements, their targets against the figures, deadlines.
+    case viewFunding
+    /// Record funding agreements.
+    case manageFunding
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
         switch self {
         case .administerNetwork: [.networkAdmin]
         case .viewTerritory, .viewCooperative, .viewPartners: Set(Role.allCases)
-        case .managePartners: [.networkAdmin, .coordinator]
+        case .managePartners, .manageFunding: [.networkAdmin, .coordinator]
+        case .viewFunding: [.networkAdmin, .coordinator, .funder]
         case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
         case .createReferral, .viewOwnReferrals: [.networkAdmin, .coordinator, .referrer]
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]

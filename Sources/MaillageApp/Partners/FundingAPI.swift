@@ -1,0 +1,222 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+struct FundingAgreementDTO: Content {
+    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double? }
+    struct Deadline: Content { var dueOn: String, label: String, reportedOn: String? }
+    struct Instalment: Content { var dueOn: String, amountCents: Int, receivedOn: String? }
+    var id: UUID
+    var coopID: UUID
+    var funderID: UUID
+    var funder: String
+    var programme: String
+    var amountCents: Int
+    var receivedCents: Int
+    var startsOn: String
+    var endsOn: String
+    var purpose: String?
+    /// Each committed indicator, with what the other areas compute for the period so far
+    /// (absent where no area computes it yet).
+    var targets: [Target]
+    var deadlines: [Deadline]
+    var instalments: [Instalment]
+
+    init(_ record: FundingRecord) {
+        let agreement = record.agreement
+        id = agreement.id!
+        coopID = agreement.cooperativeID
+        funderID = agreement.funderID
+        funder = record.funderName
+        programme = agreement.programme
+        amountCents = agreement.amountCents
+        receivedCents = record.instalments.filter { $0.receivedOn != nil }.reduce(0) { $0 + $1.amountCents }
+        startsOn = CalendarDay(date: agreement.startsOn).description
+        endsOn = CalendarDay(date: agreement.endsOn).description
+        purpose = agreement.purpose
+        targets = record.targets.map { target in
+            let indicator = FundingIndicator(rawValue: target.indicator)
+            return Target(indicator: target.indicator, label: indicator?.frenchLabel ?? target.indicator, target: target.target,
+                          achieved: indicator.flatMap { record.achieved[$0] })
+        }
+        deadlines = record.deadlines.map { Deadline(dueOn: CalendarDay(date: $0.dueOn).description, label: $0.label, reportedOn: $0.reportedOn.map { CalendarDay(date: $0).description }) }
+        instalments = record.instalments.map { Instalment(dueOn: CalendarDay(date: $0.dueOn).description, amountCents: $0.amountCents, receivedOn: $0.receivedOn.map { CalendarDay(date: $0).description }) }
+    }
+}
+
+/// `/api/v1/coops/:coopID/funding-agreements` and the pages `/coops/:coopID/funding-agreements…`.
+struct FundingController: RouteCollection {
+    let api: Bool
+
+    func boot(routes: any RoutesBuilder) throws {
+        let agreements = routes.grouped("coops", ":coopID", "funding-agreements")
+        if api {
+            agreements.get(use: list)
+            agreements.post(use: create)
+        } else {
+            agreements.get(use: listPage)
+            agreements.post(use: createFromForm)
+            agreements.get(":agreementID", use: page)
+        }
+    }
+
+    struct AgreementBody: Decodable {
+        struct Target: Decodable { var indicator: String?, target: Double? }
+        struct Deadline: Decodable { var dueOn: String?, label: String? }
+        struct Instalment: Decodable { var dueOn: String?, amountCents: Int?, receivedOn: String? }
+        var funderID: String?, programme: String?, amountCents: Int?, startsOn: String?, endsOn: String?, purpose: String?
+        var targets: [Target]?, deadlines: [Deadline]?, instalments: [Instalment]?
+    }
+
+    func list(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.viewFunding)
+        var items: [FundingAgreementDTO] = []
+        for agreement in try await repository.agreements() { items.append(FundingAgreementDTO(try await repository.record(agreement, today: .today))) }
+        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: nil))
+    }
+
+    func create(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let body = try request.decodeJSON(AgreementBody.self)
+        let draft = FundingAgreementDraft(
+            programme: body.programme, amountCents: body.amountCents, startsOn: body.startsOn, endsOn: body.endsOn, purpose: body.purpose,
+            targets: (body.targets ?? []).map { .init(indicator: $0.indicator, target: $0.target) },
+            deadlines: (body.deadlines ?? []).map { .init(dueOn: $0.dueOn, label: $0.label) },
+            instalments: (body.instalments ?? []).map { .init(dueOn: $0.dueOn, amountCents: $0.amountCents, receivedOn: $0.receivedOn) })
+        let agreement = try await repository.create(funderID: body.funderID, draft, today: .today)
+        return try Idempotency.encode(status: .created, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    // MARK: Pages
+
+    struct AgreementForm: Content {
+        var funderID: String?, programme: String?, amount: String?, startsOn: String?, endsOn: String?, purpose: String?
+        var indicator: String?, target: String?, deadlineOn: String?, deadlineLabel: String?
+    }
+
+    func listPage(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.viewFunding)
+        return try await FundingPages.list(repository, form: AgreementForm(), errors: [:], context: request.pageContext())
+    }
+
+    func createFromForm(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let form = try request.content.decode(AgreementForm.self)
+        return try await FormSubmission.handle {
+            let cents = try TradePagesController.euros(form.amount, field: "amountCents")
+            var target: Double?
+            if let text = TextRules.clean(form.target) {
+                guard let value = Double(text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "%", with: "").trimmingWhitespace()) else {
+                    throw Problem.invalid(FieldErrors(["target": "Écrivez la cible en chiffres, par exemple 40."]))
+                }
+                target = value
+            }
+            let draft = FundingAgreementDraft(
+                programme: form.programme, amountCents: cents, startsOn: form.startsOn, endsOn: form.endsOn, purpose: form.purpose,
+                targets: TextRules.clean(form.indicator) == nil ? [] : [.init(indicator: form.indicator, target: target)],
+                deadlines: TextRules.clean(form.deadlineOn) == nil ? [] : [.init(dueOn: form.deadlineOn, label: form.deadlineLabel)])
+            let agreement = try await repository.create(funderID: form.funderID, draft, today: .today)
+            request.flash(request.language.t("Convention enregistrée.", "Agreement recorded."))
+            return request.redirect(to: SiteURL.fundingAgreement(repository.scope.id, agreement.id!).path)
+        } invalid: { errors in
+            let named = errors.reduce(into: [String: String]()) { named, error in
+                let key = error.key.hasPrefix("targets[0].indicator") ? "indicator" : error.key.hasPrefix("targets[0].target") ? "target"
+                    : error.key.hasPrefix("deadlines[0].dueOn") ? "deadlineOn" : error.key.hasPrefix("deadlines[0].label") ? "deadlineLabel" : error.key
+                named[key] = error.value
+            }
+            return try await FundingPages.list(repository, form: form, errors: named, context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+
+    func page(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.viewFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        return try await FundingPages.agreement(repository, try await repository.record(agreement, today: .today), context: request.pageContext())
+    }
+}
+
+enum FundingPages {
+    static func figure(_ value: Double?, _ indicator: FundingIndicator?) -> String {
+        guard let value else { return "—" }
+        if indicator == .solidarityGiven { return Euros.french(Int(value.rounded())) }
+        if indicator?.isPercent == true { return MinutesView.percent(value / 100) }
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    static func list(_ repository: FundingRepository, form: FundingController.AgreementForm, errors: [String: String], context: PageContext,
+                     status: HTTPResponseStatus = .ok) async throws -> Response {
+        let coop = repository.scope.cooperative
+        let agreements = try await repository.agreements()
+        let funders = Dictionary(uniqueKeysWithValues: try await repository.funders().map { ($0.id!, $0.name) })
+        let title = context.t("Conventions de financement", "Funding agreements")
+        return Layout.render(context, title: title, status: status, content: .group(
+            .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
+            .h1(.text(title)),
+            agreements.isEmpty ? .p(.text(context.t("Aucune convention.", "No agreement."))) :
+            Kit.table(label: title,
+                .thead(.tr(.th(.text(context.t("Financeur", "Funder"))), .th(.text(context.t("Programme", "Programme"))), .th(.class("num"), .text(context.t("Montant", "Amount"))),
+                           .th(.text(context.t("Période", "Period"))))),
+                .tbody(.forEach(agreements) { agreement in
+                    .tr(.td(.a(.href(SiteURL.fundingAgreement(coop.id!, agreement.id!).path), .text(funders[agreement.funderID] ?? "—"))),
+                        .td(.text(agreement.programme)), .td(.class("num"), .text(Euros.french(agreement.amountCents))),
+                        .td(.text(CalendarDay(date: agreement.startsOn).french + " – " + CalendarDay(date: agreement.endsOn).french)))
+                })),
+            .if(repository.scope.allows(.manageFunding), .section(.class("panel"),
+                .h2(.text(context.t("Enregistrer une convention", "Record an agreement"))),
+                Kit.errorSummary(errors, order: ["funderID", "programme", "amountCents", "startsOn", "endsOn", "purpose", "indicator", "target", "deadlineOn", "deadlineLabel"], context: context),
+                .form(.id("agreement-form"), .action(SiteURL.fundingAgreements(coop.id!).path), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    Kit.select(name: "funderID", label: context.t("Financeur (un partenaire du territoire)", "Funder (a partner of the territory)"),
+                               options: funders.sorted { $0.value < $1.value }.map { ($0.key.uuidString, $0.value) }, selected: form.funderID, error: errors["funderID"],
+                               placeholder: context.t("— Choisissez —", "— Choose —")),
+                    Kit.input(.init(name: "programme", label: context.t("Programme", "Programme"), value: form.programme, error: errors["programme"],
+                                    hint: context.t("Politique de la ville, FSE+, Région emploi, CDC…", "Politique de la ville, FSE+, Région emploi, CDC…"), required: true)),
+                    Kit.input(.init(name: "amount", label: context.t("Montant (€)", "Amount (€)"), value: form.amount, error: errors["amountCents"], required: true, inputMode: "decimal")),
+                    Kit.input(.init(name: "startsOn", label: context.t("Début", "Start"), value: form.startsOn, type: .date, error: errors["startsOn"], required: true)),
+                    Kit.input(.init(name: "endsOn", label: context.t("Fin", "End"), value: form.endsOn, type: .date, error: errors["endsOn"], required: true)),
+                    Kit.textarea(name: "purpose", label: context.t("Objet", "Purpose"), value: form.purpose, error: errors["purpose"]),
+                    Kit.select(name: "indicator", label: context.t("Indicateur engagé", "Committed indicator"), options: FundingIndicator.allCases.map { ($0.rawValue, $0.frenchLabel) },
+                               selected: form.indicator, error: errors["indicator"], required: false, placeholder: "—"),
+                    Kit.input(.init(name: "target", label: context.t("Cible", "Target"), value: form.target, error: errors["target"], inputMode: "decimal")),
+                    Kit.input(.init(name: "deadlineOn", label: context.t("Échéance de compte rendu", "Reporting deadline"), value: form.deadlineOn, type: .date, error: errors["deadlineOn"])),
+                    Kit.input(.init(name: "deadlineLabel", label: context.t("Compte rendu attendu", "Report expected"), value: form.deadlineLabel, error: errors["deadlineLabel"])),
+                    Kit.submit(context.t("Enregistrer la convention", "Record the agreement"), id: "agreement-submit"))))
+        ))
+    }
+
+    static func agreement(_ repository: FundingRepository, _ record: FundingRecord, context: PageContext) async throws -> Response {
+        let coop = repository.scope.cooperative
+        let dto = FundingAgreementDTO(record)
+        let title = dto.funder + " — " + dto.programme
+        return Layout.render(context, title: title, content: .group(
+            .p(.a(.href(SiteURL.fundingAgreements(coop.id!).path), .text(context.t("Conventions de financement", "Funding agreements")))),
+            .h1(.text(title)),
+            Kit.facts([
+                (context.t("Montant", "Amount"), Euros.french(dto.amountCents)),
+                (context.t("Reçu", "Received"), Euros.french(dto.receivedCents)),
+                (context.t("Période", "Period"), (CalendarDay(dto.startsOn)?.french ?? dto.startsOn) + " – " + (CalendarDay(dto.endsOn)?.french ?? dto.endsOn)),
+                (context.t("Objet", "Purpose"), dto.purpose ?? "—"),
+            ]),
+            .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
+            dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) :
+            Kit.table(label: context.t("Engagements", "Commitments"),
+                .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Cible", "Target"))),
+                           .th(.class("num"), .text(context.t("Réalisé à ce jour", "Achieved so far"))))),
+                .tbody(.forEach(dto.targets) { target in
+                    let indicator = FundingIndicator(rawValue: target.indicator)
+                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator))))
+                })),
+            .h2(.text(context.t("Comptes rendus", "Reports"))),
+            dto.deadlines.isEmpty ? .p(.text("—")) : .ul(.id("deadlines"), .forEach(dto.deadlines) { deadline in
+                .li(.text((CalendarDay(deadline.dueOn)?.french ?? deadline.dueOn) + " — " + deadline.label + (deadline.reportedOn.map { context.t(" (remis le ", " (sent on ") + (CalendarDay($0)?.french ?? $0) + ")" } ?? "")))
+            }),
+            .h2(.text(context.t("Versements", "Instalments"))),
+            dto.instalments.isEmpty ? .p(.text("—")) : .ul(.forEach(dto.instalments) { instalment in
+                .li(.text((CalendarDay(instalment.dueOn)?.french ?? instalment.dueOn) + " — " + Euros.french(instalment.amountCents)
+                          + (instalment.receivedOn.map { context.t(" — reçu le ", " — received on ") + (CalendarDay($0)?.french ?? $0) } ?? context.t(" — attendu", " — expected"))))
+            })
+        ))
+    }
+}

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+@testable import MaillageApp
+import MaillageCore
+import Testing
+import VaporTesting
+
+/// Funding agreements: the funder, the amount and period, the indicators committed against
+/// what the areas compute, reporting deadlines reminded on the coordinator's home page.
+@Suite("Partners: funding agreements")
+struct FundingTests {
+    static func errors(_ response: TestingHTTPResponse) -> [String: String] {
+        response.problem?["errors"] as? [String: String] ?? [:]
+    }
+
+    @Test func anAgreementShowsItsTargetsAgainstTheFiguresAndRemindsItsDeadline() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let funder = try await coordinator.json(.POST, "/api/v1/territories/\(coop.$territory.id)/partners", json: #"{"name":"Préfecture des Bouches-du-Rhône","kind":"etat"}"#)
+            let funderID = try #require(funder["id"] as? String)
+            // Two associates admitted last year: the "members" figure counts them.
+            #expect(try await coordinator.send(.POST, "/api/v1/coops/\(coop.id!)/member-categories", json: #"{"name":"Habitant·es","kind":"beneficiaries"}"#).status == .created)
+            for name in ["Fatou Diallo", "Omar Benali"] {
+                #expect(try await coordinator.send(.POST, "/api/v1/coops/\(coop.id!)/members", json: #"{"displayName":"\#(name)","kind":"person","category":"Habitant·es","admittedOn":"2025-09-01"}"#).status == .created)
+            }
+            let base = "/api/v1/coops/\(coop.id!)/funding-agreements"
+            let bad = try await coordinator.send(.POST, base, json: #"""
+            {"funderID":"\#(UUID())","programme":"","amountCents":0,"startsOn":"2026-12-31","endsOn":"2026-01-01",
+             "targets":[{"indicator":"happiness","target":3},{"indicator":"egalim-share","target":150}],
+             "instalments":[{"dueOn":"2026-03-01","amountCents":-5}]}
+            """#)
+            #expect(Set(Self.errors(bad).keys) == ["funderID", "programme", "amountCents", "endsOn", "targets[0].indicator", "targets[1].target", "instalments[0].amountCents"])
+            let tooMuch = try await coordinator.send(.POST, base, json: #"""
+            {"funderID":"\#(funderID)","programme":"Politique de la ville","amountCents":1000000,"startsOn":"2026-01-01","endsOn":"2026-12-31",
+             "instalments":[{"dueOn":"2026-03-01","amountCents":600000},{"dueOn":"2026-09-01","amountCents":600000}]}
+            """#)
+            #expect(Self.errors(tooMuch)["instalments"]?.contains("dépassent") == true)
+
+            let start = CalendarDay.today.adding(months: -6), end = CalendarDay.today.adding(months: 6)
+            let due = CalendarDay.today.adding(days: 5)
+            let created = try await coordinator.json(.POST, base, json: #"""
+            {"funderID":"\#(funderID)","programme":"Politique de la ville","amountCents":2500000,"startsOn":"\#(start)","endsOn":"\#(end)",
+             "purpose":"Accompagner les habitant·es vers l'emploi par la cantine solidaire.",
+             "targets":[{"indicator":"members","target":40},{"indicator":"meals-sold","target":12000}],
+             "deadlines":[{"dueOn":"\#(due)","label":"Bilan intermédiaire"}],
+             "instalments":[{"dueOn":"\#(start)","amountCents":1500000,"receivedOn":"\#(start)"},{"dueOn":"\#(end)","amountCents":1000000}]}
+            """#)
+            #expect(created["receivedCents"] as? Int == 1_500_000)
+            let targets = try #require(created["targets"] as? [[String: Any]])
+            #expect(targets.first { $0["indicator"] as? String == "members" }?["achieved"] as? Double == 2)
+            #expect(targets.first { $0["indicator"] as? String == "meals-sold" }?["achieved"] as? Double == 0)
+
+            // The funder reads it; a cashier does not; another cooperative finds nothing.
+            let financeur = try await APIClient.forDemo("financeur@maillage.example", app: app)
+            #expect((try await financeur.json(.GET, base)["items"] as? [[String: Any]])?.count == 1)
+            #expect(try await financeur.send(.POST, base, json: "{}").status == .forbidden)
+            #expect(try await APIClient.forDemo("caisse@maillage.example", app: app).send(.GET, base).status == .forbidden)
+            #expect(try await APIClient.forDemo("coordination.avignon@maillage.example", app: app).send(.GET, base).status == .notFound)
+
+            // Five days before the report: on the coordinator's home page, urgent.
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let home = try await browser.get("/")
+            #expect(home.body.string.contains("id=\"reminders\""))
+            #expect(home.body.string.contains("Bilan intermédiaire"))
+            #expect(home.body.string.contains("dans moins de 7 jours"))
+            let agreement = try #require(try await FundingAgreement.query(on: app.db).first())
+            let page = try await browser.get("/coops/\(coop.id!)/funding-agreements/\(agreement.id!)")
+            #expect(page.body.string.contains("Associé·es"))
+            #expect(page.body.string.contains(Euros.french(1_500_000)))
+            var member = Browser(app)
+            try await member.login("societaire@maillage.example")
+            #expect(!(try await member.get("/").body.string.contains("id=\"reminders\"")))
+        }
+    }
+
+    @Test func theFormRecordsAnAgreementWithOneTargetAndOneDeadline() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let territory = try #require(try await Territory.find(coop.$territory.id, on: app.db))
+            let scope = try await TestActors.scope("coordination@maillage.example", coop: coop, app: app)
+            let funder = try await PartnerRepository(db: app.db, territory: territory, principal: scope.principal).save(PartnerDraft(name: "Région Sud", kind: "region"), roles: nil)
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let pages = "/coops/\(coop.id!)/funding-agreements"
+            let refused = try await browser.post(pages, form: ["funderID": funder.partner.id!.uuidString, "programme": "Région emploi", "amount": "30 000",
+                                                               "startsOn": "2026-01-01", "endsOn": "2026-12-31", "indicator": "egalim-share", "target": "cinquante"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("en chiffres"))
+            let created = try await browser.post(pages, form: ["funderID": funder.partner.id!.uuidString, "programme": "Région emploi", "amount": "30 000",
+                                                               "startsOn": "2026-01-01", "endsOn": "2026-12-31", "indicator": "egalim-share", "target": "50",
+                                                               "deadlineOn": "2027-01-31", "deadlineLabel": "Bilan final"])
+            #expect(created.status == .seeOther)
+            let page = try await browser.get(try #require(created.headers.first(name: .location)))
+            #expect(page.body.string.contains("Part des achats EGAlim (%)"))
+            #expect(page.body.string.contains("Bilan final"))
+            #expect(page.body.string.contains(Euros.french(3_000_000)))
+        }
+    }
+}
