@@ -105,3 +105,40 @@ def test_the_coordination_is_reminded_of_a_report_and_records_an_agreement(brows
     assert h1_text(browser).endswith(f"— {programme}")
     assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#deadlines li")] == ["31/01/2027 — Bilan FSE+"]
     logout(browser)
+
+
+def test_a_cashier_books_the_room_and_a_double_booking_is_refused(browser, base_url, axe, coop_id):
+    from datetime import timedelta
+
+    from test_pathway_file import paris_today
+
+    login(browser, base_url, STAFF_EMAIL)
+    open_coop_area(browser, base_url, coop_id, "Ressources partagées")
+    assert h1_text(browser).startswith("Ressources partagées — Marseille 12e")
+    axe.assert_no_violations("shared resources")
+    follow_link(browser, browser.find_element(By.LINK_TEXT, "Salle polyvalente du centre social"))
+    assert h1_text(browser) == "Salle polyvalente du centre social"
+    assert "token=" in browser.find_element(By.ID, "resource-calendar").get_attribute("href")
+    assert "token=" in browser.find_element(By.ID, "my-calendar").get_attribute("href")
+    axe.assert_no_violations("resource week")
+    # A day no other test books: 40 to 60 days ahead, from a random suffix.
+    day = (paris_today() + timedelta(days=40 + int(suffix(), 16) % 20)).isoformat()
+
+    def book(start: str, end: str, purpose: str) -> None:
+        browser.execute_script(
+            "document.getElementById('start').value = arguments[0]; document.getElementById('end').value = arguments[1];",
+            f"{day}T{start}", f"{day}T{end}")
+        fill(browser, "purpose", purpose)
+        click_and_wait_for_new_page(browser, "booking-submit")
+
+    book("10:00", "12:00", "Atelier couture")
+    assert_no_error(browser, "after booking")
+    assert flash_text(browser).startswith("Réservé : ")
+    assert "10:00–12:00 Atelier couture" in browser.find_element(By.ID, "bookings").text
+    book("11:00", "12:30", "Réunion des habitant·es")
+    assert "déjà réservée" in error_summary(browser)
+    axe.assert_no_violations("booking refused")
+    follow_link(browser, browser.find_element(By.ID, "month-view"))
+    assert "Atelier couture" in browser.find_element(By.ID, "bookings").text
+    axe.assert_no_violations("resource month")
+    logout(browser)

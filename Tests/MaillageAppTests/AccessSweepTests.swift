@@ -168,6 +168,14 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/partners/:partnerID": .view, "POST /territories/:territoryID/partners/:partnerID": .manage,
             "GET /api/v1/territories/:territoryID/partners": .view, "POST /api/v1/territories/:territoryID/partners": .manage,
             "GET /api/v1/territories/:territoryID/partners/:partnerID": .view, "PATCH /api/v1/territories/:territoryID/partners/:partnerID": .manage,
+            // Pooled resources: the territory's people see them, the coordination and the staff book them;
+            // the calendar feeds open with the secret token in their address.
+            "GET /territories/:territoryID/resources": .view, "POST /territories/:territoryID/resources": .manage,
+            "GET /resources/:resourceID": .view, "POST /resources/:resourceID/bookings": .counter,
+            "GET /api/v1/territories/:territoryID/resources": .view, "POST /api/v1/territories/:territoryID/resources": .manage,
+            "GET /api/v1/resources/:resourceID": .view, "GET /api/v1/resources/:resourceID/bookings": .view,
+            "POST /api/v1/resources/:resourceID/bookings": .counter,
+            "GET /calendar/resources/:file": .open, "GET /calendar/users/:file": .open,
             // Funding agreements: the coordination records them; funders read them.
             "GET /coops/:coopID/funding-agreements": .figures, "POST /coops/:coopID/funding-agreements": .manage,
             "GET /coops/:coopID/funding-agreements/:agreementID": .figures,
@@ -247,6 +255,7 @@ struct AccessSweepTests {
         var decisionID: UUID
         var partnerID: UUID
         var agreementID: UUID
+        var resourceID: UUID
 
         func path(_ route: Route) -> String {
             "/" + route.path.map { component -> String in
@@ -278,6 +287,7 @@ struct AccessSweepTests {
                 case "decisionID": return decisionID.uuidString
                 case "partnerID": return partnerID.uuidString
                 case "agreementID": return agreementID.uuidString
+                case "resourceID": return resourceID.uuidString
                 default: return "x"
                 }
             }.joined(separator: "/")
@@ -440,12 +450,14 @@ struct AccessSweepTests {
         let agreement = try await FundingRepository(db: app.db, scope: coordination.scope).create(funderID: partner.partner.id!.uuidString, FundingAgreementDraft(
             programme: "Politique de la ville", amountCents: 2_000_000, startsOn: "2026-01-01", endsOn: "2026-12-31",
             targets: [.init(indicator: "meals-sold", target: 10_000)]), today: .today)
+        let resource = try await ResourceRepository(db: app.db, principal: coordination.scope.principal)
+            .create(in: territory, ResourceDraft(name: "Salle polyvalente", kind: "room"), offeredByCoop: nil)
         return Target(coopID: caillols.id!, territoryID: caillols.$territory.id, assignmentID: staff.assignmentID,
                       referralID: referral.id!, pathwayID: pathway.id!, objectiveID: objective.id!, actionID: try #require(objective.actions.first?.id),
                       entryID: entry.id!, appointmentID: appointment.id!, trainingID: training.id!,
                       competenceID: try #require(try await coordination.competences().first?.id), productID: try #require(product?.id), card: household.card, saleID: sale.id!, closingID: closing.id!, invoiceID: quote.id!,
                       supplierID: supplier.id!, purchaseID: purchase.id!, recipeID: recipe.id!, assemblyID: assembly.id!, resolutionID: resolution.id!,
-                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!, partnerID: partner.partner.id!, agreementID: agreement.id!)
+                      memberID: member.id!, requestID: subscription.id!, decisionID: decision.id!, partnerID: partner.partner.id!, agreementID: agreement.id!, resourceID: resource.id!)
     }
 
     /// Calls every route of the given kinds as `email`: pages with the session (and its CSRF

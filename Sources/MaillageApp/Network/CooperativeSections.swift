@@ -109,6 +109,10 @@ enum CooperativeSections {
                           detail: language.t("Qui aide pour la mobilité, la garde d'enfants, le logement, le français… et ce qu'ils sont pour la coopérative.",
                                              "Who helps with mobility, childcare, housing, French… and what they are to the cooperative."),
                           url: .partners(coop.$territory.id)))
+        links.append(Link(label: language.t("Ressources partagées", "Shared resources"),
+                          detail: language.t("Salles, cuisine, véhicule et matériel du territoire, leur agenda et leurs réservations.",
+                                             "The territory's rooms, kitchen, vehicle and equipment, their calendar and bookings."),
+                          url: .resources(coop.$territory.id)))
         if allowed(.viewOwnPathway) {
             links.append(Link(label: language.t("Mon parcours", "My pathway"),
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),

@@ -121,6 +121,7 @@ enum DemoData {
                         for coop in coopRows where firstCoop[coop.$territory.id] == nil { firstCoop[coop.$territory.id] = coop }
                         try await DemoPartners.load(on: tx, territories: territoryRows, cooperatives: firstCoop, admin: admin)
                         try await DemoPartners.agreements(on: tx, cooperatives: coopRows, admin: admin)
+                        try await DemoPartners.resources(on: tx, territories: territoryRows, cooperatives: firstCoop, admin: admin)
                     }
                 }
             }

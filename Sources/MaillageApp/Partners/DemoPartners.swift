@@ -79,6 +79,35 @@ enum DemoPartners {
         }
     }
 
+    /// Shared rooms and a vehicle, with a few bookings this week.
+    static func resources(on db: any Database, territories: [Territory], cooperatives: [UUID: Cooperative], admin: User) async throws {
+        guard let principal = try await PrincipalLoader.load(userID: admin.id!, db: db, viaBearerToken: false) else { return }
+        let repository = ResourceRepository(db: db, principal: principal)
+        let specs: [[(String, ResourceKind, Int, Int)]] = [
+            [("Salle polyvalente du centre social", .room, 4 * 60, 0), ("Cuisine pédagogique", .kitchen, 6 * 60, 1_500), ("Camion frigorifique", .vehicle, 8 * 60, 0)],
+            [("Salle des fêtes de Montoire", .room, 8 * 60, 3_000), ("Minibus 9 places", .vehicle, 10 * 60, 0)],
+            [("Salle de réunion Croix des Oiseaux", .room, 3 * 60, 0)],
+        ]
+        let today = CalendarDay.today
+        for (index, list) in specs.enumerated() where index < territories.count {
+            let territory = territories[index]
+            for (offset, spec) in list.enumerated() {
+                let resource = try await repository.create(in: territory, ResourceDraft(name: spec.0, kind: spec.1.rawValue, maxDurationMinutes: spec.2, priceCents: spec.3),
+                                                           offeredByCoop: cooperatives[territory.id!]?.id?.uuidString)
+                let day = today.adding(days: 1 + offset)
+                let booking = ResourceBooking()
+                booking.resourceID = resource.id!
+                booking.startsAt = LocalDateTime(day: day, hour: 9, minute: 0).description
+                booking.endsAt = LocalDateTime(day: day, hour: 12, minute: 0).description
+                booking.cooperativeID = cooperatives[territory.id!]?.id
+                booking.purpose = spec.1 == .vehicle ? "Livraison des repas" : "Atelier des habitant·es"
+                booking.bookedBy = admin.id!
+                booking.bookedByName = admin.name
+                try await booking.create(on: db)
+            }
+        }
+    }
+
     /// `cooperatives`: by territory id, the cooperative the partners' roles are toward.
     static func load(on db: any Database, territories: [Territory], cooperatives: [UUID: Cooperative], admin: User) async throws {
         guard let principal = try await PrincipalLoader.load(userID: admin.id!, db: db, viaBearerToken: false) else { return }

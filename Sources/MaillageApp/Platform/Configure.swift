@@ -72,6 +72,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: DecisionsController(api: false))
     try app.register(collection: PartnersController(api: false))
     try app.register(collection: FundingController(api: false))
+    try app.register(collection: ResourcesController(part: .pages))
+    // Calendar clients carry no session: the secret token in the address is the key.
+    try app.register(collection: ResourcesController(part: .calendar))
     let api = app.grouped("api", "v1")
     try api.register(collection: NetworkAPIController())
     try api.register(collection: PathwaysAPIController())
@@ -88,6 +91,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: DecisionsController(api: true))
     try api.register(collection: PartnersController(api: true))
     try api.register(collection: FundingController(api: true))
+    try api.register(collection: ResourcesController(part: .api))
 }
 
 enum Migrations {
@@ -118,6 +122,7 @@ enum Migrations {
         app.migrations.add(AddShareClassRulesAndConversions())
         app.migrations.add(CreatePartners())
         app.migrations.add(CreateFundingAgreements())
+        app.migrations.add(CreatePooledResources())
     }
 }
 

@@ -91,6 +91,9 @@ enum SiteURL: Sendable, Equatable {
     case subscriptionRequests(UUID)
     case subscriptionTransition(UUID, UUID)
     case partners(UUID)
+    case resources(UUID)
+    case resource(UUID)
+    case resourceBookings(UUID)
     case fundingAgreements(UUID)
     case fundingAgreement(UUID, UUID)
     case partner(UUID, UUID)
@@ -198,6 +201,9 @@ enum SiteURL: Sendable, Equatable {
         case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
         case .fundingAgreements(let coop): return SiteURL.cooperative(coop).path + "/funding-agreements"
         case .fundingAgreement(let coop, let agreement): return SiteURL.fundingAgreements(coop).path + "/\(agreement)"
+        case .resources(let territory): return SiteURL.territory(territory).path + "/resources"
+        case .resource(let resource): return "/resources/\(resource.uuidString.lowercased())"
+        case .resourceBookings(let resource): return SiteURL.resource(resource).path + "/bookings"
         case .partners(let territory): return SiteURL.territory(territory).path + "/partners"
         case .partner(let territory, let partner): return SiteURL.partners(territory).path + "/\(partner)"
         case .decisions(let coop): return SiteURL.cooperative(coop).path + "/decisions"

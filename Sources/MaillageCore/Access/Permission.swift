@@ -58,6 +58,8 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case viewFunding
     /// Record funding agreements.
     case manageFunding
+    /// Book the territory's pooled resources (rooms, kitchen, vehicle…).
+    case bookResources
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -66,6 +68,7 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .viewTerritory, .viewCooperative, .viewPartners: Set(Role.allCases)
         case .managePartners, .manageFunding: [.networkAdmin, .coordinator]
         case .viewFunding: [.networkAdmin, .coordinator, .funder]
+        case .bookResources: [.networkAdmin, .coordinator, .staff]
         case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
         case .createReferral, .viewOwnReferrals: [.networkAdmin, .coordinator, .referrer]
         case .manageReferrals, .managePathways: [.networkAdmin, .coordinator]
@@ -85,7 +88,7 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     public var readableFromBelow: Bool {
         switch self {
         // The territory's directory belongs to every cooperative in it.
-        case .viewTerritory, .viewPartners, .managePartners: true
+        case .viewTerritory, .viewPartners, .managePartners, .bookResources: true
         default: false
         }
     }
