@@ -88,6 +88,12 @@ struct PartnerTests {
             #expect(try await member.post(pages, form: ["name": "X", "kind": "association"]).status == .forbidden)
             let home = try await member.get("/coops/\(coop.id!)")
             #expect(home.body.string.contains(pages))
+            // The territory's map: the partner and what it is to the cooperative, in its column.
+            let map = try await member.get("/territories/\(coop.$territory.id.uuidString.lowercased())")
+            #expect(map.status == .ok)
+            #expect(map.body.string.contains("Crèche Les Lucioles"))
+            #expect(map.body.string.contains("<th>\(coop.name.replacingOccurrences(of: "'", with: "&#39;"))</th>") || map.body.string.contains("<th>\(coop.name)</th>"))
+            #expect(map.body.string.contains("oriente des habitant·es"))
         }
     }
 }

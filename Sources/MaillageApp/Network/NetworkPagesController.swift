@@ -78,6 +78,13 @@ struct NetworkPagesController: RouteCollection {
         let territory = try await repository.territory(try request.uuidParameter("territoryID"), for: principal)
         let coops = try await repository.allVisibleCooperatives(for: principal).filter { $0.$territory.id == territory.id }
         let context = request.pageContext()
+        // The territory's map: its partners and what each is to each cooperative, its resources.
+        let partners = try await PartnerRepository(db: request.db, territory: territory, principal: principal).partners()
+        let resources = try await ResourceRepository(db: request.db, principal: principal).resources(in: territory)
+        let allCoops = try await Cooperative.query(on: request.db).filter(\.$territory.$id == territory.id!).sort(\.$name).all()
+        let roleCell = { (record: PartnerRecord, coop: Cooperative) -> String in
+            record.roles.filter { $0.cooperativeID == coop.id }.compactMap { PartnerRoleKind(rawValue: $0.role)?.frenchLabel.lowercased() }.joined(separator: ", ")
+        }
         let content: BodyNode = .group(
             .h1(.text(territory.name)),
             .section(.class("panel"), Kit.facts([
@@ -87,7 +94,23 @@ struct NetworkPagesController: RouteCollection {
             ])),
             .h2(.text(context.t("Coopératives du territoire", "Cooperatives of the territory"))),
             coops.isEmpty ? .p(.text(context.t("Aucune coopérative.", "No cooperative."))) :
-            .ul(.forEach(coops) { .li(.a(.href(SiteURL.cooperative($0.id!).path), .text($0.name))) })
+            .ul(.forEach(coops) { .li(.a(.href(SiteURL.cooperative($0.id!).path), .text($0.name))) }),
+            .h2(.id("partners"), .text(context.t("Partenaires et ce qu'ils sont pour chaque coopérative", "Partners and what each is to each cooperative"))),
+            .p(.a(.href(SiteURL.partners(territory.id!).path), .text(context.t("L'annuaire des partenaires", "The partner directory")))),
+            partners.isEmpty ? .p(.text(context.t("Aucun partenaire.", "No partner."))) :
+            Kit.table(label: context.t("Partenaires du territoire", "The territory's partners"),
+                .thead(.tr(.th(.text(context.t("Partenaire", "Partner"))), .th(.text(context.t("Sorte", "Kind"))),
+                           .forEach(allCoops) { .th(.text($0.name)) })),
+                .tbody(.forEach(partners) { record in
+                    .tr(.td(.a(.href(SiteURL.partner(territory.id!, record.partner.id!).path), .text(record.partner.name))),
+                        .td(.text(record.partner.partnerKind.frenchLabel)),
+                        .forEach(allCoops) { coop in .td(.text(roleCell(record, coop).nonEmpty ?? "—")) })
+                })),
+            .h2(.id("resources"), .text(context.t("Ressources partagées", "Shared resources"))),
+            resources.isEmpty ? .p(.text(context.t("Aucune ressource.", "No resource."))) :
+            .ul(.forEach(resources) { resource in
+                .li(.a(.href(SiteURL.resource(resource.id!).path), .text(resource.name)), .text(" — " + resource.resourceKind.frenchLabel))
+            })
         )
         return Layout.render(context, title: territory.name, content: content)
     }
