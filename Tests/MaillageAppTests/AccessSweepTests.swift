@@ -180,6 +180,11 @@ struct AccessSweepTests {
             "GET /coops/:coopID/funding-agreements": .figures, "POST /coops/:coopID/funding-agreements": .manage,
             "GET /coops/:coopID/funding-agreements/:agreementID": .figures,
             "GET /api/v1/coops/:coopID/funding-agreements": .figures, "POST /api/v1/coops/:coopID/funding-agreements": .manage,
+            "GET /api/v1/coops/:coopID/funding-agreements/:agreementID": .figures,
+            "POST /api/v1/coops/:coopID/funding-agreements/:agreementID/instalments/:instalmentID/received": .manage,
+            "POST /api/v1/coops/:coopID/funding-agreements/:agreementID/deadlines/:deadlineID/reported": .manage,
+            "POST /coops/:coopID/funding-agreements/:agreementID/instalments/:instalmentID/received": .manage,
+            "POST /coops/:coopID/funding-agreements/:agreementID/deadlines/:deadlineID/reported": .manage,
             // Everyday decisions: the cooperative's people ask and vote; the author or the coordination concludes.
             "GET /coops/:coopID/decisions": .governance, "POST /coops/:coopID/decisions": .vote,
             "GET /coops/:coopID/decisions/:decisionID": .governance, "POST /coops/:coopID/decisions/:decisionID/votes": .vote,

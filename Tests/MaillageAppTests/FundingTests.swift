@@ -72,6 +72,19 @@ struct FundingTests {
             var member = Browser(app)
             try await member.login("societaire@maillage.example")
             #expect(!(try await member.get("/").body.string.contains("id=\"reminders\"")))
+
+            // The second instalment arrives and the report is sent: the figures follow, the reminder goes.
+            let agreementPath = "\(base)/\(agreement.id!)"
+            let detail = try await coordinator.json(.GET, agreementPath)
+            let pending = try #require((detail["instalments"] as? [[String: Any]])?.first { $0["receivedOn"] == nil }?["id"] as? String)
+            let deadline = try #require((detail["deadlines"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(Self.errors(try await coordinator.send(.POST, "\(agreementPath)/instalments/\(pending)/received", json: #"{"date":"2099-01-01"}"#))["date"] != nil)
+            #expect(try await financeur.send(.POST, "\(agreementPath)/instalments/\(pending)/received", json: "{}").status == .forbidden)
+            let received = try await coordinator.json(.POST, "\(agreementPath)/instalments/\(pending)/received", json: "{}")
+            #expect(received["receivedCents"] as? Int == 2_500_000)
+            #expect(try await browser.post("/coops/\(coop.id!)/funding-agreements/\(agreement.id!)/deadlines/\(deadline)/reported", form: [:]).status == .seeOther)
+            #expect(!(try await browser.get("/").body.string.contains("Bilan intermédiaire")))
+            #expect(try await coordinator.send(.POST, "\(agreementPath)/deadlines/\(UUID())/reported", json: "{}").status == .notFound)
         }
     }
 

@@ -6,8 +6,8 @@ import Vapor
 
 struct FundingAgreementDTO: Content {
     struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double? }
-    struct Deadline: Content { var dueOn: String, label: String, reportedOn: String? }
-    struct Instalment: Content { var dueOn: String, amountCents: Int, receivedOn: String? }
+    struct Deadline: Content { var id: UUID, dueOn: String, label: String, reportedOn: String? }
+    struct Instalment: Content { var id: UUID, dueOn: String, amountCents: Int, receivedOn: String? }
     var id: UUID
     var coopID: UUID
     var funderID: UUID
@@ -41,8 +41,8 @@ struct FundingAgreementDTO: Content {
             return Target(indicator: target.indicator, label: indicator?.frenchLabel ?? target.indicator, target: target.target,
                           achieved: indicator.flatMap { record.achieved[$0] })
         }
-        deadlines = record.deadlines.map { Deadline(dueOn: CalendarDay(date: $0.dueOn).description, label: $0.label, reportedOn: $0.reportedOn.map { CalendarDay(date: $0).description }) }
-        instalments = record.instalments.map { Instalment(dueOn: CalendarDay(date: $0.dueOn).description, amountCents: $0.amountCents, receivedOn: $0.receivedOn.map { CalendarDay(date: $0).description }) }
+        deadlines = record.deadlines.map { Deadline(id: $0.id!, dueOn: CalendarDay(date: $0.dueOn).description, label: $0.label, reportedOn: $0.reportedOn.map { CalendarDay(date: $0).description }) }
+        instalments = record.instalments.map { Instalment(id: $0.id!, dueOn: CalendarDay(date: $0.dueOn).description, amountCents: $0.amountCents, receivedOn: $0.receivedOn.map { CalendarDay(date: $0).description }) }
     }
 }
 
@@ -55,10 +55,15 @@ struct FundingController: RouteCollection {
         if api {
             agreements.get(use: list)
             agreements.post(use: create)
+            agreements.get(":agreementID", use: show)
+            agreements.post(":agreementID", "instalments", ":instalmentID", "received", use: received)
+            agreements.post(":agreementID", "deadlines", ":deadlineID", "reported", use: reported)
         } else {
             agreements.get(use: listPage)
             agreements.post(use: createFromForm)
             agreements.get(":agreementID", use: page)
+            agreements.post(":agreementID", "instalments", ":instalmentID", "received", use: receivedFromForm)
+            agreements.post(":agreementID", "deadlines", ":deadlineID", "reported", use: reportedFromForm)
         }
     }
 
@@ -87,6 +92,48 @@ struct FundingController: RouteCollection {
             instalments: (body.instalments ?? []).map { .init(dueOn: $0.dueOn, amountCents: $0.amountCents, receivedOn: $0.receivedOn) })
         let agreement = try await repository.create(funderID: body.funderID, draft, today: .today)
         return try Idempotency.encode(status: .created, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    struct DateBody: Decodable { var date: String? }
+
+    func show(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.viewFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        return try Idempotency.encode(status: .ok, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    /// `{date?}`: the instalment came on that day (today by default).
+    func received(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        let body = try request.decodeJSON(DateBody.self)
+        try await repository.markInstalmentReceived(agreement, instalmentID: request.parameters.get("instalmentID", as: UUID.self), date: body.date, today: .today)
+        return try Idempotency.encode(status: .ok, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    /// `{date?}`: the report was sent on that day (today by default); its reminder stops.
+    func reported(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        let body = try request.decodeJSON(DateBody.self)
+        try await repository.markReported(agreement, deadlineID: request.parameters.get("deadlineID", as: UUID.self), date: body.date, today: .today)
+        return try Idempotency.encode(status: .ok, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    func receivedFromForm(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        try await repository.markInstalmentReceived(agreement, instalmentID: request.parameters.get("instalmentID", as: UUID.self), date: nil, today: .today)
+        request.flash(request.language.t("Versement reçu aujourd'hui.", "Instalment received today."))
+        return request.redirect(to: SiteURL.fundingAgreement(repository.scope.id, agreement.id!).path)
+    }
+
+    func reportedFromForm(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        try await repository.markReported(agreement, deadlineID: request.parameters.get("deadlineID", as: UUID.self), date: nil, today: .today)
+        request.flash(request.language.t("Compte rendu remis aujourd'hui.", "Report sent today."))
+        return request.redirect(to: SiteURL.fundingAgreement(repository.scope.id, agreement.id!).path)
     }
 
     // MARK: Pages
@@ -138,6 +185,12 @@ struct FundingController: RouteCollection {
 }
 
 enum FundingPages {
+    /// A one-button form that records today's date.
+    static func mark(_ action: String, id: String, label: String, context: PageContext) -> Node<HTML.BodyContext> {
+        .form(.class("inline"), .action(action), .method(.post), Kit.csrfField(context.csrfToken),
+              .button(.type(.submit), .id(id), .text(label)))
+    }
+
     static func figure(_ value: Double?, _ indicator: FundingIndicator?) -> String {
         guard let value else { return "—" }
         if indicator == .solidarityGiven { return Euros.french(Int(value.rounded())) }
@@ -189,6 +242,7 @@ enum FundingPages {
     static func agreement(_ repository: FundingRepository, _ record: FundingRecord, context: PageContext) async throws -> Response {
         let coop = repository.scope.cooperative
         let dto = FundingAgreementDTO(record)
+        let canManage = repository.scope.allows(.manageFunding)
         let title = dto.funder + " — " + dto.programme
         return Layout.render(context, title: title, content: .group(
             .p(.a(.href(SiteURL.fundingAgreements(coop.id!).path), .text(context.t("Conventions de financement", "Funding agreements")))),
@@ -210,12 +264,16 @@ enum FundingPages {
                 })),
             .h2(.text(context.t("Comptes rendus", "Reports"))),
             dto.deadlines.isEmpty ? .p(.text("—")) : .ul(.id("deadlines"), .forEach(dto.deadlines) { deadline in
-                .li(.text((CalendarDay(deadline.dueOn)?.french ?? deadline.dueOn) + " — " + deadline.label + (deadline.reportedOn.map { context.t(" (remis le ", " (sent on ") + (CalendarDay($0)?.french ?? $0) + ")" } ?? "")))
+                .li(.text((CalendarDay(deadline.dueOn)?.french ?? deadline.dueOn) + " — " + deadline.label + (deadline.reportedOn.map { context.t(" (remis le ", " (sent on ") + (CalendarDay($0)?.french ?? $0) + ")" } ?? "")),
+                    .if(canManage && deadline.reportedOn == nil, mark(SiteURL.fundingAgreement(coop.id!, dto.id).path + "/deadlines/\(deadline.id)/reported",
+                                                                     id: "reported-\(deadline.id)", label: context.t("Remis aujourd'hui", "Sent today"), context: context)))
             }),
             .h2(.text(context.t("Versements", "Instalments"))),
-            dto.instalments.isEmpty ? .p(.text("—")) : .ul(.forEach(dto.instalments) { instalment in
+            dto.instalments.isEmpty ? .p(.text("—")) : .ul(.id("instalments"), .forEach(dto.instalments) { instalment in
                 .li(.text((CalendarDay(instalment.dueOn)?.french ?? instalment.dueOn) + " — " + Euros.french(instalment.amountCents)
-                          + (instalment.receivedOn.map { context.t(" — reçu le ", " — received on ") + (CalendarDay($0)?.french ?? $0) } ?? context.t(" — attendu", " — expected"))))
+                          + (instalment.receivedOn.map { context.t(" — reçu le ", " — received on ") + (CalendarDay($0)?.french ?? $0) } ?? context.t(" — attendu", " — expected"))),
+                    .if(canManage && instalment.receivedOn == nil, mark(SiteURL.fundingAgreement(coop.id!, dto.id).path + "/instalments/\(instalment.id)/received",
+                                                                        id: "received-\(instalment.id)", label: context.t("Reçu aujourd'hui", "Received today"), context: context)))
             })
         ))
     }

@@ -214,6 +214,32 @@ struct FundingRepository: Sendable {
         }
     }
 
+    /// Records that an instalment came, or that a report was sent, on `date` (today by default,
+    /// not in the future).
+    func markInstalmentReceived(_ agreement: FundingAgreement, instalmentID: UUID?, date: String?, today: CalendarDay) async throws {
+        try scope.require(.manageFunding)
+        guard let instalmentID, let instalment = try await FundingInstalment.query(on: db).filter(\.$id == instalmentID).filter(\.$agreementID == agreement.id!).first() else {
+            throw Problem.notFound
+        }
+        var errors = FieldErrors()
+        let day = CalendarDay.parse(date, field: "date", subject: "La date de réception", fallback: today, latest: today, into: &errors)
+        try errors.throwIfAny()
+        instalment.receivedOn = day!.date
+        try await instalment.save(on: db)
+    }
+
+    func markReported(_ agreement: FundingAgreement, deadlineID: UUID?, date: String?, today: CalendarDay) async throws {
+        try scope.require(.manageFunding)
+        guard let deadlineID, let deadline = try await ReportingDeadline.query(on: db).filter(\.$id == deadlineID).filter(\.$agreementID == agreement.id!).first() else {
+            throw Problem.notFound
+        }
+        var errors = FieldErrors()
+        let day = CalendarDay.parse(date, field: "date", subject: "La date d'envoi", fallback: today, latest: today, into: &errors)
+        try errors.throwIfAny()
+        deadline.reportedOn = day!.date
+        try await deadline.save(on: db)
+    }
+
     /// Deadlines not yet reported, due within 30 days or overdue, for the home page.
     func reminders(today: CalendarDay) async throws -> [(agreement: FundingAgreement, deadline: ReportingDeadline, level: ReportingReminder.Level)] {
         guard scope.allows(.manageFunding) else { return [] }
