@@ -18,6 +18,7 @@ from test_pathway_file import (
     logout,
     open_coop_area,
     rows_of,
+    submit_and_wait,
     suffix,
 )
 from test_pathways_journey import STAFF_EMAIL, error_summary, without_browser_validation
@@ -103,7 +104,14 @@ def test_the_coordination_is_reminded_of_a_report_and_records_an_agreement(brows
     assert_no_error(browser, "after recording the agreement")
     assert flash_text(browser) == "Convention enregistrée."
     assert h1_text(browser).endswith(f"— {programme}")
-    assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#deadlines li")] == ["31/01/2027 — Bilan FSE+"]
+    deadlines = browser.find_elements(By.CSS_SELECTOR, "#deadlines li")
+    assert len(deadlines) == 1 and deadlines[0].text.startswith("31/01/2027 — Bilan FSE+"), [li.text for li in deadlines]
+    # The report is sent: recorded today, its button gone.
+    submit_and_wait(browser, deadlines[0].find_element(By.TAG_NAME, "button"))
+    assert flash_text(browser) == "Compte rendu remis aujourd'hui."
+    deadline = browser.find_element(By.CSS_SELECTOR, "#deadlines li")
+    assert "(remis le " in deadline.text and not deadline.find_elements(By.TAG_NAME, "button"), deadline.text
+    axe.assert_no_violations("agreement with its report sent")
     logout(browser)
 
 
