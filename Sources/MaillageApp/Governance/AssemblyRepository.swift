@@ -151,14 +151,9 @@ struct AssemblyRepository: Sendable {
         return try await AssemblyAttendance.query(on: db).filter(\.$assemblyID == assembly.id!).all()
     }
 
-    /// Members with a vote on the assembly's day: admitted by then and not gone before it (a
-    /// member who left since still counted that day).
+    /// Members with a vote on the assembly's day.
     func membersWithVote(_ members: [Member], on day: CalendarDay) -> [Member] {
-        members.filter { member in
-            member.status != MemberStatus.candidate.rawValue
-                && (member.admittedOn.map { CalendarDay(date: $0) <= day } ?? (member.status == MemberStatus.member.rawValue))
-                && (member.exitedOn.map { CalendarDay(date: $0) > day } ?? true)
-        }
+        members.filter { $0.hadVote(on: day) }
     }
 
     /// Records how a member takes part; a represented member names a holder who is present,

@@ -97,6 +97,14 @@ final class Member: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    /// Whether the member had a vote on `day`: not a candidate, admitted by then, not gone
+    /// before it (a member who left since still counted that day).
+    func hadVote(on day: CalendarDay) -> Bool {
+        status != MemberStatus.candidate.rawValue
+            && (admittedOn.map { CalendarDay(date: $0) <= day } ?? (status == MemberStatus.member.rawValue))
+            && (exitedOn.map { CalendarDay(date: $0) > day } ?? true)
+    }
 }
 
 struct CreateGovernance: AsyncMigration {

@@ -210,7 +210,7 @@ struct FundingRepository: Sendable {
         case .members:
             guard scope.allows(.viewGovernance) || scope.allows(.viewTradeFigures) else { return nil }
             let members = try await Member.query(on: db).filter(\.$cooperativeID == scope.id).all()
-            return Double(GovernanceCounts.members(members, on: to))
+            return Double(members.filter { $0.hadVote(on: to) }.count)
         }
     }
 
@@ -221,10 +221,7 @@ struct FundingRepository: Sendable {
         guard let instalmentID, let instalment = try await FundingInstalment.query(on: db).filter(\.$id == instalmentID).filter(\.$agreementID == agreement.id!).first() else {
             throw Problem.notFound
         }
-        var errors = FieldErrors()
-        let day = CalendarDay.parse(date, field: "date", subject: "La date de réception", fallback: today, latest: today, into: &errors)
-        try errors.throwIfAny()
-        instalment.receivedOn = day!.date
+        instalment.receivedOn = try Self.pastDay(date, subject: "La date de réception", today: today).date
         try await instalment.save(on: db)
     }
 
@@ -233,11 +230,16 @@ struct FundingRepository: Sendable {
         guard let deadlineID, let deadline = try await ReportingDeadline.query(on: db).filter(\.$id == deadlineID).filter(\.$agreementID == agreement.id!).first() else {
             throw Problem.notFound
         }
-        var errors = FieldErrors()
-        let day = CalendarDay.parse(date, field: "date", subject: "La date d'envoi", fallback: today, latest: today, into: &errors)
-        try errors.throwIfAny()
-        deadline.reportedOn = day!.date
+        deadline.reportedOn = try Self.pastDay(date, subject: "La date d'envoi", today: today).date
         try await deadline.save(on: db)
+    }
+
+    /// A day typed for something that happened: today when blank, never in the future.
+    private static func pastDay(_ text: String?, subject: String, today: CalendarDay) throws -> CalendarDay {
+        var errors = FieldErrors()
+        let day = CalendarDay.parse(text, field: "date", subject: subject, fallback: today, latest: today, into: &errors)
+        try errors.throwIfAny()
+        return day ?? today
     }
 
     /// Deadlines not yet reported, due within 30 days or overdue, for the home page.
@@ -251,17 +253,6 @@ struct FundingRepository: Sendable {
             guard let level = ReportingReminder.level(dueOn: CalendarDay(date: deadline.dueOn), today: today, reported: false), let agreement = byID[deadline.agreementID] else { return nil }
             return (agreement, deadline, level)
         }
-    }
-}
-
-/// Counting associates on a day, shared by the figures that need it.
-enum GovernanceCounts {
-    static func members(_ members: [Member], on day: CalendarDay) -> Int {
-        members.filter { member in
-            member.status != MemberStatus.candidate.rawValue
-                && (member.admittedOn.map { CalendarDay(date: $0) <= day } ?? false)
-                && (member.exitedOn.map { CalendarDay(date: $0) > day } ?? true)
-        }.count
     }
 }
 
