@@ -168,6 +168,8 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/partners/:partnerID": .view, "POST /territories/:territoryID/partners/:partnerID": .manage,
             "GET /api/v1/territories/:territoryID/partners": .view, "POST /api/v1/territories/:territoryID/partners": .manage,
             "GET /api/v1/territories/:territoryID/partners/:partnerID": .view, "PATCH /api/v1/territories/:territoryID/partners/:partnerID": .manage,
+            "POST /territories/:territoryID/partners/:partnerID/members": .manage, "POST /territories/:territoryID/partners/:partnerID/members/:userID/remove": .manage,
+            "POST /api/v1/territories/:territoryID/partners/:partnerID/members": .manage, "DELETE /api/v1/territories/:territoryID/partners/:partnerID/members/:userID": .manage,
             // Pooled resources: the territory's people see them, the coordination and the staff book them;
             // the calendar feeds open with the secret token in their address.
             "GET /territories/:territoryID/resources": .view, "POST /territories/:territoryID/resources": .manage,

@@ -111,4 +111,57 @@ struct FundingTests {
             #expect(page.body.string.contains(Euros.french(3_000_000)))
         }
     }
+
+    @Test func aJointAgreementCoversTwoCooperativesAndShowsEachOneOnlyToWhoMayReadIt() async throws {
+        try await withMaillage { app in
+            let caillols = try await Demo.cooperative(Demo.caillols, app: app)
+            let avignon = try await Demo.cooperative(Demo.avignon, app: app)
+            let admin = try await APIClient.forDemo("admin@maillage.example", app: app)
+            let region = try #require(try await admin.json(.POST, "/api/v1/territories/\(caillols.$territory.id)/partners", json: #"{"name":"Région Sud","kind":"region"}"#)["id"] as? String)
+            // Two associates in Marseille, one in Avignon.
+            for (coop, names) in [(caillols, ["Fatou Diallo", "Omar Benali"]), (avignon, ["Leïla Mansouri"])] {
+                #expect(try await admin.send(.POST, "/api/v1/coops/\(coop.id!)/member-categories", json: #"{"name":"Habitant·es","kind":"beneficiaries"}"#).status == .created)
+                for name in names {
+                    #expect(try await admin.send(.POST, "/api/v1/coops/\(coop.id!)/members", json: #"{"displayName":"\#(name)","kind":"person","category":"Habitant·es","admittedOn":"2025-09-01"}"#).status == .created)
+                }
+            }
+            let start = CalendarDay.today.adding(months: -3), end = CalendarDay.today.adding(months: 21)
+            let body = #"""
+            {"funderID":"\#(region)","programme":"Région emploi","amountCents":6000000,"startsOn":"\#(start)","endsOn":"\#(end)",
+             "targets":[{"indicator":"members","target":80}],"coopIDs":["\#(avignon.id!)"]}
+            """#
+            // The Marseille coordinator does not manage Avignon's agreements: refused, nothing written.
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let refused = try await coordinator.send(.POST, "/api/v1/coops/\(caillols.id!)/funding-agreements", json: body)
+            #expect(Self.errors(refused)["coopIDs[0]"] != nil)
+            #expect(try await FundingAgreement.query(on: app.db).count() == 0)
+
+            let created = try await admin.json(.POST, "/api/v1/coops/\(caillols.id!)/funding-agreements", json: body)
+            let id = try #require(created["id"] as? String)
+            #expect((created["coopIDs"] as? [String])?.count == 2)
+            let target = try #require((created["targets"] as? [[String: Any]])?.first)
+            #expect(target["achieved"] as? Double == 3)
+            #expect((target["byCoop"] as? [[String: Any]])?.compactMap { $0["achieved"] as? Double } == [2, 1])
+
+            // Each cooperative lists it; each coordinator sees their own figure, not the other's nor the total.
+            let karim = try await APIClient.forDemo("coordination.avignon@maillage.example", app: app)
+            let inAvignon = try #require((try await karim.json(.GET, "/api/v1/coops/\(avignon.id!)/funding-agreements")["items"] as? [[String: Any]])?.first)
+            #expect(inAvignon["id"] as? String == id)
+            let seen = try #require((inAvignon["targets"] as? [[String: Any]])?.first)
+            #expect(seen["achieved"] == nil)
+            #expect((seen["byCoop"] as? [[String: Any]])?.map { $0["coopID"] as? String } == [avignon.id!.uuidString])
+            #expect((try await coordinator.json(.GET, "/api/v1/coops/\(caillols.id!)/funding-agreements/\(id)")["targets"] as? [[String: Any]])?.first?["achieved"] == nil)
+            // The Vendômois, not covered, finds nothing; nor through Avignon's path with Marseille's coordinator.
+            let vendomois = try await Demo.cooperative(Demo.vendomois, app: app)
+            #expect(try await APIClient.forDemo("coordination.vendomois@maillage.example", app: app).send(.GET, "/api/v1/coops/\(vendomois.id!)/funding-agreements/\(id)").status == .notFound)
+            #expect(try await coordinator.send(.GET, "/api/v1/coops/\(avignon.id!)/funding-agreements/\(id)").status == .notFound)
+
+            // The agreement's page shows both cooperatives, side by side, to the network admin.
+            var browser = Browser(app)
+            try await browser.login("admin@maillage.example")
+            let page = try await browser.get("/coops/\(avignon.id!)/funding-agreements/\(id)")
+            #expect(page.body.string.contains("Réalisé à ce jour, ensemble"))
+            #expect(page.body.string.contains("Coopératives couvertes"))
+        }
+    }
 }

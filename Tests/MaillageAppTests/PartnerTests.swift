@@ -96,4 +96,58 @@ struct PartnerTests {
             #expect(map.body.string.contains("oriente des habitant·es"))
         }
     }
+
+    @Test func aReferrerBelongsToTheirOrganisationAndTheirReferralsCarryIt() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/territories/\(coop.$territory.id)/partners"
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let missionLocale = try #require(try await coordinator.json(.POST, base, json: #"{"name":"Mission Locale de Marseille","kind":"mission-locale"}"#)["id"] as? String)
+            let centre = try #require(try await coordinator.json(.POST, base, json: #"{"name":"Centre social des Caillols","kind":"centre-social"}"#)["id"] as? String)
+            let members = "\(base)/\(missionLocale)/members"
+
+            // Only an account of the territory can be linked, to one organisation at a time.
+            #expect(FundingTests.errors(try await coordinator.send(.POST, members, json: #"{"email":"personne@ailleurs.example"}"#))["email"]?.contains("Aucun compte du territoire") == true)
+            #expect(FundingTests.errors(try await coordinator.send(.POST, members, json: #"{"email":"coordination.avignon@maillage.example"}"#))["email"] != nil)
+            #expect(FundingTests.errors(try await coordinator.send(.POST, members, json: #"{}"#))["email"] != nil)
+            let linked = try await coordinator.json(.POST, members, json: #"{"email":"Orientation@maillage.example"}"#)
+            #expect((linked["members"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Mehdi Belkacem"])
+            #expect(FundingTests.errors(try await coordinator.send(.POST, "\(base)/\(centre)/members", json: #"{"email":"orientation@maillage.example"}"#))["email"]?
+                .contains("Mission Locale de Marseille") == true)
+
+            // A cashier may not link accounts; another territory's coordinator finds nothing.
+            #expect(try await APIClient.forDemo("caisse@maillage.example", app: app).send(.POST, members, json: #"{"email":"caisse@maillage.example"}"#).status == .forbidden)
+            #expect(try await APIClient.forDemo("coordination.avignon@maillage.example", app: app).send(.POST, members, json: #"{"email":"caisse@maillage.example"}"#).status == .notFound)
+
+            // The referral now says who sent it and for which kind of organisation.
+            let referrer = try await APIClient.forDemo("orientation@maillage.example", app: app)
+            let referral = try await referrer.json(.POST, "/api/v1/coops/\(coop.id!)/referrals", json: PathwaysTests.referral)
+            #expect(referral["referrer"] as? String == "Mehdi Belkacem — Mission Locale de Marseille")
+            #expect(referral["referrerKind"] as? String == "mission-locale")
+            #expect(referral["referrerPartnerID"] as? String == missionLocale.uppercased() || referral["referrerPartnerID"] as? String == missionLocale)
+
+            // Removed from it, the next referrals are theirs alone; the earlier one keeps its organisation.
+            let userID = try #require((linked["members"] as? [[String: Any]])?.first?["userID"] as? String)
+            #expect(try await coordinator.send(.DELETE, "\(members)/\(UUID())").status == .notFound)
+            let removed = try await coordinator.json(.DELETE, "\(members)/\(userID)")
+            #expect((removed["members"] as? [[String: Any]])?.isEmpty == true)
+            let later = try await referrer.json(.POST, "/api/v1/coops/\(coop.id!)/referrals", json: PathwaysTests.referral.replacingOccurrences(of: "Aïcha", with: "Nora"))
+            #expect(later["referrer"] as? String == "Mehdi Belkacem")
+            #expect(later["referrerKind"] == nil)
+            let first = try await coordinator.json(.GET, "/api/v1/coops/\(coop.id!)/referrals/\(try #require(referral["id"] as? String))")
+            #expect(first["referrerKind"] as? String == "mission-locale")
+
+            // The partner's page links an account with a form.
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let page = "/territories/\(coop.$territory.id)/partners/\(centre)"
+            let refused = try await browser.post(page + "/members", form: ["email": "inconnu@maillage.example"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Aucun compte du territoire"))
+            #expect(try await browser.post(page + "/members", form: ["email": "orientation@maillage.example"]).status == .seeOther)
+            let shown = try await browser.get(page)
+            #expect(shown.body.string.contains("id=\"members\""))
+            #expect(shown.body.string.contains("Mehdi Belkacem"))
+        }
+    }
 }

@@ -142,6 +142,7 @@ enum Demo {
 
     static let caillols = "Coopérative d'habitants des Caillols"
     static let avignon = "Coopérative d'habitants d'Avignon"
+    static let vendomois = "Coopérative rurale du Vendômois"
 }
 
 extension TestingHTTPResponse {

@@ -42,3 +42,20 @@ struct FundingRulesTests {
         }
     }
 }
+
+@Suite("Partners: a joint agreement's figures")
+struct FundingFigureTests {
+    @Test func sharesAddTheirPartsAndWholesNotTheirPercentages() {
+        // Caillols bought 10 000 € of which 6 000 € EGAlim (60 %); Avignon 5 000 € of which
+        // 1 000 € (20 %). Together: 7 000 / 15 000 = 46,67 %, not the 40 % of the average.
+        let together = FundingFigure.total([.share(part: 600_000, whole: 1_000_000), .share(part: 100_000, whole: 500_000)])
+        #expect(together == .share(part: 700_000, whole: 1_500_000))
+        #expect(abs((together?.value ?? 0) - 46.666_666) < 0.001)
+        // Counts add: 2 associates in Marseille and 1 in Avignon.
+        #expect(FundingFigure.total([.amount(2), .amount(1)])?.value == 3)
+        // Nothing bought anywhere is no share at all; no figure is no total.
+        #expect(FundingFigure.total([.share(part: 0, whole: 0)])?.value == nil)
+        #expect(FundingFigure.total([]) == nil)
+        #expect(FundingFigure.total([.amount(2), .share(part: 1, whole: 2)]) == nil)
+    }
+}

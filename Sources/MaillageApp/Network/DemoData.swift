@@ -120,6 +120,7 @@ enum DemoData {
                         var firstCoop: [UUID: Cooperative] = [:]
                         for coop in coopRows where firstCoop[coop.$territory.id] == nil { firstCoop[coop.$territory.id] = coop }
                         try await DemoPartners.load(on: tx, territories: territoryRows, cooperatives: firstCoop, admin: admin)
+                        try await DemoPartners.linkReferrer(on: tx, referrer: referrer, territory: territoryRows[0])
                         try await DemoPartners.agreements(on: tx, cooperatives: coopRows, admin: admin)
                         try await DemoPartners.resources(on: tx, territories: territoryRows, cooperatives: firstCoop, admin: admin)
                     }

@@ -77,6 +77,35 @@ enum DemoPartners {
                 deadlines: [.init(dueOn: today.adding(months: 2).description, label: "Compte rendu financier")],
                 instalments: [.init(dueOn: today.adding(months: -11).description, amountCents: 1_200_000, receivedOn: today.adding(months: -10).description)]), today: today)
         }
+        // The Région funds the Marseille and Avignon cooperatives under one agreement.
+        if let lead = cooperatives.first, cooperatives.count > 2 {
+            let repository = FundingRepository(db: db, scope: CooperativeScope(cooperative: lead, principal: principal))
+            if let region = try await repository.funders().first(where: { $0.partnerKind == .region }) {
+                _ = try await repository.create(funderID: region.id!.uuidString, FundingAgreementDraft(
+                    programme: "Région emploi (convention commune)", amountCents: 6_000_000, startsOn: today.adding(months: -3).description, endsOn: today.adding(months: 21).description,
+                    purpose: "Des parcours vers l'emploi dans deux coopératives d'habitants de la région.",
+                    targets: [.init(indicator: "people-accompanied", target: 30), .init(indicator: "members", target: 80)],
+                    deadlines: [.init(dueOn: today.adding(months: 9).description, label: "Bilan d'étape commun")],
+                    instalments: [.init(dueOn: today.adding(months: -3).description, amountCents: 3_000_000, receivedOn: today.adding(months: -2).description)]),
+                    jointCoopIDs: [cooperatives[2].id!.uuidString], today: today)
+            }
+        }
+    }
+
+    /// The demo referrer works for the social centre of the first territory: their referrals
+    /// carry it (those sent before the partner existed are brought up to date).
+    static func linkReferrer(on db: any Database, referrer: User, territory: Territory) async throws {
+        guard let centre = try await Partner.query(on: db).filter(\.$territoryID == territory.id!).filter(\.$kind == PartnerKind.socialCentre.rawValue).first() else { return }
+        let member = PartnerMember()
+        member.partnerID = centre.id!
+        member.userID = referrer.id!
+        try await member.create(on: db)
+        for referral in try await Referral.query(on: db).filter(\.$referrerUserID == referrer.id!).all() {
+            referral.referrerPartnerID = centre.id
+            referral.referrerKind = centre.kind
+            referral.referrerLabel = referrer.name + " — " + centre.name
+            try await referral.save(on: db)
+        }
     }
 
     /// Shared rooms and a vehicle, with a few bookings this week.

@@ -5,11 +5,18 @@ import Plot
 import Vapor
 
 struct FundingAgreementDTO: Content {
-    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double? }
+    /// `achieved`: all the covered cooperatives together; `byCoop`: each one the viewer may read.
+    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double?, byCoop: [CoopFigure] }
+    struct CoopFigure: Content { var coopID: UUID, achieved: Double? }
+    struct Coop: Content { var id: UUID, name: String }
     struct Deadline: Content { var id: UUID, dueOn: String, label: String, reportedOn: String? }
     struct Instalment: Content { var id: UUID, dueOn: String, amountCents: Int, receivedOn: String? }
     var id: UUID
+    /// The lead cooperative, which recorded the agreement.
     var coopID: UUID
+    /// Every cooperative covered, the lead first.
+    var coopIDs: [UUID]
+    var cooperatives: [Coop]
     var funderID: UUID
     var funder: String
     var programme: String
@@ -28,6 +35,8 @@ struct FundingAgreementDTO: Content {
         let agreement = record.agreement
         id = agreement.id!
         coopID = agreement.cooperativeID
+        coopIDs = record.cooperatives.map { $0.id! }
+        cooperatives = record.cooperatives.map { Coop(id: $0.id!, name: $0.name) }
         funderID = agreement.funderID
         funder = record.funderName
         programme = agreement.programme
@@ -38,8 +47,10 @@ struct FundingAgreementDTO: Content {
         purpose = agreement.purpose
         targets = record.targets.map { target in
             let indicator = FundingIndicator(rawValue: target.indicator)
+            let byCoop = indicator.flatMap { record.achievedByCoop[$0] } ?? [:]
             return Target(indicator: target.indicator, label: indicator?.frenchLabel ?? target.indicator, target: target.target,
-                          achieved: indicator.flatMap { record.achieved[$0] })
+                          achieved: indicator.flatMap { record.achieved($0) },
+                          byCoop: record.cooperatives.compactMap { coop in byCoop[coop.id!].map { CoopFigure(coopID: coop.id!, achieved: $0.value) } })
         }
         deadlines = record.deadlines.map { Deadline(id: $0.id!, dueOn: CalendarDay(date: $0.dueOn).description, label: $0.label, reportedOn: $0.reportedOn.map { CalendarDay(date: $0).description }) }
         instalments = record.instalments.map { Instalment(id: $0.id!, dueOn: CalendarDay(date: $0.dueOn).description, amountCents: $0.amountCents, receivedOn: $0.receivedOn.map { CalendarDay(date: $0).description }) }
@@ -73,6 +84,8 @@ struct FundingController: RouteCollection {
         struct Instalment: Decodable { var dueOn: String?, amountCents: Int?, receivedOn: String? }
         var funderID: String?, programme: String?, amountCents: Int?, startsOn: String?, endsOn: String?, purpose: String?
         var targets: [Target]?, deadlines: [Deadline]?, instalments: [Instalment]?
+        /// Other cooperatives of the network the agreement covers too.
+        var coopIDs: [String]?
     }
 
     func list(request: Request) async throws -> Response {
@@ -90,7 +103,7 @@ struct FundingController: RouteCollection {
             targets: (body.targets ?? []).map { .init(indicator: $0.indicator, target: $0.target) },
             deadlines: (body.deadlines ?? []).map { .init(dueOn: $0.dueOn, label: $0.label) },
             instalments: (body.instalments ?? []).map { .init(dueOn: $0.dueOn, amountCents: $0.amountCents, receivedOn: $0.receivedOn) })
-        let agreement = try await repository.create(funderID: body.funderID, draft, today: .today)
+        let agreement = try await repository.create(funderID: body.funderID, draft, jointCoopIDs: body.coopIDs ?? [], today: .today)
         return try Idempotency.encode(status: .created, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
     }
 
@@ -141,6 +154,7 @@ struct FundingController: RouteCollection {
     struct AgreementForm: Content {
         var funderID: String?, programme: String?, amount: String?, startsOn: String?, endsOn: String?, purpose: String?
         var indicator: String?, target: String?, deadlineOn: String?, deadlineLabel: String?
+        var coopIDs: [String]?
     }
 
     func listPage(request: Request) async throws -> Response {
@@ -164,13 +178,14 @@ struct FundingController: RouteCollection {
                 programme: form.programme, amountCents: cents, startsOn: form.startsOn, endsOn: form.endsOn, purpose: form.purpose,
                 targets: TextRules.clean(form.indicator) == nil ? [] : [.init(indicator: form.indicator, target: target)],
                 deadlines: TextRules.clean(form.deadlineOn) == nil ? [] : [.init(dueOn: form.deadlineOn, label: form.deadlineLabel)])
-            let agreement = try await repository.create(funderID: form.funderID, draft, today: .today)
+            let agreement = try await repository.create(funderID: form.funderID, draft, jointCoopIDs: form.coopIDs ?? [], today: .today)
             request.flash(request.language.t("Convention enregistrée.", "Agreement recorded."))
             return request.redirect(to: SiteURL.fundingAgreement(repository.scope.id, agreement.id!).path)
         } invalid: { errors in
             let named = errors.reduce(into: [String: String]()) { named, error in
                 let key = error.key.hasPrefix("targets[0].indicator") ? "indicator" : error.key.hasPrefix("targets[0].target") ? "target"
-                    : error.key.hasPrefix("deadlines[0].dueOn") ? "deadlineOn" : error.key.hasPrefix("deadlines[0].label") ? "deadlineLabel" : error.key
+                    : error.key.hasPrefix("deadlines[0].dueOn") ? "deadlineOn" : error.key.hasPrefix("deadlines[0].label") ? "deadlineLabel"
+                    : error.key.hasPrefix("coopIDs") ? "coopIDs" : error.key
                 named[key] = error.value
             }
             return try await FundingPages.list(repository, form: form, errors: named, context: request.pageContext(), status: .unprocessableEntity)
@@ -203,6 +218,7 @@ enum FundingPages {
         let coop = repository.scope.cooperative
         let agreements = try await repository.agreements()
         let funders = Dictionary(uniqueKeysWithValues: try await repository.funders().map { ($0.id!, $0.name) })
+        let candidates = repository.scope.allows(.manageFunding) ? try await repository.jointCandidates() : []
         let title = context.t("Conventions de financement", "Funding agreements")
         return Layout.render(context, title: title, status: status, content: .group(
             .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
@@ -218,7 +234,8 @@ enum FundingPages {
                 })),
             .if(repository.scope.allows(.manageFunding), .section(.class("panel"),
                 .h2(.text(context.t("Enregistrer une convention", "Record an agreement"))),
-                Kit.errorSummary(errors, order: ["funderID", "programme", "amountCents", "startsOn", "endsOn", "purpose", "indicator", "target", "deadlineOn", "deadlineLabel"], context: context),
+                Kit.errorSummary(errors, order: ["funderID", "programme", "amountCents", "startsOn", "endsOn", "purpose", "indicator", "target", "deadlineOn", "deadlineLabel", "coopIDs"],
+                                 context: context),
                 .form(.id("agreement-form"), .action(SiteURL.fundingAgreements(coop.id!).path), .method(.post),
                     Kit.csrfField(context.csrfToken),
                     Kit.select(name: "funderID", label: context.t("Financeur (un partenaire du territoire)", "Funder (a partner of the territory)"),
@@ -235,6 +252,8 @@ enum FundingPages {
                     Kit.input(.init(name: "target", label: context.t("Cible", "Target"), value: form.target, error: errors["target"], inputMode: "decimal")),
                     Kit.input(.init(name: "deadlineOn", label: context.t("Échéance de compte rendu", "Reporting deadline"), value: form.deadlineOn, type: .date, error: errors["deadlineOn"])),
                     Kit.input(.init(name: "deadlineLabel", label: context.t("Compte rendu attendu", "Report expected"), value: form.deadlineLabel, error: errors["deadlineLabel"])),
+                    .if(!candidates.isEmpty, Kit.checkboxes(name: "coopIDs", legend: context.t("Convention commune : autres coopératives couvertes", "Joint agreement: other cooperatives covered"),
+                                                            options: candidates.map { ($0.id!.uuidString, $0.name) }, checked: Set(form.coopIDs ?? []), error: errors["coopIDs"])),
                     Kit.submit(context.t("Enregistrer la convention", "Record the agreement"), id: "agreement-submit"))))
         ))
     }
@@ -244,6 +263,7 @@ enum FundingPages {
         let dto = FundingAgreementDTO(record)
         let canManage = repository.scope.allows(.manageFunding)
         let title = dto.funder + " — " + dto.programme
+        let joint = dto.cooperatives.count > 1
         return Layout.render(context, title: title, content: .group(
             .p(.a(.href(SiteURL.fundingAgreements(coop.id!).path), .text(context.t("Conventions de financement", "Funding agreements")))),
             .h1(.text(title)),
@@ -252,15 +272,20 @@ enum FundingPages {
                 (context.t("Reçu", "Received"), Euros.french(dto.receivedCents)),
                 (context.t("Période", "Period"), (CalendarDay(dto.startsOn)?.french ?? dto.startsOn) + " – " + (CalendarDay(dto.endsOn)?.french ?? dto.endsOn)),
                 (context.t("Objet", "Purpose"), dto.purpose ?? "—"),
+                (context.t("Coopératives couvertes", "Cooperatives covered"), dto.cooperatives.map(\.name).joined(separator: ", ")),
             ]),
             .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
             dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) :
             Kit.table(label: context.t("Engagements", "Commitments"),
                 .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Cible", "Target"))),
-                           .th(.class("num"), .text(context.t("Réalisé à ce jour", "Achieved so far"))))),
+                           .th(.class("num"), .text(joint ? context.t("Réalisé à ce jour, ensemble", "Achieved so far, together") : context.t("Réalisé à ce jour", "Achieved so far"))),
+                           .if(joint, .forEach(dto.cooperatives) { .th(.class("num"), .text($0.name)) }))),
                 .tbody(.forEach(dto.targets) { target in
                     let indicator = FundingIndicator(rawValue: target.indicator)
-                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator))))
+                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator))),
+                               .if(joint, .forEach(dto.cooperatives) { coop in
+                                   .td(.class("num"), .text(figure(target.byCoop.first { $0.coopID == coop.id }?.achieved, indicator)))
+                               }))
                 })),
             .h2(.text(context.t("Comptes rendus", "Reports"))),
             dto.deadlines.isEmpty ? .p(.text("—")) : .ul(.id("deadlines"), .forEach(dto.deadlines) { deadline in

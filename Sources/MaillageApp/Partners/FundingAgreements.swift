@@ -3,7 +3,8 @@ import Foundation
 import MaillageCore
 import Vapor
 
-/// A funding agreement between a funder (a partner of the territory) and a cooperative.
+/// A funding agreement between a funder (a partner of the territory) and a cooperative, the
+/// lead, which may cover other cooperatives of the network too (`FundingCoverage`).
 final class FundingAgreement: Model, @unchecked Sendable {
     static let schema = "funding_agreements"
 
@@ -18,6 +19,44 @@ final class FundingAgreement: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+}
+
+/// A cooperative an agreement covers; the lead cooperative has its row too, so "the
+/// agreements of a cooperative" is one query.
+final class FundingCoverage: Model, @unchecked Sendable {
+    static let schema = "funding_agreement_cooperatives"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "agreement_id") var agreementID: UUID
+    @Field(key: "cooperative_id") var cooperativeID: UUID
+
+    init() {}
+
+    init(agreementID: UUID, cooperativeID: UUID) {
+        self.agreementID = agreementID
+        self.cooperativeID = cooperativeID
+    }
+}
+
+/// Agreements covering several cooperatives; each existing agreement covers its own.
+struct CreateFundingCoverage: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(FundingCoverage.schema)
+            .id()
+            .field("agreement_id", .uuid, .required, .references(FundingAgreement.schema, "id", onDelete: .cascade))
+            .field("cooperative_id", .uuid, .required, .references(Cooperative.schema, "id"))
+            .unique(on: "agreement_id", "cooperative_id")
+            .create()
+        try await database.transaction { tx in
+            for agreement in try await FundingAgreement.query(on: tx).all() {
+                try await FundingCoverage(agreementID: agreement.id!, cooperativeID: agreement.cooperativeID).create(on: tx)
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(FundingCoverage.schema).delete()
+    }
 }
 
 final class FundingTarget: Model, @unchecked Sendable {
@@ -99,12 +138,20 @@ struct CreateFundingAgreements: AsyncMigration {
 struct FundingRecord: Sendable {
     var agreement: FundingAgreement
     var funderName: String
+    /// The cooperatives covered, the lead first.
+    var cooperatives: [Cooperative]
     var targets: [FundingTarget]
     var deadlines: [ReportingDeadline]
     var instalments: [FundingInstalment]
-    /// Indicator → the value computed for the agreement's period (up to today); absent
-    /// where the area does not compute it yet or the viewer may not read it.
-    var achieved: [FundingIndicator: Double]
+    /// Indicator → cooperative → its figure for the agreement's period (up to today); absent
+    /// where the area does not compute it yet or the viewer may not read it there.
+    var achievedByCoop: [FundingIndicator: [UUID: FundingFigure]]
+
+    /// The cooperatives' figures together, when the viewer may read every one of them.
+    func achieved(_ indicator: FundingIndicator) -> Double? {
+        guard let figures = achievedByCoop[indicator], figures.count == cooperatives.count else { return nil }
+        return FundingFigure.total(cooperatives.compactMap { figures[$0.id!] })?.value
+    }
 }
 
 /// The funding agreements of one cooperative.
@@ -112,15 +159,26 @@ struct FundingRepository: Sendable {
     let db: any Database
     let scope: CooperativeScope
 
+    /// The agreements covering the cooperative, its own and joint ones.
     func agreements() async throws -> [FundingAgreement] {
         try scope.require(.viewFunding)
-        return try await FundingAgreement.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$startsOn, .descending).all()
+        let ids = try await FundingCoverage.query(on: db).filter(\.$cooperativeID == scope.id).all().map(\.agreementID)
+        guard !ids.isEmpty else { return [] }
+        return try await FundingAgreement.query(on: db).filter(\.$id ~~ ids).sort(\.$startsOn, .descending).all()
     }
 
     func agreement(_ id: UUID?) async throws -> FundingAgreement {
         try scope.require(.viewFunding)
-        guard let id, let agreement = try await FundingAgreement.query(on: db).filter(\.$id == id).filter(\.$cooperativeID == scope.id).first() else { throw Problem.notFound }
+        guard let id, try await FundingCoverage.query(on: db).filter(\.$agreementID == id).filter(\.$cooperativeID == scope.id).first() != nil,
+              let agreement = try await FundingAgreement.find(id, on: db) else { throw Problem.notFound }
         return agreement
+    }
+
+    /// The other cooperatives of the network an agreement recorded here may cover: those where
+    /// the principal manages funding too.
+    func jointCandidates() async throws -> [Cooperative] {
+        try await Cooperative.query(on: db).filter(\.$networkID == scope.cooperative.networkID).filter(\.$id != scope.id).sort(\.$name).all()
+            .filter { scope.principal.decide(.manageFunding, at: $0.location) == .allowed }
     }
 
     /// The territory's partners, one of which funds.
@@ -128,15 +186,25 @@ struct FundingRepository: Sendable {
         try await Partner.query(on: db).filter(\.$territoryID == scope.cooperative.$territory.id).sort(\.$name).all()
     }
 
-    func create(funderID: String?, _ draft: FundingAgreementDraft, today: CalendarDay) async throws -> FundingAgreement {
+    /// `jointCoopIDs`: other cooperatives of the network the agreement covers too.
+    func create(funderID: String?, _ draft: FundingAgreementDraft, jointCoopIDs: [String] = [], today: CalendarDay) async throws -> FundingAgreement {
         try scope.require(.manageFunding)
         var errors = FieldErrors()
         var valid: FundingAgreementDraft.Valid?
         do { valid = try draft.validate(today: today) } catch { errors.merge(error) }
         let funder = try await funders().first { $0.id?.uuidString.lowercased() == TextRules.clean(funderID)?.lowercased() }
         if funder == nil { errors.add("funderID", "Choisissez le financeur parmi les partenaires du territoire (ajoutez-le d'abord à l'annuaire).") }
+        let candidates = jointCoopIDs.isEmpty ? [] : try await jointCandidates()
+        var joint: [UUID] = []
+        for (index, raw) in jointCoopIDs.enumerated() {
+            guard let coop = candidates.first(where: { $0.id?.uuidString.lowercased() == TextRules.clean(raw)?.lowercased() }) else {
+                errors.add("coopIDs[\(index)]", "Choisissez une autre coopérative du réseau dont vous gérez les conventions.")
+                continue
+            }
+            if !joint.contains(coop.id!) { joint.append(coop.id!) }
+        }
         try errors.throwIfAny()
-        let (checked, cooperativeID, funderID) = (valid!, scope.id, funder!.id!)
+        let (checked, cooperativeID, funderID, covered) = (valid!, scope.id, funder!.id!, [scope.id] + joint)
         return try await db.transaction { tx in
             let agreement = FundingAgreement()
             agreement.cooperativeID = cooperativeID
@@ -147,6 +215,7 @@ struct FundingRepository: Sendable {
             agreement.endsOn = checked.endsOn.date
             agreement.purpose = checked.purpose
             try await agreement.create(on: tx)
+            for coopID in covered { try await FundingCoverage(agreementID: agreement.id!, cooperativeID: coopID).create(on: tx) }
             for target in checked.targets {
                 let row = FundingTarget()
                 row.agreementID = agreement.id!
@@ -177,40 +246,50 @@ struct FundingRepository: Sendable {
         try scope.require(.viewFunding)
         let id = agreement.id!
         let targets = try await FundingTarget.query(on: db).filter(\.$agreementID == id).all()
+        let coverage = try await FundingCoverage.query(on: db).filter(\.$agreementID == id).all().map(\.cooperativeID)
+        let cooperatives = try await Cooperative.query(on: db).filter(\.$id ~~ coverage).sort(\.$name).all()
+            .sorted { ($0.id == agreement.cooperativeID ? 0 : 1) < ($1.id == agreement.cooperativeID ? 0 : 1) }
         let from = CalendarDay(date: agreement.startsOn)
         let to = min(CalendarDay(date: agreement.endsOn), today)
-        var achieved: [FundingIndicator: Double] = [:]
+        var achieved: [FundingIndicator: [UUID: FundingFigure]] = [:]
         if from <= to {
-            for target in targets {
-                guard let indicator = FundingIndicator(rawValue: target.indicator) else { continue }
-                achieved[indicator] = try await figure(indicator, from: from, to: to)
+            for coop in cooperatives {
+                // The viewer's rights are checked in each cooperative: a joint agreement shows a
+                // partner cooperative's figure only to who may read it there.
+                let coopScope = coop.id == scope.id ? scope : CooperativeScope(cooperative: coop, principal: scope.principal)
+                for target in targets {
+                    guard let indicator = FundingIndicator(rawValue: target.indicator),
+                          let figure = try await Self.figure(indicator, in: coopScope, from: from, to: to, on: db) else { continue }
+                    achieved[indicator, default: [:]][coop.id!] = figure
+                }
             }
         }
         return FundingRecord(
-            agreement: agreement, funderName: try await Partner.find(agreement.funderID, on: db)?.name ?? "",
+            agreement: agreement, funderName: try await Partner.find(agreement.funderID, on: db)?.name ?? "", cooperatives: cooperatives,
             targets: targets, deadlines: try await ReportingDeadline.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(),
-            instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achieved: achieved)
+            instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achievedByCoop: achieved)
     }
 
-    /// What the other areas compute for `indicator` over the period, when the viewer may read it.
-    func figure(_ indicator: FundingIndicator, from: CalendarDay, to: CalendarDay) async throws -> Double? {
+    /// What the other areas compute for `indicator` in one cooperative over the period, when
+    /// the viewer may read it there.
+    static func figure(_ indicator: FundingIndicator, in scope: CooperativeScope, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> FundingFigure? {
         switch indicator {
         case .peopleAccompanied:
             guard scope.allows(.managePathways) || scope.allows(.viewTradeFigures) else { return nil }
             let pathways = try await Pathway.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$openedOn < to.adding(days: 1).date).all()
-            return Double(pathways.filter { $0.exitDate.map { CalendarDay(date: $0) >= from } ?? true }.count)
+            return .amount(Double(pathways.filter { $0.exitDate.map { CalendarDay(date: $0) >= from } ?? true }.count))
         case .mealsSold, .solidarityGiven:
             guard scope.allows(.viewTradeFigures) else { return nil }
             let summary = try await TradeFiguresRepository(db: db, scope: scope).figures(from: from, to: to)
-            return indicator == .mealsSold ? Double(summary.meals) : Double(summary.solidarityCents)
+            return .amount(indicator == .mealsSold ? Double(summary.meals) : Double(summary.solidarityCents))
         case .egalimShare, .localShare:
             guard scope.allows(.viewSourcingIndicators) else { return nil }
             let figures = try await SourcingRepository(db: db, scope: scope).indicators(from: from, to: to)
-            return (indicator == .egalimShare ? figures.egalimShare : figures.localShare).map { $0 * 100 }
+            return .share(part: indicator == .egalimShare ? figures.egalimCents : figures.localCents, whole: figures.totalCents)
         case .members:
             guard scope.allows(.viewGovernance) || scope.allows(.viewTradeFigures) else { return nil }
             let members = try await Member.query(on: db).filter(\.$cooperativeID == scope.id).all()
-            return Double(members.filter { $0.hadVote(on: to) }.count)
+            return .amount(Double(members.filter { $0.hadVote(on: to) }.count))
         }
     }
 

@@ -95,11 +95,48 @@ struct CreatePartners: AsyncMigration {
     }
 }
 
-/// A partner with its contacts and roles, as shown.
+/// A user account that works for the partner (a counsellor of the Mission Locale, a social
+/// centre's family worker…). Their referrals carry the partner, so the figures can count
+/// people referred by kind of referrer.
+final class PartnerMember: Model, @unchecked Sendable {
+    static let schema = "partner_members"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "partner_id") var partnerID: UUID
+    @Field(key: "user_id") var userID: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+/// Partner members, and the referrer's organisation on each referral (a snapshot taken when
+/// the referral is sent: the figures of a past year do not move when someone changes employer).
+struct CreatePartnerMembers: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(PartnerMember.schema)
+            .id()
+            .field("partner_id", .uuid, .required, .references(Partner.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
+            .field("created_at", .datetime)
+            .unique(on: "partner_id", "user_id")
+            .create()
+        try await database.schema(Referral.schema).field("referrer_partner_id", .uuid).update()
+        try await database.schema(Referral.schema).field("referrer_kind", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Referral.schema).deleteField("referrer_kind").update()
+        try await database.schema(Referral.schema).deleteField("referrer_partner_id").update()
+        try await database.schema(PartnerMember.schema).delete()
+    }
+}
+
+/// A partner with its contacts, roles and member accounts, as shown.
 struct PartnerRecord: Sendable {
     var partner: Partner
     var contacts: [PartnerContact]
     var roles: [PartnerRole]
+    var members: [User] = []
 }
 
 /// The partner directory of one territory.
@@ -127,9 +164,52 @@ struct PartnerRepository: Sendable {
         var contacts = try await PartnerContact.query(on: db).filter(\.$partnerID ~~ ids).sort(\.$name).all()
         if !canManage { contacts = contacts.filter(\.listed) }
         let roles = try await PartnerRole.query(on: db).filter(\.$partnerID ~~ ids).all()
+        let memberships = try await PartnerMember.query(on: db).filter(\.$partnerID ~~ ids).all()
+        let users = memberships.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ memberships.map(\.userID)).sort(\.$name).all()
         return partners.map { partner in
-            PartnerRecord(partner: partner, contacts: contacts.filter { $0.partnerID == partner.id }, roles: roles.filter { $0.partnerID == partner.id })
+            let memberIDs = Set(memberships.filter { $0.partnerID == partner.id }.map(\.userID))
+            return PartnerRecord(partner: partner, contacts: contacts.filter { $0.partnerID == partner.id }, roles: roles.filter { $0.partnerID == partner.id },
+                                 members: users.filter { memberIDs.contains($0.id!) })
         }
+    }
+
+    // MARK: Member accounts
+
+    /// Links the account with this email to the partner. The account must hold a role in the
+    /// territory or one of its cooperatives, and belongs to one partner of a territory at most.
+    func addMember(_ record: PartnerRecord, email: String?) async throws -> PartnerRecord {
+        guard canManage else { throw Problem.forbidden }
+        guard let address = TextRules.clean(email)?.lowercased() else { throw Problem.invalid(FieldErrors(["email": "Indiquez le courriel du compte à rattacher."])) }
+        let coopIDs = try await cooperatives().map { $0.id! }
+        guard let user = try await User.query(on: db).filter(\.$email == address).first(),
+              try await RoleAssignment.query(on: db).filter(\.$user.$id == user.id!).all().contains(where: {
+                  ($0.scopeKind == ScopeKind.territory.rawValue && $0.scopeID == territory.id) || ($0.scopeKind == ScopeKind.cooperative.rawValue && coopIDs.contains($0.scopeID))
+              }) else {
+            throw Problem.invalid(FieldErrors(["email": "Aucun compte du territoire n'a ce courriel : invitez d'abord la personne dans une coopérative du territoire."]))
+        }
+        if let current = try await Self.organisation(of: user.id!, in: territory.id!, on: db) {
+            if current.id == record.partner.id { return record }
+            throw Problem.invalid(FieldErrors(["email": "Ce compte est déjà rattaché à « \(current.name) » : retirez-l'en d'abord."]))
+        }
+        let member = PartnerMember()
+        member.partnerID = record.partner.id!
+        member.userID = user.id!
+        try await member.create(on: db)
+        return try await records([record.partner])[0]
+    }
+
+    func removeMember(_ record: PartnerRecord, userID: UUID?) async throws -> PartnerRecord {
+        guard canManage else { throw Problem.forbidden }
+        guard let userID, record.members.contains(where: { $0.id == userID }) else { throw Problem.notFound }
+        try await PartnerMember.query(on: db).filter(\.$partnerID == record.partner.id!).filter(\.$userID == userID).delete()
+        return try await records([record.partner])[0]
+    }
+
+    /// The partner of `territoryID` the user works for, if any.
+    static func organisation(of userID: UUID, in territoryID: UUID, on db: any Database) async throws -> Partner? {
+        let partnerIDs = try await PartnerMember.query(on: db).filter(\.$userID == userID).all().map(\.partnerID)
+        guard !partnerIDs.isEmpty else { return nil }
+        return try await Partner.query(on: db).filter(\.$id ~~ partnerIDs).filter(\.$territoryID == territoryID).sort(\.$name).first()
     }
 
     func partner(_ id: UUID?) async throws -> PartnerRecord {

@@ -86,8 +86,8 @@ enum PartnersPage {
 }
 
 enum PartnerPage {
-    static func render(_ repository: PartnerRepository, _ record: PartnerRecord, errors: [String: String], context: PageContext,
-                       status: HTTPResponseStatus = .ok) async throws -> Response {
+    static func render(_ repository: PartnerRepository, _ record: PartnerRecord, errors: [String: String], memberEmail: String? = nil, memberError: String? = nil,
+                       context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let territory = repository.territory
         let partner = record.partner
         let cooperatives = try await repository.cooperatives()
@@ -120,6 +120,22 @@ enum PartnerPage {
                 .ul(.id("roles"), .forEach(record.roles) { role in
                     .li(.text((coopNames[role.cooperativeID] ?? "") + " : " + (PartnerRoleKind(rawValue: role.role)?.frenchLabel.lowercased() ?? role.role)))
                 }),
+            .h2(.text(context.t("Comptes de la structure", "The organisation's accounts"))),
+            .p(.class("hint"), .text(context.t("Les orientations envoyées par ces comptes sont comptées au nom de la structure.",
+                                               "Referrals sent by these accounts count under the organisation."))),
+            record.members.isEmpty ? .p(.text(context.t("Aucun compte rattaché.", "No linked account."))) :
+                .ul(.id("members"), .forEach(record.members) { user in
+                    .li(.text(user.name),
+                        .if(repository.canManage, FundingPages.mark(SiteURL.partner(territory.id!, partner.id!).path + "/members/\(user.id!)/remove",
+                                                                    id: "remove-member-\(user.id!)", label: context.t("Retirer", "Remove"), context: context)))
+                }),
+            .if(repository.canManage, .group(
+                Kit.errorSummary(memberError.map { ["email": $0] } ?? [:], order: ["email"], context: context),
+                .form(.id("member-form"), .action(SiteURL.partner(territory.id!, partner.id!).path + "/members"), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    Kit.input(.init(name: "email", label: context.t("Courriel du compte à rattacher", "Email of the account to link"), value: memberEmail, type: .email,
+                                    error: memberError, required: true)),
+                    Kit.submit(context.t("Rattacher", "Link"), id: "member-submit")))),
             .if(repository.canManage, .section(.class("panel"),
                 .h2(.text(context.t("Mettre à jour", "Update"))),
                 PartnersPage.formBody(action: SiteURL.partner(territory.id!, partner.id!).path, form: form, cooperatives: cooperatives, errors: errors, context: context,

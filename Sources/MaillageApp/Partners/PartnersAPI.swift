@@ -7,6 +7,8 @@ import Vapor
 struct PartnerDTO: Content {
     struct Contact: Content { var name: String, function: String?, email: String?, phone: String?, listed: Bool }
     struct Role: Content { var coopID: UUID, role: String }
+    /// An account that works for the partner (its referrals count under the partner's kind).
+    struct Member: Content { var userID: UUID, name: String }
     var id: UUID
     var territoryID: UUID
     var name: String
@@ -20,6 +22,7 @@ struct PartnerDTO: Content {
     var services: [String]
     var contacts: [Contact]
     var roles: [Role]
+    var members: [Member]
 
     init(_ record: PartnerRecord) {
         let partner = record.partner
@@ -36,6 +39,7 @@ struct PartnerDTO: Content {
         services = partner.serviceThemes.map(\.rawValue)
         contacts = record.contacts.map { Contact(name: $0.name, function: $0.function, email: $0.email, phone: $0.phone, listed: $0.listed) }
         roles = record.roles.map { Role(coopID: $0.cooperativeID, role: $0.role) }
+        members = record.members.map { Member(userID: $0.id!, name: $0.name) }
     }
 }
 
@@ -50,11 +54,15 @@ struct PartnersController: RouteCollection {
             partners.post(use: create)
             partners.get(":partnerID", use: show)
             partners.patch(":partnerID", use: update)
+            partners.post(":partnerID", "members", use: addMember)
+            partners.delete(":partnerID", "members", ":userID", use: removeMember)
         } else {
             partners.get(use: listPage)
             partners.post(use: createFromForm)
             partners.get(":partnerID", use: page)
             partners.post(":partnerID", use: updateFromForm)
+            partners.post(":partnerID", "members", use: addMemberFromForm)
+            partners.post(":partnerID", "members", ":userID", "remove", use: removeMemberFromForm)
         }
     }
 
@@ -112,7 +120,45 @@ struct PartnersController: RouteCollection {
         return try Idempotency.encode(status: .ok, body: PartnerDTO(record))
     }
 
+    struct MemberBody: Decodable { var email: String? }
+
+    /// `{email}`: links the territory account with that email to the partner.
+    func addMember(request: Request) async throws -> Response {
+        let repository = try await request.partnerRepository(.managePartners)
+        let existing = try await repository.partner(request.parameters.get("partnerID", as: UUID.self))
+        let body = try request.decodeJSON(MemberBody.self)
+        return try Idempotency.encode(status: .ok, body: PartnerDTO(try await repository.addMember(existing, email: body.email)))
+    }
+
+    func removeMember(request: Request) async throws -> Response {
+        let repository = try await request.partnerRepository(.managePartners)
+        let existing = try await repository.partner(request.parameters.get("partnerID", as: UUID.self))
+        return try Idempotency.encode(status: .ok, body: PartnerDTO(try await repository.removeMember(existing, userID: request.parameters.get("userID", as: UUID.self))))
+    }
+
     // MARK: Pages
+
+    func addMemberFromForm(request: Request) async throws -> Response {
+        let repository = try await request.partnerRepository(.managePartners)
+        let existing = try await repository.partner(request.parameters.get("partnerID", as: UUID.self))
+        let form = try request.content.decode(MemberBody.self)
+        return try await FormSubmission.handle {
+            _ = try await repository.addMember(existing, email: form.email)
+            request.flash(request.language.t("Compte rattaché au partenaire.", "Account linked to the partner."))
+            return request.redirect(to: SiteURL.partner(repository.territory.id!, existing.partner.id!).path)
+        } invalid: { errors in
+            try await PartnerPage.render(repository, existing, errors: [:], memberEmail: form.email, memberError: errors["email"],
+                                         context: request.pageContext(), status: .unprocessableEntity)
+        }
+    }
+
+    func removeMemberFromForm(request: Request) async throws -> Response {
+        let repository = try await request.partnerRepository(.managePartners)
+        let existing = try await repository.partner(request.parameters.get("partnerID", as: UUID.self))
+        _ = try await repository.removeMember(existing, userID: request.parameters.get("userID", as: UUID.self))
+        request.flash(request.language.t("Compte retiré du partenaire.", "Account removed from the partner."))
+        return request.redirect(to: SiteURL.partner(repository.territory.id!, existing.partner.id!).path)
+    }
 
     struct PartnerForm: Content {
         var name: String?, kind: String?, siret: String?, address: String?, postalCode: String?, commune: String?, website: String?, description: String?

@@ -40,6 +40,9 @@ final class Referral: Model, @unchecked Sendable {
     @Parent(key: "person_id") var person: Person
     @OptionalField(key: "referrer_user_id") var referrerUserID: UUID?
     @Field(key: "referrer_label") var referrerLabel: String
+    /// The referrer's organisation and its kind when the referral was sent (see `CreatePartnerMembers`).
+    @OptionalField(key: "referrer_partner_id") var referrerPartnerID: UUID?
+    @OptionalField(key: "referrer_kind") var referrerKind: String?
     @Field(key: "status") var status: String
     @Field(key: "reason") var reason: String
     @Field(key: "barriers") var barriers: [String]

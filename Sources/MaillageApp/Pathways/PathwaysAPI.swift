@@ -49,6 +49,9 @@ struct ReferralDTO: Content {
     var preferredContact: String?
     var consent: Consent
     var referrer: String
+    /// The referrer's organisation (a partner of the territory) and its kind, when they belong to one.
+    var referrerPartnerID: UUID?
+    var referrerKind: String?
     var refusalReason: String?
     var shareReason: Bool
     var pathwayID: UUID?
@@ -67,6 +70,8 @@ struct ReferralDTO: Content {
         preferredContact = referral.preferredContact
         consent = Consent(given: true, date: CalendarDay(date: referral.consentDate).description, purpose: referral.consentPurpose)
         referrer = referral.referrerLabel
+        referrerPartnerID = referral.referrerPartnerID
+        referrerKind = referral.referrerKind
         refusalReason = forCoordination || referral.shareReason ? referral.refusalReason : nil
         shareReason = referral.shareReason
         pathwayID = referral.pathwayID

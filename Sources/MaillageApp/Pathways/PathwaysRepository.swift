@@ -30,6 +30,11 @@ struct PathwaysRepository: Sendable {
         referral.cooperativeID = scope.id
         referral.referrerUserID = scope.principal.userID
         referral.referrerLabel = scope.principal.name
+        if let organisation = try await PartnerRepository.organisation(of: scope.principal.userID, in: scope.cooperative.$territory.id, on: db) {
+            referral.referrerLabel = scope.principal.name + " — " + organisation.name
+            referral.referrerPartnerID = organisation.id
+            referral.referrerKind = organisation.kind
+        }
         referral.status = ReferralStatus.sent.rawValue
         referral.reason = valid.reason
         referral.barriers = valid.barriers.map(\.rawValue)

@@ -123,6 +123,8 @@ enum Migrations {
         app.migrations.add(CreatePartners())
         app.migrations.add(CreateFundingAgreements())
         app.migrations.add(CreatePooledResources())
+        app.migrations.add(CreatePartnerMembers())
+        app.migrations.add(CreateFundingCoverage())
     }
 }
 

@@ -156,3 +156,36 @@ public enum ReportingReminder {
         return nil
     }
 }
+
+/// One cooperative's figure for a committed indicator, kept in a form that adds up across the
+/// cooperatives of a joint agreement: a count or an amount adds; a share adds its part and
+/// its whole, never its percentages.
+public enum FundingFigure: Sendable, Equatable {
+    case amount(Double)
+    /// `part` of `whole`, in cents (purchases of EGAlim quality out of all purchases).
+    case share(part: Int, whole: Int)
+
+    /// The figure as committed: the amount, or the share in percent (nil when nothing was bought).
+    public var value: Double? {
+        switch self {
+        case .amount(let value): value
+        case .share(let part, let whole): whole == 0 ? nil : Double(part) * 100 / Double(whole)
+        }
+    }
+
+    /// The figure of several cooperatives together; nil when there is none, or when amounts
+    /// and shares are mixed (a programming error, kept harmless).
+    public static func total(_ figures: [FundingFigure]) -> FundingFigure? {
+        guard let first = figures.first else { return nil }
+        switch first {
+        case .amount:
+            var sum = 0.0
+            for figure in figures { guard case .amount(let value) = figure else { return nil }; sum += value }
+            return .amount(sum)
+        case .share:
+            var (part, whole) = (0, 0)
+            for figure in figures { guard case .share(let p, let w) = figure else { return nil }; part += p; whole += w }
+            return .share(part: part, whole: whole)
+        }
+    }
+}
