@@ -168,6 +168,14 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/partners/:partnerID": .view, "POST /territories/:territoryID/partners/:partnerID": .manage,
             "GET /api/v1/territories/:territoryID/partners": .view, "POST /api/v1/territories/:territoryID/partners": .manage,
             "GET /api/v1/territories/:territoryID/partners/:partnerID": .view, "PATCH /api/v1/territories/:territoryID/partners/:partnerID": .manage,
+            // Impact: a cooperative's and a territory's figures for the coordination and its funders
+            // (the territory's from any cooperative in it); the network's for anyone with that right
+            // in one of its cooperatives (ImpactTests refuses the others); the catalogue for all.
+            "GET /api/v1/coops/:coopID/indicators": .figures, "GET /api/v1/coops/:coopID/indicators.csv": .figures, "GET /coops/:coopID/impact": .figures,
+            "GET /api/v1/territories/:territoryID/indicators": .figures, "GET /api/v1/territories/:territoryID/indicators.csv": .figures,
+            "GET /territories/:territoryID/impact": .figures,
+            "GET /api/v1/network/indicators": .anyUser, "GET /api/v1/network/indicators.csv": .anyUser, "GET /network/impact": .anyUser,
+            "GET /api/v1/indicators": .anyUser, "GET /indicators": .anyUser,
             "POST /territories/:territoryID/partners/:partnerID/members": .manage, "POST /territories/:territoryID/partners/:partnerID/members/:userID/remove": .manage,
             "POST /api/v1/territories/:territoryID/partners/:partnerID/members": .manage, "DELETE /api/v1/territories/:territoryID/partners/:partnerID/members/:userID": .manage,
             // Pooled resources: the territory's people see them, the coordination and the staff book them;

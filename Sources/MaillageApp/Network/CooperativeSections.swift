@@ -103,6 +103,12 @@ enum CooperativeSections {
                               detail: language.t("Financeurs, montants, engagements face au réalisé, comptes rendus et versements.", "Funders, amounts, commitments against achievements, reports and instalments."),
                               url: .fundingAgreements(coop.id!)))
         }
+        if allowed(.viewImpact) {
+            links.append(Link(label: language.t("Impact", "Impact"),
+                              detail: language.t("Les indicateurs calculés à partir des données, avec la période précédente, en graphiques et en CSV.",
+                                                 "Indicators computed from the data, with the previous period, as charts and CSV."),
+                              url: .cooperativeImpact(coop.id!)))
+        }
         // Everyone in the cooperative reads its territory's directory (a permission held here
         // reaches up to the territory).
         links.append(Link(label: language.t("Partenaires du territoire", "The territory's partners"),

@@ -33,7 +33,8 @@ struct HomeController: RouteCollection {
                 .div(.class("actions"),
                      .a(.class("button primary"), .href(SiteURL.newCooperative.path), .text(context.t("Créer une coopérative", "Create a cooperative"))),
                      .a(.class("button"), .href(SiteURL.newTerritory.path), .text(context.t("Créer un territoire", "Create a territory"))),
-                     .a(.class("button"), .href(SiteURL.adminUsers.path), .text(context.t("Inviter une personne", "Invite someone"))))
+                     .a(.class("button"), .href(SiteURL.adminUsers.path), .text(context.t("Inviter une personne", "Invite someone"))),
+                     .a(.class("button"), .id("network-impact-link"), .href(SiteURL.networkImpact.path), .text(context.t("Le réseau côte à côte", "The network side by side"))))
             ))
         }
 

@@ -95,6 +95,8 @@ struct NetworkPagesController: RouteCollection {
             .h2(.text(context.t("Coopératives du territoire", "Cooperatives of the territory"))),
             coops.isEmpty ? .p(.text(context.t("Aucune coopérative.", "No cooperative."))) :
             .ul(.forEach(coops) { .li(.a(.href(SiteURL.cooperative($0.id!).path), .text($0.name))) }),
+            .if(principal.decide(.viewImpact, at: territory.location) == .allowed,
+                .p(.a(.id("territory-impact-link"), .href(SiteURL.territoryImpact(territory.id!).path), .text(context.t("Les indicateurs du territoire, coopérative par coopérative", "The territory's indicators, cooperative by cooperative"))))),
             .h2(.id("partners"), .text(context.t("Partenaires et ce qu'ils sont pour chaque coopérative", "Partners and what each is to each cooperative"))),
             .p(.a(.href(SiteURL.partners(territory.id!).path), .text(context.t("L'annuaire des partenaires", "The partner directory")))),
             partners.isEmpty ? .p(.text(context.t("Aucun partenaire.", "No partner."))) :

@@ -72,6 +72,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: DecisionsController(api: false))
     try app.register(collection: PartnersController(api: false))
     try app.register(collection: FundingController(api: false))
+    try app.register(collection: ImpactController(api: false))
     try app.register(collection: ResourcesController(part: .pages))
     // Calendar clients carry no session: the secret token in the address is the key.
     try app.register(collection: ResourcesController(part: .calendar))
@@ -91,6 +92,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: DecisionsController(api: true))
     try api.register(collection: PartnersController(api: true))
     try api.register(collection: FundingController(api: true))
+    try api.register(collection: ImpactController(api: true))
     try api.register(collection: ResourcesController(part: .api))
 }
 

@@ -95,6 +95,10 @@ enum SiteURL: Sendable, Equatable {
     case resource(UUID)
     case resourceBookings(UUID)
     case fundingAgreements(UUID)
+    case indicators
+    case cooperativeImpact(UUID)
+    case territoryImpact(UUID)
+    case networkImpact
     case fundingAgreement(UUID, UUID)
     case partner(UUID, UUID)
     case decisions(UUID)
@@ -200,6 +204,10 @@ enum SiteURL: Sendable, Equatable {
         case .subscriptionRequests(let coop): return SiteURL.cooperative(coop).path + "/subscription-requests"
         case .subscriptionTransition(let coop, let request): return SiteURL.subscriptionRequests(coop).path + "/\(request)/transitions"
         case .fundingAgreements(let coop): return SiteURL.cooperative(coop).path + "/funding-agreements"
+        case .indicators: return "/indicators"
+        case .cooperativeImpact(let coop): return SiteURL.cooperative(coop).path + "/impact"
+        case .territoryImpact(let territory): return SiteURL.territory(territory).path + "/impact"
+        case .networkImpact: return "/network/impact"
         case .fundingAgreement(let coop, let agreement): return SiteURL.fundingAgreements(coop).path + "/\(agreement)"
         case .resources(let territory): return SiteURL.territory(territory).path + "/resources"
         case .resource(let resource): return "/resources/\(resource.uuidString.lowercased())"

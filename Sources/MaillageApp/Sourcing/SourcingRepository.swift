@@ -288,10 +288,16 @@ struct SourcingRepository: Sendable {
 
     func indicators(from: CalendarDay, to: CalendarDay) async throws -> SourcingIndicators {
         try scope.require(.viewSourcingIndicators)
-        let suppliers = Dictionary(uniqueKeysWithValues: try await Supplier.query(on: db).filter(\.$cooperativeID == scope.id).all().map { ($0.id!, $0) })
-        let lines = try await PurchaseLine.query(on: db).filter(\.$cooperativeID == scope.id)
+        return try await Self.indicators(of: scope.id, from: from, to: to, on: db)
+    }
+
+    /// The purchase indicators of a cooperative, for a caller that checked the reader's right
+    /// (this one, or the impact figures, which mask what needs masking).
+    static func indicators(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> SourcingIndicators {
+        let suppliers = Dictionary(uniqueKeysWithValues: try await Supplier.query(on: db).filter(\.$cooperativeID == coopID).all().map { ($0.id!, $0) })
+        let lines = try await PurchaseLine.query(on: db).filter(\.$cooperativeID == coopID)
             .filter(\.$date >= from.date).filter(\.$date < to.adding(days: 1).date).all()
-        let local = try await settings().localDefinition
+        let local = try await SourcingSettings.find(coopID, on: db)?.localDefinition ?? .departement
         return SourcingIndicators(lines: lines.compactMap { line in
             guard let supplier = suppliers[line.supplierID] else { return nil }
             return .init(priceCents: line.priceCents, family: line.productFamily, characteristics: Set(line.characteristicList),

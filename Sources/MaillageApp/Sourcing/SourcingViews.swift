@@ -273,25 +273,7 @@ enum ImportPage {
 /// Horizontal bars drawn by the server: one a share, with the target marked.
 enum ShareBars {
     static func svg(_ rows: [(label: String, share: Double?, target: Double?)], title: String) -> String {
-        let rowHeight = 34, labelWidth = 230, barWidth = 300
-        let height = rows.count * rowHeight + 10
-        func escape(_ text: String) -> String { text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
-        var body = ""
-        for (index, row) in rows.enumerated() {
-            let y = index * rowHeight + 5
-            let width = Int(((row.share ?? 0) * Double(barWidth)).rounded())
-            body += "<text x=\"0\" y=\"\(y + 20)\" font-size=\"14\" fill=\"#1f2a30\">\(escape(row.label))</text>"
-            body += "<rect x=\"\(labelWidth)\" y=\"\(y + 6)\" width=\"\(barWidth)\" height=\"18\" fill=\"#e3e8ea\"/>"
-            body += "<rect x=\"\(labelWidth)\" y=\"\(y + 6)\" width=\"\(width)\" height=\"18\" fill=\"#0b5d4b\"/>"
-            if let target = row.target {
-                let x = labelWidth + Int((target * Double(barWidth)).rounded())
-                body += "<line x1=\"\(x)\" y1=\"\(y + 2)\" x2=\"\(x)\" y2=\"\(y + 28)\" stroke=\"#8a1c1c\" stroke-width=\"2\"/>"
-            }
-            body += "<text x=\"\(labelWidth + barWidth + 8)\" y=\"\(y + 20)\" font-size=\"14\" fill=\"#1f2a30\">\(escape(frenchPercent(row.share)))</text>"
-        }
-        let width = labelWidth + barWidth + 60
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
-            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>"
+        Bars.svg(rows.map { Bars.Row(label: $0.label, fraction: $0.share ?? 0, text: frenchPercent($0.share), target: $0.target) }, title: title)
     }
 }
 

@@ -23,6 +23,11 @@ struct TradeFiguresRepository: Sendable {
 
     func figures(from: CalendarDay, to: CalendarDay) async throws -> TradeFigures.Summary {
         try scope.require(.viewTradeFigures)
+        return try await Self.figures(of: scope.id, from: from, to: to, on: db)
+    }
+
+    /// The trade figures of a cooperative, for a caller that checked the reader's right.
+    static func figures(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> TradeFigures.Summary {
         guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
         let start = from.date, end = to.adding(days: 1).date
         struct LineRow: Decodable {
@@ -33,7 +38,7 @@ struct TradeFiguresRepository: Sendable {
             SELECT l.tier AS tier, l.funded_by AS funded_by, l.category AS category, CAST(SUM(l.quantity) AS BIGINT) AS quantity,
                    CAST(SUM(l.price_cents * l.quantity) AS BIGINT) AS sales, CAST(SUM(l.public_price_cents * l.quantity) AS BIGINT) AS public_value
             FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-            WHERE s.cooperative_id = \(bind: scope.id) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end)
+            WHERE s.cooperative_id = \(bind: coopID) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end)
             GROUP BY l.tier, l.funded_by, l.category
             """).all(decoding: LineRow.self)
         struct TicketRow: Decodable {
@@ -42,7 +47,7 @@ struct TradeFiguresRepository: Sendable {
         let tickets = try await sql.raw("""
             SELECT tier, CAST(SUM(CASE WHEN refund_of IS NULL THEN 1 ELSE -1 END) AS BIGINT) AS tickets,
                    CAST(SUM(donation_cents) AS BIGINT) AS donation, CAST(SUM(pool_draw_cents) AS BIGINT) AS draw, CAST(SUM(suspended_meals) AS BIGINT) AS meals
-            FROM sales WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
+            FROM sales WHERE cooperative_id = \(bind: coopID) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
             GROUP BY tier
             """).all(decoding: TicketRow.self)
         return TradeFigures.summarise(

@@ -60,6 +60,9 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
     case manageFunding
     /// Book the territory's pooled resources (rooms, kitchen, vehicle…).
     case bookResources
+    /// The impact dashboards and funder reports. Figures are exact only for who works in the
+    /// cooperative (`managePathways`); others see them under the statistical secret.
+    case viewImpact
 
     /// Roles allowed to use this permission on a resource within their scope.
     public var roles: Set<Role> {
@@ -67,7 +70,7 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         case .administerNetwork: [.networkAdmin]
         case .viewTerritory, .viewCooperative, .viewPartners: Set(Role.allCases)
         case .managePartners, .manageFunding: [.networkAdmin, .coordinator]
-        case .viewFunding: [.networkAdmin, .coordinator, .funder]
+        case .viewFunding, .viewImpact: [.networkAdmin, .coordinator, .funder]
         case .bookResources: [.networkAdmin, .coordinator, .staff]
         case .editCooperative, .manageCooperativeAccess, .viewCooperativeAudit: [.networkAdmin, .coordinator]
         case .createReferral, .viewOwnReferrals: [.networkAdmin, .coordinator, .referrer]
@@ -89,6 +92,9 @@ public enum Permission: String, CaseIterable, Sendable, Hashable {
         switch self {
         // The territory's directory belongs to every cooperative in it.
         case .viewTerritory, .viewPartners, .managePartners, .bookResources: true
+        // The territory's and the network's dashboards compare the cooperatives: a coordinator
+        // or a funder of one sees the others under the statistical secret.
+        case .viewImpact: true
         default: false
         }
     }

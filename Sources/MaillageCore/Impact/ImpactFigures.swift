@@ -217,7 +217,8 @@ public enum ImpactFigures {
         for kind in facts.partnerKinds { partnerKinds[kind, default: 0] += 1 }
         figures.append(IndicatorFigure(.partners, amount: Double(facts.partnerKinds.count), parts: partnerKinds))
         figures.append(IndicatorFigure(.resourceBookings, amount: Double(facts.bookings.filter(period.contains).count)))
-        return figures
+        // In the catalogue's order, whatever the order above.
+        return Indicator.allCases.compactMap { indicator in figures.first { $0.indicator == indicator } }
     }
 
     /// Assessments of the period that raise a person's level on a competence, by level reached;

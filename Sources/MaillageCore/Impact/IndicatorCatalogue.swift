@@ -170,4 +170,18 @@ public enum Indicator: String, CaseIterable, Codable, Sendable {
             "Réservations de ressources mutualisées faites pour la coopérative et qui commencent dans la période."
         }
     }
+
+    /// The French label of one part of the breakdown.
+    public func partLabel(_ key: String) -> String {
+        if key == ImpactFigures.withoutOrganisation { return "Sans structure" }
+        if key == ImpactFigures.withoutCollege { return "Sans collège" }
+        switch self {
+        case .peopleReferred, .partners: return PartnerKind(rawValue: key)?.frenchLabel ?? key
+        case .barriersAtEntry, .barriersResolved: return Barrier(rawValue: key)?.frenchLabel ?? key
+        case .skillsGained: return SkillLevel(rawValue: key)?.frenchLabel ?? key
+        case .exits: return ExitCategory(rawValue: key)?.frenchLabel ?? key
+        case .householdsServed, .reducedPriceMeals: return Tier(code: key)?.frenchLabel ?? key
+        default: return key
+        }
+    }
 }

@@ -40,6 +40,7 @@ public struct ShownFigure: Sendable, Equatable {
         public var key: String
         public var value: Double?
         public var masked: Bool
+        public init(key: String, value: Double?, masked: Bool) { self.key = key; self.value = value; self.masked = masked }
     }
 
     /// `exact`: the viewer works in the cooperative (every figure as it is); otherwise the
@@ -65,5 +66,19 @@ public struct ShownFigure: Sendable, Equatable {
         let cells = keys.map { figure.parts[$0] ?? 0 }
         let hidden = masked ? Set(cells.indices) : StatisticalSecret.hidden(cells: cells, total: figure.amount, threshold: threshold)
         parts = keys.enumerated().map { index, key in Part(key: key, value: hidden.contains(index) ? nil : cells[index], masked: hidden.contains(index)) }
+    }
+}
+
+extension StatisticalSecret {
+    /// Cooperatives side by side with their total: a cooperative's cell hidden under the secret
+    /// must not come back as the total minus the cells shown. When exactly one cell is hidden and
+    /// the total is shown, the smallest other cell the viewer does not already know is hidden too;
+    /// when there is none, the total is. Returns the cells to hide and whether to hide the total.
+    public static func across(amounts: [Double], hidden: Set<Int>, known: Set<Int>, totalShown: Bool) -> (cells: Set<Int>, hideTotal: Bool) {
+        guard totalShown, hidden.count == 1 else { return (hidden, false) }
+        if let second = amounts.indices.filter({ !hidden.contains($0) && !known.contains($0) && amounts[$0] > 0 }).min(by: { amounts[$0] < amounts[$1] }) {
+            return (hidden.union([second]), false)
+        }
+        return (hidden, true)
     }
 }

@@ -156,7 +156,7 @@ public enum PurchaseFile {
 
     /// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) is written after an
     /// apostrophe, which spreadsheets hide and `read` takes off.
-    static func neutralised(_ text: String) -> String {
+    public static func neutralised(_ text: String) -> String {
         guard let first = text.first, "=+-@".contains(first) else { return text }
         return "'" + text
     }

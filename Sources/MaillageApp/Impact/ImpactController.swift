@@ -1,0 +1,195 @@
+import CSV
+import Fluent
+import Foundation
+import MaillageCore
+import Vapor
+
+/// The indicator catalogue, and the dashboards of a cooperative, a territory and the network:
+/// `/api/v1/indicators`, `/api/v1/coops/:coopID/indicators(.csv)`,
+/// `/api/v1/territories/:territoryID/indicators`, `/api/v1/network/indicators`, and the pages
+/// `/indicators`, `/coops/:coopID/impact`, `/territories/:territoryID/impact`, `/network/impact`.
+struct ImpactController: RouteCollection {
+    let api: Bool
+
+    func boot(routes: any RoutesBuilder) throws {
+        if api {
+            routes.get("indicators", use: catalogue)
+            routes.get("coops", ":coopID", "indicators", use: cooperative)
+            routes.get("coops", ":coopID", "indicators.csv", use: cooperativeCSV)
+            routes.get("territories", ":territoryID", "indicators", use: territory)
+            routes.get("territories", ":territoryID", "indicators.csv", use: territoryCSV)
+            routes.get("network", "indicators", use: network)
+            routes.get("network", "indicators.csv", use: networkCSV)
+        } else {
+            routes.get("indicators", use: cataloguePage)
+            routes.get("coops", ":coopID", "impact", use: cooperativePage)
+            routes.get("territories", ":territoryID", "impact", use: territoryPage)
+            routes.get("network", "impact", use: networkPage)
+        }
+    }
+
+    /// The threshold of the statistical secret (one per network; five people by default).
+    static let threshold = StatisticalSecret.defaultThreshold
+
+    static func period(_ request: Request) throws -> DayPeriod {
+        try ImpactRepository.period(from: request.query[String.self, at: "from"], to: request.query[String.self, at: "to"], today: .today)
+    }
+
+    // MARK: The data behind the API and the pages
+
+    struct CooperativeBoard {
+        var cooperative: Cooperative
+        var exact: Bool
+        var period: DayPeriod
+        var rows: [IndicatorRow]
+    }
+
+    static func cooperativeBoard(_ request: Request) async throws -> CooperativeBoard {
+        let scope = try await request.cooperativeScope(.viewImpact)
+        let period = try period(request)
+        let figures = try await ImpactRepository(db: request.db, principal: scope.principal).figures(of: [scope.cooperative], period: period)[0]
+        return CooperativeBoard(cooperative: scope.cooperative, exact: figures.exact, period: period, rows: IndicatorRow.rows(figures, threshold: threshold))
+    }
+
+    static func territoryComparison(_ request: Request) async throws -> (Territory, ImpactComparison) {
+        let principal = try request.requirePrincipal()
+        let territory = try await NetworkRepository(db: request.db).territory(try request.uuidParameter("territoryID"), for: principal, permission: .viewImpact)
+        let period = try period(request)
+        let repository = ImpactRepository(db: request.db, principal: principal)
+        let figures = try await repository.figures(of: try await repository.cooperatives(in: territory), period: period)
+        return (territory, ImpactComparison(figures, period: period, threshold: threshold))
+    }
+
+    static func networkComparison(_ request: Request) async throws -> (Network, ImpactComparison) {
+        let principal = try request.requirePrincipal()
+        let period = try period(request)
+        let repository = ImpactRepository(db: request.db, principal: principal)
+        let (network, cooperatives) = try await repository.network()
+        return (network, ImpactComparison(try await repository.figures(of: cooperatives, period: period), period: period, threshold: threshold))
+    }
+
+    // MARK: API
+
+    func catalogue(request: Request) async throws -> Response {
+        _ = try request.requirePrincipal()
+        return try Idempotency.encode(status: .ok, body: Page(items: Indicator.allCases.map(IndicatorDefinitionDTO.init), nextCursor: nil))
+    }
+
+    /// `[{key, name, unit, value, masked?, previous, previousMasked?, parts?}]`.
+    func cooperative(request: Request) async throws -> Response {
+        try Idempotency.encode(status: .ok, body: try await Self.cooperativeBoard(request).rows)
+    }
+
+    func territory(request: Request) async throws -> Response {
+        try Idempotency.encode(status: .ok, body: try await Self.territoryComparison(request).1)
+    }
+
+    func network(request: Request) async throws -> Response {
+        try Idempotency.encode(status: .ok, body: try await Self.networkComparison(request).1)
+    }
+
+    func cooperativeCSV(request: Request) async throws -> Response {
+        let board = try await Self.cooperativeBoard(request)
+        return try Self.csv(ImpactCSV.rows(scope: board.cooperative.name, board.rows), name: "indicateurs-\(board.period.from)-\(board.period.to).csv")
+    }
+
+    func territoryCSV(request: Request) async throws -> Response {
+        let (_, comparison) = try await Self.territoryComparison(request)
+        return try Self.csv(ImpactCSV.rows(comparison), name: "indicateurs-territoire-\(comparison.from)-\(comparison.to).csv")
+    }
+
+    func networkCSV(request: Request) async throws -> Response {
+        let (_, comparison) = try await Self.networkComparison(request)
+        return try Self.csv(ImpactCSV.rows(comparison), name: "indicateurs-reseau-\(comparison.from)-\(comparison.to).csv")
+    }
+
+    static func csv(_ rows: [[String]], name: String) throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return Response(status: .ok, headers: headers, body: .init(string: try ImpactCSV.write(rows)))
+    }
+
+    // MARK: Pages
+
+    func cataloguePage(request: Request) async throws -> Response {
+        _ = try request.requirePrincipal()
+        return ImpactViews.catalogue(context: try await request.pageContext())
+    }
+
+    /// The messages of a period typed wrong; the request then falls back to the default period.
+    static func periodErrors(_ request: Request) throws -> [String: String] {
+        do {
+            _ = try period(request)
+            return [:]
+        } catch {
+            let problem = Problem.from(error)
+            guard problem.status == .unprocessableEntity else { throw error }
+            request.url.query = nil
+            return problem.fieldErrors
+        }
+    }
+
+    /// A period typed wrong shows the default one, with the message beside the fields (422).
+    func cooperativePage(request: Request) async throws -> Response {
+        let context = try await request.pageContext()
+        return try await FormSubmission.handle {
+            ImpactViews.cooperative(try await Self.cooperativeBoard(request), context: context)
+        } invalid: { errors in
+            request.url.query = nil
+            return ImpactViews.cooperative(try await Self.cooperativeBoard(request), errors: errors, context: context, status: .unprocessableEntity)
+        }
+    }
+
+    func territoryPage(request: Request) async throws -> Response {
+        let errors = try Self.periodErrors(request)
+        let (territory, comparison) = try await Self.territoryComparison(request)
+        return ImpactViews.comparison(comparison, errors: errors, status: errors.isEmpty ? .ok : .unprocessableEntity, title: request.language.t("Impact du territoire — ", "Territory impact — ") + territory.name,
+                                      path: SiteURL.territoryImpact(territory.id!).path, csv: "/api/v1/territories/\(territory.id!)/indicators.csv",
+                                      back: (SiteURL.territory(territory.id!).path, territory.name), context: try await request.pageContext())
+    }
+
+    func networkPage(request: Request) async throws -> Response {
+        let errors = try Self.periodErrors(request)
+        let (network, comparison) = try await Self.networkComparison(request)
+        return ImpactViews.comparison(comparison, errors: errors, status: errors.isEmpty ? .ok : .unprocessableEntity, title: request.language.t("Le réseau côte à côte — ", "The network side by side — ") + network.name,
+                                      path: SiteURL.networkImpact.path, csv: "/api/v1/network/indicators.csv",
+                                      back: (SiteURL.home.path, request.language.t("Accueil", "Home")), context: try await request.pageContext())
+    }
+}
+
+/// The figures as a spreadsheet: one line per indicator and one per part of its breakdown;
+/// "< 5" where the statistical secret applies; money in euros.
+enum ImpactCSV {
+    static let header = ["périmètre", "indicateur", "libellé", "détail", "unité", "valeur", "période précédente"]
+
+    static func text(_ value: Double?, masked: Bool?, unit: String, threshold: Int = ImpactController.threshold) -> String {
+        if masked == true { return "< \(threshold)" }
+        guard let value else { return "" }
+        if unit == IndicatorUnit.cents.rawValue { return String(format: "%.2f", value / 100) }
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
+    static func rows(scope: String, _ rows: [IndicatorRow]) -> [[String]] {
+        rows.flatMap { row -> [[String]] in
+            let unit = row.unit == IndicatorUnit.cents.rawValue ? "euros" : (IndicatorUnit(rawValue: row.unit)?.frenchLabel ?? row.unit)
+            let line = [scope, row.key, row.name, "", unit, text(row.value, masked: row.masked, unit: row.unit), text(row.previous, masked: row.previousMasked, unit: row.unit)]
+            return [line] + (row.parts ?? []).map { part in [scope, row.key, row.name, part.label, unit, text(part.value, masked: part.masked, unit: row.unit), ""] }
+        }
+    }
+
+    static func rows(_ comparison: ImpactComparison) -> [[String]] {
+        rows(scope: "Ensemble", comparison.total) + comparison.cooperatives.flatMap { rows(scope: $0.name, $0.indicators) }
+    }
+
+    static func write(_ rows: [[String]]) throws -> String {
+        let writer = try CSVWriter(stream: .toMemory())
+        try writer.write(row: header)
+        for row in rows { try writer.write(row: row.map(PurchaseFile.neutralised)) }
+        writer.stream.close()
+        guard let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
+            throw Problem(status: .internalServerError, title: "Export impossible", detail: "Le fichier des indicateurs n'a pas pu être écrit.")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

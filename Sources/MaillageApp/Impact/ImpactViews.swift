@@ -1,0 +1,161 @@
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+/// The impact pages: the catalogue, a cooperative's dashboard, cooperatives side by side.
+enum ImpactViews {
+    /// A figure as read on the page: "< 5" under the secret, euros, hours, percent…
+    static func text(_ value: Double?, masked: Bool?, unit: String) -> String {
+        if masked == true { return "< \(ImpactController.threshold)" }
+        guard let value else { return "—" }
+        switch IndicatorUnit(rawValue: unit) {
+        case .cents: return Euros.french(Int(value.rounded()))
+        case .percent: return frenchPercent(value / 100)
+        case .hours: return number(value) + " h"
+        case .fte: return String(format: "%.2f", value).replacingOccurrences(of: ".", with: ",")
+        default: return number(value)
+        }
+    }
+
+    /// Whole numbers with a thin space between thousands; one decimal otherwise.
+    static func number(_ value: Double) -> String {
+        if value != value.rounded() { return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") }
+        let digits = String(Int(value))
+        var grouped = ""
+        for (index, character) in digits.reversed().enumerated() {
+            if index > 0, index % 3 == 0, character != "-" { grouped.append("\u{202F}") }
+            grouped.append(character)
+        }
+        return String(grouped.reversed())
+    }
+
+    static func periodForm(action: String, period: DayPeriod?, errors: [String: String], context: PageContext) -> Node<HTML.BodyContext> {
+        .group(
+            Kit.errorSummary(errors, order: ["from", "to"], context: context),
+            .form(.class("row-form no-print"), .id("period-form"), .method(.get), .action(action),
+                Kit.input(.init(name: "from", label: context.t("Du", "From"), value: period?.from.description, type: .date, error: errors["from"])),
+                Kit.input(.init(name: "to", label: context.t("Au", "To"), value: period?.to.description, type: .date, error: errors["to"])),
+                .button(.type(.submit), .text(context.t("Afficher", "Show")))))
+    }
+
+    static func secretNote(_ exact: Bool, context: PageContext) -> Node<HTML.BodyContext> {
+        exact ? .empty : .p(.class("hint"), .id("secret-note"), .text(context.t(
+            "Secret statistique : un effectif de 1 à \(ImpactController.threshold - 1) personnes s'affiche « < \(ImpactController.threshold) », et une deuxième case est masquée quand le total permettrait de le retrouver.",
+            "Statistical secret: a count of 1 to \(ImpactController.threshold - 1) people shows as \"< \(ImpactController.threshold)\", and a second cell is hidden where the total would give it away.")))
+    }
+
+    // MARK: Catalogue
+
+    static func catalogue(context: PageContext) -> Response {
+        let title = context.t("Catalogue des indicateurs", "Indicator catalogue")
+        let areas = Indicator.allCases.reduce(into: [String]()) { areas, indicator in if !areas.contains(indicator.area) { areas.append(indicator.area) } }
+        return Layout.render(context, title: title, content: .group(
+            .h1(.text(title)),
+            .p(.text(context.t("Chaque chiffre est calculé à partir des enregistrements de Maillage, jamais saisi. Voici ce que compte chacun.",
+                               "Every figure is computed from Maillage's records, never typed in. Here is what each one counts."))),
+            .forEach(areas) { area in
+                .section(
+                    .h2(.text(area)),
+                    .dl(.class("catalogue"), .forEach(Indicator.allCases.filter { $0.area == area }) { indicator in
+                        .group(
+                            .dt(.id("indicator-\(indicator.rawValue)"), .text(indicator.frenchName + " (" + indicator.unit.frenchLabel + ")")),
+                            .dd(.text(indicator.definition + ((indicator.countsPeople || indicator.isShareOfPeople)
+                                ? context.t(" Soumis au secret statistique hors de la coopérative.", " Under the statistical secret outside the cooperative.") : ""))))
+                    }))
+            }))
+    }
+
+    // MARK: A cooperative's dashboard
+
+    static func cooperative(_ board: ImpactController.CooperativeBoard, errors: [String: String] = [:], context: PageContext,
+                            status: HTTPResponseStatus = .ok) -> Response {
+        let coop = board.cooperative
+        let title = context.t("Impact — ", "Impact — ") + coop.name
+        let query = "?from=\(board.period.from)&to=\(board.period.to)"
+        let previous = ImpactRepository.previous(board.period)
+        let areas = board.rows.reduce(into: [String]()) { areas, row in if let area = row.indicator?.area, !areas.contains(area) { areas.append(area) } }
+        return Layout.render(context, title: title, status: status, content: .group(
+            .p(.class("no-print"), .a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
+            .h1(.text(title)),
+            .p(.id("period"), .text(context.t("Du ", "From ") + board.period.from.french + context.t(" au ", " to ") + board.period.to.french
+                                    + context.t(" ; période précédente du ", "; previous period from ") + previous.from.french + context.t(" au ", " to ") + previous.to.french + ".")),
+            periodForm(action: SiteURL.cooperativeImpact(coop.id!).path, period: board.period, errors: errors, context: context),
+            .p(.class("no-print"),
+               .a(.id("csv-link"), .href("/api/v1/coops/\(coop.id!)/indicators.csv" + query), .text(context.t("Exporter en CSV", "Export as CSV"))),
+               .text(" · "),
+               .a(.href(SiteURL.indicators.path), .text(context.t("Ce que compte chaque indicateur", "What each indicator counts")))),
+            secretNote(board.exact, context: context),
+            .forEach(areas) { area in
+                let rows = board.rows.filter { $0.indicator?.area == area }
+                return .section(.class("impact-area"),
+                    .h2(.text(area)),
+                    Kit.table(label: area,
+                        .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Période", "Period"))),
+                                   .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
+                        .tbody(.forEach(rows) { row in
+                            .tr(.id("row-\(row.key)"), .td(.a(.href(SiteURL.indicators.path + "#indicator-\(row.key)"), .text(row.name))),
+                                .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit))),
+                                .td(.class("num"), .text(text(row.previous, masked: row.previousMasked, unit: row.unit))))
+                        })),
+                    .forEach(rows.filter { !($0.parts ?? []).isEmpty }) { row in breakdown(row, context: context) })
+            }))
+    }
+
+    /// An indicator's breakdown: bars drawn by the server, and the same figures as a table.
+    static func breakdown(_ row: IndicatorRow, context: PageContext) -> Node<HTML.BodyContext> {
+        let parts = row.parts ?? []
+        let widest = parts.compactMap(\.value).max() ?? 0
+        let bars = parts.map { part in
+            Bars.Row(label: part.label, fraction: widest > 0 ? (part.value ?? 0) / widest : 0, text: text(part.value, masked: part.masked, unit: row.unit))
+        }
+        return .div(.class("chart"), .id("chart-\(row.key)"),
+            .h3(.text(row.name + context.t(", en détail", ", in detail"))),
+            .raw(Bars.svg(bars, title: row.name)),
+            Kit.table(label: row.name,
+                .thead(.tr(.th(.text(context.t("Détail", "Detail"))), .th(.class("num"), .text(context.t("Période", "Period"))))),
+                .tbody(.forEach(parts) { part in
+                    .tr(.td(.text(part.label)), .td(.class("num"), .text(text(part.value, masked: part.masked, unit: row.unit))))
+                })))
+    }
+
+    // MARK: Cooperatives side by side
+
+    static func comparison(_ comparison: ImpactComparison, errors: [String: String] = [:], status: HTTPResponseStatus = .ok, title: String, path: String, csv: String,
+                           back: (String, String), context: PageContext) -> Response {
+        let query = "?from=\(comparison.from)&to=\(comparison.to)"
+        let period = CalendarDay(comparison.from).flatMap { from in CalendarDay(comparison.to).map { DayPeriod(from: from, to: $0) } }
+        let coops = comparison.cooperatives
+        return Layout.render(context, title: title, status: status, content: .group(
+            .p(.class("no-print"), .a(.href(back.0), .text(back.1))),
+            .h1(.text(title)),
+            periodForm(action: path, period: period, errors: errors, context: context),
+            .p(.class("no-print"), .a(.id("csv-link"), .href(csv + query), .text(context.t("Exporter en CSV", "Export as CSV"))), .text(" · "),
+               .a(.href(SiteURL.indicators.path), .text(context.t("Ce que compte chaque indicateur", "What each indicator counts")))),
+            secretNote(coops.allSatisfy(\.exact), context: context),
+            .h2(.text(context.t("Les coopératives", "The cooperatives"))),
+            Kit.table(label: context.t("Les coopératives", "The cooperatives"),
+                .thead(.tr(.th(.text(context.t("Coopérative", "Cooperative"))), .th(.text(context.t("Territoire", "Territory"))), .th(.text(context.t("Étape", "Stage"))))),
+                .tbody(.forEach(coops) { coop in
+                    .tr(.td(.a(.href(SiteURL.cooperativeImpact(coop.coopID).path + query), .text(coop.name))), .td(.text(coop.territory)),
+                        .td(.text(CooperativeStage(rawValue: coop.stage)?.frenchLabel ?? coop.stage)))
+                })),
+            .h2(.text(context.t("Côte à côte", "Side by side"))),
+            .div(.class("table-scroll"),
+                Kit.table(label: context.t("Indicateurs par coopérative", "Indicators by cooperative"),
+                    .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .forEach(coops) { .th(.class("num"), .text($0.name)) },
+                               .th(.class("num"), .text(context.t("Ensemble", "Together"))), .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
+                    .tbody(.forEach(comparison.total.enumerated()) { index, total in
+                        .tr(.id("row-\(total.key)"), .td(.a(.href(SiteURL.indicators.path + "#indicator-\(total.key)"), .text(total.name))),
+                            .forEach(coops) { coop in
+                                let row = coop.indicators[index]
+                                return .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit)))
+                            },
+                            .td(.class("num total"), .text(text(total.value, masked: total.masked, unit: total.unit))),
+                            .td(.class("num"), .text(text(total.previous, masked: total.previousMasked, unit: total.unit))))
+                    }))),
+            .h2(.text(context.t("Ensemble, en détail", "Together, in detail"))),
+            .forEach(comparison.total.filter { !($0.parts ?? []).isEmpty }) { breakdown($0, context: context) }
+        ))
+    }
+}

@@ -1,0 +1,37 @@
+/// Horizontal bars drawn by the server as SVG (no script): a label, a bar for a fraction of
+/// the widest, the figure as text, and an optional target mark. The figures also appear in a
+/// table beside the chart for screen readers.
+enum Bars {
+    struct Row {
+        var label: String
+        /// 0 to 1 of the bar's full width.
+        var fraction: Double
+        var text: String
+        var target: Double? = nil
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func svg(_ rows: [Row], title: String) -> String {
+        let rowHeight = 34, labelWidth = 230, barWidth = 300
+        let height = rows.count * rowHeight + 10
+        var body = ""
+        for (index, row) in rows.enumerated() {
+            let y = index * rowHeight + 5
+            let width = Int((min(max(row.fraction, 0), 1) * Double(barWidth)).rounded())
+            body += "<text x=\"0\" y=\"\(y + 20)\" font-size=\"14\" fill=\"#1f2a30\">\(escape(row.label))</text>"
+            body += "<rect x=\"\(labelWidth)\" y=\"\(y + 6)\" width=\"\(barWidth)\" height=\"18\" fill=\"#e3e8ea\"/>"
+            body += "<rect x=\"\(labelWidth)\" y=\"\(y + 6)\" width=\"\(width)\" height=\"18\" fill=\"#0b5d4b\"/>"
+            if let target = row.target {
+                let x = labelWidth + Int((target * Double(barWidth)).rounded())
+                body += "<line x1=\"\(x)\" y1=\"\(y + 2)\" x2=\"\(x)\" y2=\"\(y + 28)\" stroke=\"#8a1c1c\" stroke-width=\"2\"/>"
+            }
+            body += "<text x=\"\(labelWidth + barWidth + 8)\" y=\"\(y + 20)\" font-size=\"14\" fill=\"#1f2a30\">\(escape(row.text))</text>"
+        }
+        let width = labelWidth + barWidth + 110
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
+            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>"
+    }
+}
