@@ -176,6 +176,11 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/impact": .figures,
             "GET /api/v1/network/indicators": .anyUser, "GET /api/v1/network/indicators.csv": .anyUser, "GET /network/impact": .anyUser,
             "GET /api/v1/indicators": .anyUser, "GET /indicators": .anyUser,
+            // Essaimage: templates for the network admin; a cooperative's road to the SCIC read by its
+            // people, moved by its coordination.
+            "GET /api/v1/templates": .networkAdmin, "POST /api/v1/templates": .networkAdmin, "GET /templates": .networkAdmin, "POST /templates": .networkAdmin,
+            "GET /api/v1/coops/:coopID/onboarding": .view, "POST /api/v1/coops/:coopID/onboarding/:taskID/done": .manage,
+            "POST /coops/:coopID/onboarding/:taskID/done": .manage,
             "POST /territories/:territoryID/partners/:partnerID/members": .manage, "POST /territories/:territoryID/partners/:partnerID/members/:userID/remove": .manage,
             "POST /api/v1/territories/:territoryID/partners/:partnerID/members": .manage, "DELETE /api/v1/territories/:territoryID/partners/:partnerID/members/:userID": .manage,
             // Pooled resources: the territory's people see them, the coordination and the staff book them;

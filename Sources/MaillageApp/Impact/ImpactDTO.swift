@@ -58,6 +58,16 @@ struct ImpactComparison: Content, Sendable {
         /// The viewer works in it: its figures are exact.
         var exact: Bool
         var indicators: [IndicatorRow]
+        /// Its road from the residents' collective to the SCIC: steps done of all, the next one.
+        var onboarding: Onboarding?
+    }
+
+    struct Onboarding: Content, Sendable {
+        var done: Int
+        var total: Int
+        var next: String?
+        var nextDueOn: String?
+        var late: Bool
     }
 
     var from: String
@@ -80,7 +90,8 @@ struct ImpactComparison: Content, Sendable {
                      var row = row
                      if !coop.exact { row.parts = nil }
                      return row
-                 })
+                 },
+                 onboarding: coop.onboarding.map { Onboarding(done: $0.done, total: $0.total, next: $0.next?.title, nextDueOn: $0.next?.dueOn.description, late: $0.late) })
         }
         // Every cooperative's rows follow the catalogue's order (`ImpactFigures.compute`).
         total = Indicator.allCases.enumerated().map { index, indicator in

@@ -11,6 +11,8 @@ struct CooperativeFigures: Sendable {
     var exact: Bool
     var current: [IndicatorFigure]
     var previous: [IndicatorFigure]
+    /// Its road from the residents' collective to the SCIC, when it has one.
+    var onboarding: OnboardingProgress? = nil
 }
 
 /// The impact figures of cooperatives the viewer may read (`viewImpact`), over a chosen
@@ -26,7 +28,7 @@ struct ImpactRepository: Sendable {
         let from = CalendarDay.parse(rawFrom, field: "from", subject: "Le début de la période", fallback: CalendarDay(year: (to ?? today).year, month: 1, day: 1),
                                      latest: nil, into: &errors)
         if let from, let to {
-            if from > to { errors.add("from", "Le début de la période précède sa fin.") }
+            if from > to { errors.add("from", "Le début de la période doit précéder sa fin.") }
             else if to > from.adding(months: 60) { errors.add("to", "Une période dure au plus cinq ans.") }
         }
         try errors.throwIfAny()
@@ -49,12 +51,14 @@ struct ImpactRepository: Sendable {
     func figures(of cooperatives: [Cooperative], period: DayPeriod) async throws -> [CooperativeFigures] {
         let territories = try await Territory.query(on: db).filter(\.$id ~~ Set(cooperatives.map { $0.$territory.id })).all()
         let names = Dictionary(uniqueKeysWithValues: territories.map { ($0.id!, $0.name) })
+        let tasks = cooperatives.isEmpty ? [] : try await OnboardingTask.query(on: db).filter(\.$cooperativeID ~~ cooperatives.map { $0.id! }).sort(\.$position).all()
         var result: [CooperativeFigures] = []
         for coop in cooperatives {
             result.append(CooperativeFigures(
                 cooperative: coop, territoryName: names[coop.$territory.id] ?? "", exact: exact(in: coop),
                 current: ImpactFigures.compute(try await facts(of: coop, period: period), period: period),
-                previous: ImpactFigures.compute(try await facts(of: coop, period: Self.previous(period)), period: Self.previous(period))))
+                previous: ImpactFigures.compute(try await facts(of: coop, period: Self.previous(period)), period: Self.previous(period)),
+                onboarding: OnboardingRepository.progress(tasks.filter { $0.cooperativeID == coop.id })))
         }
         return result
     }

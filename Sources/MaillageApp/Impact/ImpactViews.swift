@@ -135,10 +135,15 @@ enum ImpactViews {
             secretNote(coops.allSatisfy(\.exact), context: context),
             .h2(.text(context.t("Les coopératives", "The cooperatives"))),
             Kit.table(label: context.t("Les coopératives", "The cooperatives"),
-                .thead(.tr(.th(.text(context.t("Coopérative", "Cooperative"))), .th(.text(context.t("Territoire", "Territory"))), .th(.text(context.t("Étape", "Stage"))))),
+                .thead(.tr(.th(.text(context.t("Coopérative", "Cooperative"))), .th(.text(context.t("Territoire", "Territory"))), .th(.text(context.t("Étape", "Stage"))),
+                           .th(.text(context.t("Du collectif à la SCIC", "From the collective to the SCIC"))))),
                 .tbody(.forEach(coops) { coop in
                     .tr(.td(.a(.href(SiteURL.cooperativeImpact(coop.coopID).path + query), .text(coop.name))), .td(.text(coop.territory)),
-                        .td(.text(CooperativeStage(rawValue: coop.stage)?.frenchLabel ?? coop.stage)))
+                        .td(.text(CooperativeStage(rawValue: coop.stage)?.frenchLabel ?? coop.stage)),
+                        .td(.class("onboarding"), .text(coop.onboarding.map { onboarding in
+                            "\(onboarding.done) / \(onboarding.total) étapes" + (onboarding.next.map { context.t(" — prochaine : ", " — next: ") + $0 } ?? "")
+                                + (onboarding.late ? context.t(" (en retard)", " (late)") : "")
+                        } ?? "—")))
                 })),
             .h2(.text(context.t("Côte à côte", "Side by side"))),
             .div(.class("table-scroll"),

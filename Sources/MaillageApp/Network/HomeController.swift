@@ -34,7 +34,8 @@ struct HomeController: RouteCollection {
                      .a(.class("button primary"), .href(SiteURL.newCooperative.path), .text(context.t("Créer une coopérative", "Create a cooperative"))),
                      .a(.class("button"), .href(SiteURL.newTerritory.path), .text(context.t("Créer un territoire", "Create a territory"))),
                      .a(.class("button"), .href(SiteURL.adminUsers.path), .text(context.t("Inviter une personne", "Invite someone"))),
-                     .a(.class("button"), .id("network-impact-link"), .href(SiteURL.networkImpact.path), .text(context.t("Le réseau côte à côte", "The network side by side"))))
+                     .a(.class("button"), .id("network-impact-link"), .href(SiteURL.networkImpact.path), .text(context.t("Le réseau côte à côte", "The network side by side"))),
+                     .a(.class("button"), .id("templates-link"), .href(SiteURL.templates.path), .text(context.t("Modèles de coopérative", "Cooperative templates"))))
             ))
         }
 

@@ -76,6 +76,8 @@ struct TerritoryBody: Content {
 }
 
 struct CooperativeBody: Content {
+    /// A template of the network to start from (its setup and road to the SCIC).
+    var templateID: String?
     var name: String?
     var territoryID: String?
     var legalForm: String?
@@ -224,7 +226,7 @@ struct NetworkAPIController: RouteCollection {
             siret: body.siret, address: body.address, stage: body.stage
         )
         return try await Idempotency.respond(to: request, status: .created) { db in
-            CooperativeDTO(try await NetworkRepository(db: db).createCooperative(draft, request: request))
+            CooperativeDTO(try await NetworkRepository(db: db).createCooperative(draft, templateID: body.templateID, request: request))
         }
     }
 

@@ -120,6 +120,7 @@ struct NetworkPagesController: RouteCollection {
     // MARK: Cooperatives
 
     struct CooperativeForm: Content {
+        var templateID: String?
         var name: String?
         var territoryID: String?
         var legalForm: String?
@@ -131,7 +132,8 @@ struct NetworkPagesController: RouteCollection {
             CooperativeDraft(name: name, territoryID: territoryID, legalForm: legalForm, siret: siret, address: address, stage: stage)
         }
 
-        init(name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil) {
+        init(templateID: String? = nil, name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil) {
+            self.templateID = templateID
             self.name = name; self.territoryID = territoryID; self.legalForm = legalForm
             self.siret = siret; self.address = address; self.stage = stage
         }
@@ -169,7 +171,9 @@ struct NetworkPagesController: RouteCollection {
         let principal = try request.requirePrincipal()
         guard principal.has(.networkAdmin) else { throw Problem.forbidden }
         let territories = try await NetworkRepository(db: request.db).allVisibleTerritories(for: principal)
-        return CooperativeFormPage.render(.init(form: CooperativeForm(legalForm: "scic", stage: "emergence"), territories: territories, coopID: nil), errors: [:], context: request.pageContext())
+        let templates = try await TemplateRepository(db: request.db, principal: principal).templates()
+        return CooperativeFormPage.render(.init(form: CooperativeForm(templateID: request.query[String.self, at: "templateID"], legalForm: "scic", stage: "emergence"),
+                                                territories: territories, coopID: nil, templates: templates), errors: [:], context: request.pageContext())
     }
 
     func createCooperative(request: Request) async throws -> Response {
@@ -178,12 +182,14 @@ struct NetworkPagesController: RouteCollection {
         let form = try request.content.decode(CooperativeForm.self)
         let repository = NetworkRepository(db: request.db)
         return try await FormSubmission.handle {
-            let coop = try await repository.createCooperative(form.draft, request: request)
+            let coop = try await repository.createCooperative(form.draft, templateID: form.templateID, request: request)
             request.flash(request.language.t("Coopérative créée.", "Cooperative created."))
             return request.redirect(to: SiteURL.cooperative(coop.id!).path)
         } invalid: { errors in
             let territories = try await repository.allVisibleTerritories(for: principal)
-            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: nil), errors: errors, context: request.pageContext(), status: .unprocessableEntity)
+            let templates = try await TemplateRepository(db: request.db, principal: principal).templates()
+            return CooperativeFormPage.render(.init(form: form, territories: territories, coopID: nil, templates: templates), errors: errors, context: request.pageContext(),
+                                              status: .unprocessableEntity)
         }
     }
 
@@ -195,6 +201,7 @@ struct NetworkPagesController: RouteCollection {
         let canEdit = principal.decide(.editCooperative, at: coop.location) == .allowed
         let sections = CooperativeSections.links(for: principal, coop: coop, language: request.language)
         let context = request.pageContext()
+        let onboarding = try await OnboardingRepository(db: request.db, scope: CooperativeScope(cooperative: coop, principal: principal)).tasks()
         let content: BodyNode = .group(
             .h1(.text(coop.name)),
             .section(.class("panel"), Kit.facts([
@@ -207,6 +214,7 @@ struct NetworkPagesController: RouteCollection {
             .if(!sections.isEmpty, .nav(.ariaLabel(context.t("Espaces de la coopérative", "Cooperative sections")), .ul(.class("cards"), .forEach(sections) { link in
                 .li(.class("card"), .h2(.a(.href(link.url.path), .text(link.label))), .p(.text(link.detail)))
             }))),
+            OnboardingView.section(onboarding, coop: coop, canEdit: canEdit, context: context),
             .if(canEdit, .div(.class("actions"),
                 .a(.class("button primary"), .href(SiteURL.cooperativeEdit(coop.id!).path), .text(context.t("Modifier la fiche", "Edit the card"))),
                 .a(.class("button"), .href(SiteURL.cooperativeAccess(coop.id!).path), .text(context.t("Accès et invitations", "Access and invitations")))))
@@ -268,6 +276,8 @@ enum CooperativeFormPage {
         var form: NetworkPagesController.CooperativeForm
         var territories: [Territory]
         var coopID: UUID?
+        /// The network's templates a new cooperative may start from.
+        var templates: [CooperativeTemplateRecord] = []
     }
 
     static func render(_ model: Model, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
@@ -277,10 +287,14 @@ enum CooperativeFormPage {
         let selectedTerritory = form.territoryID.flatMap(UUID.init(uuidString:))?.uuidString
         let content: BodyNode = .group(
             .h1(.text(title)),
-            Kit.errorSummary(errors, order: ["name", "territoryID", "legalForm", "stage", "siret", "address"], context: context),
+            Kit.errorSummary(errors, order: ["templateID", "name", "territoryID", "legalForm", "stage", "siret", "address"], context: context),
             .form(
-                .class("panel"), .action(action), .method(.post),
+                .class("panel"), .id("cooperative-form"), .action(action), .method(.post),
                 Kit.csrfField(context.csrfToken),
+                .if(model.coopID == nil && !model.templates.isEmpty,
+                    Kit.select(name: "templateID", label: context.t("Partir d'un modèle", "Start from a template"),
+                               options: model.templates.map { ($0.id!.uuidString, $0.name) }, selected: form.templateID, error: errors["templateID"], required: false,
+                               placeholder: context.t("— Sans modèle —", "— No template —"))),
                 Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: form.name, error: errors["name"], required: true)),
                 Kit.select(name: "territoryID", label: context.t("Territoire", "Territory"),
                            options: model.territories.map { ($0.id!.uuidString, $0.name) }, selected: selectedTerritory, error: errors["territoryID"]),

@@ -131,17 +131,26 @@ struct NetworkRepository: Sendable {
         return territory
     }
 
-    /// Creates a cooperative in a territory the principal administers.
-    func createCooperative(_ draft: CooperativeDraft, request: Request) async throws -> Cooperative {
+    /// Creates a cooperative in a territory the principal administers, from a template of the
+    /// network when `templateID` names one, with its road from the collective to the SCIC, all
+    /// in one transaction.
+    func createCooperative(_ draft: CooperativeDraft, templateID: String? = nil, request: Request) async throws -> Cooperative {
         let principal = try request.requirePrincipal()
         let valid = try draft.validate()
         let territory = try await territoryForCooperative(valid.territoryID, principal: principal)
         try Self.check(principal, .administerNetwork, at: ResourceLocation(networkID: territory.$network.id.uuidString))
         try await ensureUniqueName(valid.name, networkID: territory.$network.id, except: nil)
+        let template = try await TemplateRepository(db: db, principal: principal).template(templateID, networkID: territory.$network.id)
         let coop = Cooperative()
         coop.apply(valid, territoryID: territory.id!, networkID: territory.$network.id)
+        let setup = template?.setup
         try await db.transaction { tx in
             try await coop.create(on: tx)
+            if let setup {
+                try await TemplateRepository.apply(setup, to: coop, start: .today, authorLabel: principal.name, on: tx)
+            } else {
+                try await TemplateRepository.startOnboarding(OnboardingStep.fromCollectiveToSCIC, for: coop, start: .today, on: tx)
+            }
             try await request.audit(.cooperativeCreated, on: tx, subject: coop.auditSubject)
         }
         return coop
