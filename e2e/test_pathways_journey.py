@@ -385,7 +385,8 @@ def test_referral_to_pathway_journey(browser, base_url, axe, coop_id):
     assert h1_text(browser) == f"Orientation de {name}"
     facts = facts_of(browser)
     assert facts.get("État") == "Envoyée", facts
-    assert facts.get("Envoyée par") == REFERRER_NAME, facts
+    # The demo referrer works for the social centre: the referral says so.
+    assert facts.get("Envoyée par") == f"{REFERRER_NAME} — Centre social des Caillols", facts
     assert facts.get("Motif") == person["reason"], facts
     assert facts.get("Freins repérés") == "Mobilité, Garde d'enfants", facts
     assert facts.get("Consentement") == f"donné le {french_date(today)}", facts
@@ -400,7 +401,7 @@ def test_referral_to_pathway_journey(browser, base_url, axe, coop_id):
     login(browser, base_url, COORDINATOR_EMAIL)
     open_referrals_from_home(browser, base_url, coop_id, "Orientations reçues")
     row = table_rows(browser).get(name)
-    assert row and row[1] == "Envoyée" and row[3] == REFERRER_NAME, row
+    assert row and row[1] == "Envoyée" and row[3] == f"{REFERRER_NAME} — Centre social des Caillols", row
     person_link(browser, name).click()
     wait_for_path(browser, referral_path)
     assert h1_text(browser) == f"Orientation de {name}"
@@ -425,7 +426,7 @@ def test_referral_to_pathway_journey(browser, base_url, axe, coop_id):
     assert h1_text(browser) == name
     facts = facts_of(browser)
     assert facts.get("Entrée dans le parcours") == french_date(today), facts
-    assert facts.get("Orientée par") == REFERRER_NAME, facts
+    assert facts.get("Orientée par") == f"{REFERRER_NAME} — Centre social des Caillols", facts
     assert facts.get("QPV") == person["qpvCode"], facts
     assert facts.get("Situation") == "Allocataire du RSA", facts
     assert facts.get("Niveau de formation") == "CAP, BEP (niveau 3)", facts

@@ -176,6 +176,9 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/impact": .figures,
             "GET /api/v1/network/indicators": .anyUser, "GET /api/v1/network/indicators.csv": .anyUser, "GET /network/impact": .anyUser,
             "GET /api/v1/indicators": .anyUser, "GET /indicators": .anyUser,
+            "GET /api/v1/coops/:coopID/funding-agreements/:agreementID/report": .figures, "GET /api/v1/coops/:coopID/funding-agreements/:agreementID/report.csv": .figures,
+            "PUT /api/v1/coops/:coopID/funding-agreements/:agreementID/report": .manage, "GET /coops/:coopID/funding-agreements/:agreementID/report": .figures,
+            "POST /coops/:coopID/funding-agreements/:agreementID/report": .manage,
             // Essaimage: templates for the network admin; a cooperative's road to the SCIC read by its
             // people, moved by its coordination.
             "GET /api/v1/templates": .networkAdmin, "POST /api/v1/templates": .networkAdmin, "GET /templates": .networkAdmin, "POST /templates": .networkAdmin,

@@ -164,4 +164,62 @@ struct FundingTests {
             #expect(page.body.string.contains("Coopératives couvertes"))
         }
     }
+
+    /// The funder's report: the commitments against the achieved, the coordinator's words,
+    /// every indicator of the period; a count of fewer than five people reads "< 5" to the funder.
+    @Test func theFundersReportShowsTheCommitmentsTheTextAndTheIndicatorsUnderTheSecret() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let funder = try #require(try await coordinator.json(.POST, "/api/v1/territories/\(coop.$territory.id)/partners", json: #"{"name":"Ville de Marseille","kind":"commune"}"#)["id"] as? String)
+            // Started yesterday: the people accompanied are those whose pathway is open now.
+            let start = CalendarDay.today.adding(days: -1), end = CalendarDay.today.adding(months: 6)
+            let created = try await coordinator.json(.POST, "/api/v1/coops/\(coop.id!)/funding-agreements", json: #"""
+            {"funderID":"\#(funder)","programme":"Politique de la ville","amountCents":2000000,"startsOn":"\#(start)","endsOn":"\#(end)",
+             "targets":[{"indicator":"people-accompanied","target":12},{"indicator":"meals-sold","target":5000}]}
+            """#)
+            let id = try #require(created["id"] as? String)
+            let path = "/api/v1/coops/\(coop.id!)/funding-agreements/\(id)"
+            // The demo's open pathways: the coordination sees the exact count, between 1 and 4.
+            let exact = try #require((created["targets"] as? [[String: Any]])?.first { $0["indicator"] as? String == "people-accompanied" }?["achieved"] as? Double)
+            #expect((1...4).contains(exact))
+
+            // The coordinator writes the text; too long is refused.
+            #expect(try await coordinator.send(.PUT, "\(path)/report", json: #"{"text":"\#(String(repeating: "a", count: 4_001))"}"#).status == .unprocessableEntity)
+            let saved = try await coordinator.json(.PUT, "\(path)/report", json: #"{"text":"Une année de démarrage : la cantine a ouvert en mars."}"#)
+            #expect(saved["reportText"] as? String == "Une année de démarrage : la cantine a ouvert en mars.")
+
+            // The funder reads it: the people count masked, the meals shown.
+            let financeur = try await APIClient.forDemo("financeur@maillage.example", app: app)
+            let report = try await financeur.json(.GET, "\(path)/report")
+            let targets = try #require((report["agreement"] as? [String: Any])?["targets"] as? [[String: Any]])
+            let people = try #require(targets.first { $0["indicator"] as? String == "people-accompanied" })
+            #expect(people["masked"] as? Bool == true && people["achieved"] == nil)
+            #expect(targets.first { $0["indicator"] as? String == "meals-sold" }?["achieved"] as? Double == 0)
+            let total = try #require((report["indicators"] as? [String: Any])?["total"] as? [[String: Any]])
+            #expect(total.first { $0["key"] as? String == "people-accompanied" }?["masked"] as? Bool == true)
+            #expect(try await financeur.send(.PUT, "\(path)/report", json: #"{"text":"x"}"#).status == .forbidden)
+            #expect(try await APIClient.forDemo("caisse@maillage.example", app: app).send(.GET, "\(path)/report").status == .forbidden)
+            #expect(try await APIClient.forDemo("coordination.avignon@maillage.example", app: app).send(.GET, "\(path)/report").status == .notFound)
+            let csv = try await financeur.send(.GET, "\(path)/report.csv")
+            #expect(csv.body.string.contains("Engagements,people-accompanied"))
+            #expect(csv.body.string.contains("< 5"))
+            #expect(!csv.body.string.contains("Engagements,people-accompanied,Personnes accompagnées dans un parcours,cible 12,,\(Int(exact))"))
+
+            // The printable page, for the funder and for the coordination.
+            var browser = Browser(app)
+            try await browser.login("financeur@maillage.example")
+            let page = try await browser.get("/coops/\(coop.id!)/funding-agreements/\(id)/report")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("la cantine a ouvert en mars"))
+            #expect(page.body.string.contains("&lt; 5"))
+            #expect(!page.body.string.contains("id=\"report-form\""))
+            var coordination = Browser(app)
+            try await coordination.login("coordination@maillage.example")
+            let refused = try await coordination.post("/coops/\(coop.id!)/funding-agreements/\(id)/report", form: ["text": String(repeating: "b", count: 4_001)])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await coordination.post("/coops/\(coop.id!)/funding-agreements/\(id)/report", form: ["text": "Deuxième version."]).status == .seeOther)
+            #expect(try await coordination.get("/coops/\(coop.id!)/funding-agreements/\(id)/report").body.string.contains("Deuxième version."))
+        }
+    }
 }

@@ -123,6 +123,7 @@ enum DemoData {
                         try await DemoPartners.linkReferrer(on: tx, referrer: referrer, territory: territoryRows[0])
                         try await DemoPartners.agreements(on: tx, cooperatives: coopRows, admin: admin)
                         try await DemoPartners.resources(on: tx, territories: territoryRows, cooperatives: firstCoop, admin: admin)
+                        try await DemoEssaimage.load(on: tx, cooperatives: coopRows, admin: admin)
                     }
                 }
             }

@@ -6,8 +6,9 @@ import Vapor
 
 struct FundingAgreementDTO: Content {
     /// `achieved`: all the covered cooperatives together; `byCoop`: each one the viewer may read.
-    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double?, byCoop: [CoopFigure] }
-    struct CoopFigure: Content { var coopID: UUID, achieved: Double? }
+    /// `masked`: a count of people under the statistical secret ("< 5"), present only when true.
+    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double?, masked: Bool?, byCoop: [CoopFigure] }
+    struct CoopFigure: Content { var coopID: UUID, achieved: Double?, masked: Bool? }
     struct Coop: Content { var id: UUID, name: String }
     struct Deadline: Content { var id: UUID, dueOn: String, label: String, reportedOn: String? }
     struct Instalment: Content { var id: UUID, dueOn: String, amountCents: Int, receivedOn: String? }
@@ -30,6 +31,8 @@ struct FundingAgreementDTO: Content {
     var targets: [Target]
     var deadlines: [Deadline]
     var instalments: [Instalment]
+    /// The coordinator's text for the funder's report.
+    var reportText: String?
 
     init(_ record: FundingRecord) {
         let agreement = record.agreement
@@ -45,12 +48,17 @@ struct FundingAgreementDTO: Content {
         startsOn = CalendarDay(date: agreement.startsOn).description
         endsOn = CalendarDay(date: agreement.endsOn).description
         purpose = agreement.purpose
+        reportText = agreement.reportText
         targets = record.targets.map { target in
             let indicator = FundingIndicator(rawValue: target.indicator)
             let byCoop = indicator.flatMap { record.achievedByCoop[$0] } ?? [:]
+            let masked = indicator.flatMap { record.maskedByCoop[$0] } ?? []
             return Target(indicator: target.indicator, label: indicator?.frenchLabel ?? target.indicator, target: target.target,
-                          achieved: indicator.flatMap { record.achieved($0) },
-                          byCoop: record.cooperatives.compactMap { coop in byCoop[coop.id!].map { CoopFigure(coopID: coop.id!, achieved: $0.value) } })
+                          achieved: indicator.flatMap { record.achieved($0) }, masked: masked.isEmpty ? nil : true,
+                          byCoop: record.cooperatives.compactMap { coop in
+                              masked.contains(coop.id!) ? CoopFigure(coopID: coop.id!, achieved: nil, masked: true)
+                                  : byCoop[coop.id!].map { CoopFigure(coopID: coop.id!, achieved: $0.value, masked: nil) }
+                          })
         }
         deadlines = record.deadlines.map { Deadline(id: $0.id!, dueOn: CalendarDay(date: $0.dueOn).description, label: $0.label, reportedOn: $0.reportedOn.map { CalendarDay(date: $0).description }) }
         instalments = record.instalments.map { Instalment(id: $0.id!, dueOn: CalendarDay(date: $0.dueOn).description, amountCents: $0.amountCents, receivedOn: $0.receivedOn.map { CalendarDay(date: $0).description }) }
@@ -69,12 +77,17 @@ struct FundingController: RouteCollection {
             agreements.get(":agreementID", use: show)
             agreements.post(":agreementID", "instalments", ":instalmentID", "received", use: received)
             agreements.post(":agreementID", "deadlines", ":deadlineID", "reported", use: reported)
+            agreements.get(":agreementID", "report", use: report)
+            agreements.put(":agreementID", "report", use: saveReport)
+            agreements.get(":agreementID", "report.csv", use: reportCSV)
         } else {
             agreements.get(use: listPage)
             agreements.post(use: createFromForm)
             agreements.get(":agreementID", use: page)
             agreements.post(":agreementID", "instalments", ":instalmentID", "received", use: receivedFromForm)
             agreements.post(":agreementID", "deadlines", ":deadlineID", "reported", use: reportedFromForm)
+            agreements.get(":agreementID", "report", use: reportPage)
+            agreements.post(":agreementID", "report", use: saveReportFromForm)
         }
     }
 
@@ -131,6 +144,75 @@ struct FundingController: RouteCollection {
         let body = try request.decodeJSON(DateBody.self)
         try await repository.markReported(agreement, deadlineID: request.parameters.get("deadlineID", as: UUID.self), date: body.date, today: .today)
         return try Idempotency.encode(status: .ok, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    // MARK: The funder's report
+
+    /// The agreement, and every indicator of the covered cooperatives over its period so far,
+    /// under the statistical secret for whoever does not work in them.
+    struct ReportDTO: Content {
+        var agreement: FundingAgreementDTO
+        var from: String
+        var to: String
+        var indicators: ImpactComparison
+    }
+
+    static func reportData(_ request: Request) async throws -> (FundingRepository, FundingRecord, ReportDTO) {
+        let repository = try await request.fundingRepository(.viewFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        let record = try await repository.record(agreement, today: .today)
+        let from = CalendarDay(date: agreement.startsOn)
+        let period = DayPeriod(from: from, to: max(from, min(CalendarDay(date: agreement.endsOn), .today)))
+        let figures = try await ImpactRepository(db: request.db, principal: repository.scope.principal).figures(of: record.cooperatives, period: period)
+        return (repository, record, ReportDTO(agreement: FundingAgreementDTO(record), from: period.from.description, to: period.to.description,
+                                              indicators: ImpactComparison(figures, period: period, threshold: ImpactController.threshold)))
+    }
+
+    func report(request: Request) async throws -> Response {
+        try Idempotency.encode(status: .ok, body: try await Self.reportData(request).2)
+    }
+
+    struct ReportBody: Content { var text: String? }
+
+    /// `{text}`: the coordinator's words for the report.
+    func saveReport(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        try await repository.saveReportText(agreement, text: try request.decodeJSON(ReportBody.self).text)
+        return try Idempotency.encode(status: .ok, body: FundingAgreementDTO(try await repository.record(agreement, today: .today)))
+    }
+
+    /// The commitments against the achieved, then every indicator (together and by cooperative).
+    func reportCSV(request: Request) async throws -> Response {
+        let (_, _, report) = try await Self.reportData(request)
+        let commitments = report.agreement.targets.map { target in
+            ["Engagements", target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count"),
+             "", ImpactCSV.text(target.achieved, masked: target.masked, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count"), ""]
+        }
+        return try ImpactController.csv(commitments + ImpactCSV.rows(report.indicators), name: "compte-rendu-\(report.from)-\(report.to).csv")
+    }
+
+    func reportPage(request: Request) async throws -> Response {
+        let (repository, record, report) = try await Self.reportData(request)
+        return FundingReportView.render(report, record: record, canWrite: repository.scope.allows(.manageFunding), coopID: repository.scope.id,
+                                        errors: [:], context: try await request.pageContext())
+    }
+
+    func saveReportFromForm(request: Request) async throws -> Response {
+        let repository = try await request.fundingRepository(.manageFunding)
+        let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
+        let form = try request.content.decode(ReportBody.self)
+        return try await FormSubmission.handle {
+            try await repository.saveReportText(agreement, text: form.text)
+            request.flash(request.language.t("Texte du compte rendu enregistré.", "Report text saved."))
+            return request.redirect(to: SiteURL.fundingAgreement(repository.scope.id, agreement.id!).path + "/report")
+        } invalid: { errors in
+            let (_, record, report) = try await Self.reportData(request)
+            var shown = report
+            shown.agreement.reportText = form.text
+            return FundingReportView.render(shown, record: record, canWrite: true, coopID: repository.scope.id, errors: errors,
+                                            context: try await request.pageContext(), status: .unprocessableEntity)
+        }
     }
 
     func receivedFromForm(request: Request) async throws -> Response {
@@ -206,7 +288,8 @@ enum FundingPages {
               .button(.type(.submit), .id(id), .text(label)))
     }
 
-    static func figure(_ value: Double?, _ indicator: FundingIndicator?) -> String {
+    static func figure(_ value: Double?, _ indicator: FundingIndicator?, masked: Bool? = nil) -> String {
+        if masked == true { return "< \(ImpactController.threshold)" }
         guard let value else { return "—" }
         if indicator == .solidarityGiven { return Euros.french(Int(value.rounded())) }
         if indicator?.isPercent == true { return MinutesView.percent(value / 100) }
@@ -274,6 +357,8 @@ enum FundingPages {
                 (context.t("Objet", "Purpose"), dto.purpose ?? "—"),
                 (context.t("Coopératives couvertes", "Cooperatives covered"), dto.cooperatives.map(\.name).joined(separator: ", ")),
             ]),
+            .p(.a(.id("report-link"), .class("button"), .href(SiteURL.fundingAgreement(coop.id!, dto.id).path + "/report"),
+                  .text(context.t("Compte rendu pour le financeur (à imprimer)", "Report for the funder (printable)")))),
             .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
             dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) :
             Kit.table(label: context.t("Engagements", "Commitments"),
@@ -282,9 +367,10 @@ enum FundingPages {
                            .if(joint, .forEach(dto.cooperatives) { .th(.class("num"), .text($0.name)) }))),
                 .tbody(.forEach(dto.targets) { target in
                     let indicator = FundingIndicator(rawValue: target.indicator)
-                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator))),
+                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator, masked: target.masked))),
                                .if(joint, .forEach(dto.cooperatives) { coop in
-                                   .td(.class("num"), .text(figure(target.byCoop.first { $0.coopID == coop.id }?.achieved, indicator)))
+                                   let cell = target.byCoop.first { $0.coopID == coop.id }
+                                   return .td(.class("num"), .text(figure(cell?.achieved, indicator, masked: cell?.masked)))
                                }))
                 })),
             .h2(.text(context.t("Comptes rendus", "Reports"))),
@@ -300,6 +386,67 @@ enum FundingPages {
                     .if(canManage && instalment.receivedOn == nil, mark(SiteURL.fundingAgreement(coop.id!, dto.id).path + "/instalments/\(instalment.id)/received",
                                                                         id: "received-\(instalment.id)", label: context.t("Reçu aujourd'hui", "Received today"), context: context)))
             })
+        ))
+    }
+}
+
+/// The funder's report: one printable A4 document, commitments against achieved with bars,
+/// the coordinator's words, every indicator of the covered cooperatives.
+enum FundingReportView {
+    static func render(_ report: FundingController.ReportDTO, record: FundingRecord, canWrite: Bool, coopID: UUID, errors: [String: String],
+                       context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+        let dto = report.agreement
+        let base = SiteURL.fundingAgreement(coopID, dto.id).path
+        let title = context.t("Compte rendu — ", "Report — ") + dto.funder + " — " + dto.programme
+        let period = (CalendarDay(report.from)?.french ?? report.from) + context.t(" au ", " to ") + (CalendarDay(report.to)?.french ?? report.to)
+        let bars = dto.targets.map { target -> Bars.Row in
+            let indicator = FundingIndicator(rawValue: target.indicator)
+            let fraction = target.target > 0 ? (target.achieved ?? 0) / target.target : 0
+            return Bars.Row(label: target.label, fraction: fraction,
+                            text: FundingPages.figure(target.achieved, indicator, masked: target.masked) + " / " + FundingPages.figure(target.target, indicator), target: 1)
+        }
+        let totals = report.indicators.total
+        return Layout.render(context, title: title, status: status, content: .group(
+            .p(.class("no-print"), .a(.href(base), .text(context.t("La convention", "The agreement"))), .text(" · "),
+               .a(.id("report-csv"), .href("/api/v1/coops/\(coopID)/funding-agreements/\(dto.id)/report.csv"), .text(context.t("Exporter en CSV", "Export as CSV")))),
+            .div(.class("invoice-sheet"), .id("report"),
+                .h1(.text(title)),
+                Kit.facts([
+                    (context.t("Financeur", "Funder"), dto.funder),
+                    (context.t("Programme", "Programme"), dto.programme),
+                    (context.t("Coopératives", "Cooperatives"), dto.cooperatives.map(\.name).joined(separator: ", ")),
+                    (context.t("Période du compte rendu", "Period reported"), period),
+                    (context.t("Montant", "Amount"), Euros.french(dto.amountCents) + context.t(", dont reçu ", ", received ") + Euros.french(dto.receivedCents)),
+                ]),
+                .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
+                dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) : .group(
+                    .div(.class("chart"), .raw(Bars.svg(bars, title: context.t("Réalisé rapporté à la cible", "Achieved against the target")))),
+                    Kit.table(label: context.t("Engagements", "Commitments"),
+                        .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Cible", "Target"))),
+                                   .th(.class("num"), .text(context.t("Réalisé", "Achieved"))))),
+                        .tbody(.forEach(dto.targets) { target in
+                            let indicator = FundingIndicator(rawValue: target.indicator)
+                            return .tr(.td(.text(target.label)), .td(.class("num"), .text(FundingPages.figure(target.target, indicator))),
+                                       .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked))))
+                        }))),
+                .h2(.text(context.t("Le mot de la coordination", "The coordination's words"))),
+                .div(.id("report-text"), .forEach((dto.reportText ?? context.t("(à écrire)", "(to be written)")).components(separatedBy: "\n").filter { !$0.isEmpty }) { .p(.text($0)) }),
+                .h2(.text(context.t("Les indicateurs de la période", "The period's indicators"))),
+                ImpactViews.secretNote(report.indicators.cooperatives.allSatisfy(\.exact), context: context),
+                Kit.table(label: context.t("Indicateurs", "Indicators"),
+                    .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Période", "Period"))),
+                               .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
+                    .tbody(.forEach(totals) { row in
+                        .tr(.id("report-row-\(row.key)"), .td(.text(row.name)), .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit))),
+                            .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit))))
+                    }))),
+            .if(canWrite, .section(.class("panel no-print"),
+                .h2(.text(context.t("Écrire le mot de la coordination", "Write the coordination's words"))),
+                Kit.errorSummary(errors, order: ["text"], context: context),
+                .form(.id("report-form"), .action(base + "/report"), .method(.post),
+                    Kit.csrfField(context.csrfToken),
+                    Kit.textarea(name: "text", label: context.t("Texte du compte rendu", "Report text"), value: dto.reportText, error: errors["text"]),
+                    Kit.submit(context.t("Enregistrer le texte", "Save the text"), id: "report-submit"))))
         ))
     }
 }

@@ -16,9 +16,22 @@ final class FundingAgreement: Model, @unchecked Sendable {
     @Field(key: "starts_on") var startsOn: Date
     @Field(key: "ends_on") var endsOn: Date
     @OptionalField(key: "purpose") var purpose: String?
+    /// The coordinator's words for the funder's report (see `AddFundingReportText`).
+    @OptionalField(key: "report_text") var reportText: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+}
+
+/// The short text the coordinator writes for the funder's report.
+struct AddFundingReportText: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(FundingAgreement.schema).field("report_text", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(FundingAgreement.schema).deleteField("report_text").update()
+    }
 }
 
 /// A cooperative an agreement covers; the lead cooperative has its row too, so "the
@@ -48,7 +61,8 @@ struct CreateFundingCoverage: AsyncMigration {
             .unique(on: "agreement_id", "cooperative_id")
             .create()
         try await database.transaction { tx in
-            for agreement in try await FundingAgreement.query(on: tx).all() {
+            // Only the columns this migration knows: later ones (report_text) do not exist yet.
+            for agreement in try await FundingAgreement.query(on: tx).field(\.$id).field(\.$cooperativeID).all() {
                 try await FundingCoverage(agreementID: agreement.id!, cooperativeID: agreement.cooperativeID).create(on: tx)
             }
         }
@@ -146,6 +160,9 @@ struct FundingRecord: Sendable {
     /// Indicator → cooperative → its figure for the agreement's period (up to today); absent
     /// where the area does not compute it yet or the viewer may not read it there.
     var achievedByCoop: [FundingIndicator: [UUID: FundingFigure]]
+    /// Counts of people the viewer sees under the statistical secret ("< 5"): the cooperatives
+    /// concerned, by indicator.
+    var maskedByCoop: [FundingIndicator: Set<UUID>] = [:]
 
     /// The cooperatives' figures together, when the viewer may read every one of them.
     func achieved(_ indicator: FundingIndicator) -> Double? {
@@ -252,6 +269,7 @@ struct FundingRepository: Sendable {
         let from = CalendarDay(date: agreement.startsOn)
         let to = min(CalendarDay(date: agreement.endsOn), today)
         var achieved: [FundingIndicator: [UUID: FundingFigure]] = [:]
+        var masked: [FundingIndicator: Set<UUID>] = [:]
         if from <= to {
             for coop in cooperatives {
                 // The viewer's rights are checked in each cooperative: a joint agreement shows a
@@ -260,6 +278,12 @@ struct FundingRepository: Sendable {
                 for target in targets {
                     guard let indicator = FundingIndicator(rawValue: target.indicator),
                           let figure = try await Self.figure(indicator, in: coopScope, from: from, to: to, on: db) else { continue }
+                    // A funder reads counts of people under the statistical secret.
+                    if indicator.countsPeople, !coopScope.allows(.managePathways), let value = figure.value,
+                       StatisticalSecret.isSmall(value, threshold: ImpactController.threshold) {
+                        masked[indicator, default: []].insert(coop.id!)
+                        continue
+                    }
                     achieved[indicator, default: [:]][coop.id!] = figure
                 }
             }
@@ -267,7 +291,7 @@ struct FundingRepository: Sendable {
         return FundingRecord(
             agreement: agreement, funderName: try await Partner.find(agreement.funderID, on: db)?.name ?? "", cooperatives: cooperatives,
             targets: targets, deadlines: try await ReportingDeadline.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(),
-            instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achievedByCoop: achieved)
+            instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achievedByCoop: achieved, maskedByCoop: masked)
     }
 
     /// What the other areas compute for `indicator` in one cooperative over the period, when
@@ -291,6 +315,15 @@ struct FundingRepository: Sendable {
             let members = try await Member.query(on: db).filter(\.$cooperativeID == scope.id).all()
             return .amount(Double(members.filter { $0.hadVote(on: to) }.count))
         }
+    }
+
+    /// The coordinator's text for the funder's report (4 000 characters at most; empty clears it).
+    func saveReportText(_ agreement: FundingAgreement, text: String?) async throws {
+        try scope.require(.manageFunding)
+        let clean = TextRules.clean(text)
+        if let clean, clean.count > 4_000 { throw Problem.invalid(FieldErrors(["text": "Le texte du compte rendu compte au plus 4 000 caractères."])) }
+        agreement.reportText = clean
+        try await agreement.save(on: db)
     }
 
     /// Records that an instalment came, or that a report was sent, on `date` (today by default,

@@ -130,6 +130,7 @@ enum Migrations {
         app.migrations.add(CreatePartnerMembers())
         app.migrations.add(CreateFundingCoverage())
         app.migrations.add(CreateEssaimage())
+        app.migrations.add(AddFundingReportText())
     }
 }
 

@@ -21,6 +21,9 @@ public enum FundingIndicator: String, CaseIterable, Codable, Sendable {
 
     /// Shares are targets in percent; the solidarity value in cents.
     public var isPercent: Bool { self == .egalimShare || self == .localShare }
+
+    /// Counts of people: under the statistical secret for a funder.
+    public var countsPeople: Bool { self == .peopleAccompanied || self == .members }
 }
 
 /// A funding agreement as typed: who funds, for what, how much and when, what the cooperative
