@@ -218,8 +218,9 @@ struct FundingTests {
             try await coordination.login("coordination@maillage.example")
             let refused = try await coordination.post("/coops/\(coop.id!)/funding-agreements/\(id)/report", form: ["text": String(repeating: "b", count: 4_001)])
             #expect(refused.status == .unprocessableEntity)
-            #expect(try await coordination.post("/coops/\(coop.id!)/funding-agreements/\(id)/report", form: ["text": "Deuxième version."]).status == .seeOther)
-            #expect(try await coordination.get("/coops/\(coop.id!)/funding-agreements/\(id)/report").body.string.contains("Deuxième version."))
+            // Typed in a browser, lines come with CR LF: each one is a paragraph.
+            #expect(try await coordination.post("/coops/\(coop.id!)/funding-agreements/\(id)/report", form: ["text": "Deuxième version.\r\nLa suite."]).status == .seeOther)
+            #expect(try await coordination.get("/coops/\(coop.id!)/funding-agreements/\(id)/report").body.string.contains("<p>Deuxième version.</p><p>La suite.</p>"))
         }
     }
 }

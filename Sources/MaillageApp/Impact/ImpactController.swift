@@ -114,7 +114,7 @@ struct ImpactController: RouteCollection {
 
     func cataloguePage(request: Request) async throws -> Response {
         _ = try request.requirePrincipal()
-        return ImpactViews.catalogue(context: try await request.pageContext())
+        return ImpactViews.catalogue(context: request.pageContext())
     }
 
     /// The messages of a period typed wrong; the request then falls back to the default period.
@@ -132,7 +132,7 @@ struct ImpactController: RouteCollection {
 
     /// A period typed wrong shows the default one, with the message beside the fields (422).
     func cooperativePage(request: Request) async throws -> Response {
-        let context = try await request.pageContext()
+        let context = request.pageContext()
         return try await FormSubmission.handle {
             ImpactViews.cooperative(try await Self.cooperativeBoard(request), context: context)
         } invalid: { errors in
@@ -146,7 +146,7 @@ struct ImpactController: RouteCollection {
         let (territory, comparison) = try await Self.territoryComparison(request)
         return ImpactViews.comparison(comparison, errors: errors, status: errors.isEmpty ? .ok : .unprocessableEntity, title: request.language.t("Impact du territoire — ", "Territory impact — ") + territory.name,
                                       path: SiteURL.territoryImpact(territory.id!).path, csv: "/api/v1/territories/\(territory.id!)/indicators.csv",
-                                      back: (SiteURL.territory(territory.id!).path, territory.name), context: try await request.pageContext())
+                                      back: (SiteURL.territory(territory.id!).path, territory.name), context: request.pageContext())
     }
 
     func networkPage(request: Request) async throws -> Response {
@@ -154,7 +154,7 @@ struct ImpactController: RouteCollection {
         let (network, comparison) = try await Self.networkComparison(request)
         return ImpactViews.comparison(comparison, errors: errors, status: errors.isEmpty ? .ok : .unprocessableEntity, title: request.language.t("Le réseau côte à côte — ", "The network side by side — ") + network.name,
                                       path: SiteURL.networkImpact.path, csv: "/api/v1/network/indicators.csv",
-                                      back: (SiteURL.home.path, request.language.t("Accueil", "Home")), context: try await request.pageContext())
+                                      back: (SiteURL.home.path, request.language.t("Accueil", "Home")), context: request.pageContext())
     }
 }
 

@@ -195,7 +195,7 @@ struct FundingController: RouteCollection {
     func reportPage(request: Request) async throws -> Response {
         let (repository, record, report) = try await Self.reportData(request)
         return FundingReportView.render(report, record: record, canWrite: repository.scope.allows(.manageFunding), coopID: repository.scope.id,
-                                        errors: [:], context: try await request.pageContext())
+                                        errors: [:], context: request.pageContext())
     }
 
     func saveReportFromForm(request: Request) async throws -> Response {
@@ -211,7 +211,7 @@ struct FundingController: RouteCollection {
             var shown = report
             shown.agreement.reportText = form.text
             return FundingReportView.render(shown, record: record, canWrite: true, coopID: repository.scope.id, errors: errors,
-                                            context: try await request.pageContext(), status: .unprocessableEntity)
+                                            context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -430,7 +430,8 @@ enum FundingReportView {
                                        .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked))))
                         }))),
                 .h2(.text(context.t("Le mot de la coordination", "The coordination's words"))),
-                .div(.id("report-text"), .forEach((dto.reportText ?? context.t("(à écrire)", "(to be written)")).components(separatedBy: "\n").filter { !$0.isEmpty }) { .p(.text($0)) }),
+                // A browser sends a textarea's lines with CR LF: any line break starts a paragraph.
+                .div(.id("report-text"), .forEach((dto.reportText ?? context.t("(à écrire)", "(to be written)")).split(whereSeparator: \.isNewline).map(String.init)) { .p(.text($0)) }),
                 .h2(.text(context.t("Les indicateurs de la période", "The period's indicators"))),
                 ImpactViews.secretNote(report.indicators.cooperatives.allSatisfy(\.exact), context: context),
                 Kit.table(label: context.t("Indicateurs", "Indicators"),
