@@ -191,4 +191,148 @@ struct ImpactTests {
             #expect(try await cashierBrowser.get("/network/impact").status == .forbidden)
         }
     }
+
+    /// The figures no other area computes yet, against records written by hand in the Vendômois:
+    /// a barrier lifted, skills gained, 35 hours, an assembly, two partners, a booking.
+    @Test func barriersSkillsJobsAssembliesPartnersAndBookingsFollowTheRecords() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.vendomois, app: app)
+            let admin = try await APIClient.forDemo("admin@maillage.example", app: app)
+            let today = CalendarDay.today
+            @Sendable func ago(_ days: Int) -> Date { today.adding(days: -days).date }
+            let pathwayID = try await app.db.transaction { tx -> UUID in
+                let person = Person()
+                person.cooperativeID = coop.id!
+                person.firstName = "Inès"
+                person.lastName = "Moreau"
+                person.qpvCode = nil
+                person.lastContactAt = Date()
+                try await person.create(on: tx)
+                let referral = Referral()
+                referral.cooperativeID = coop.id!
+                referral.$person.id = person.id!
+                referral.referrerLabel = "Julien Perrin"
+                referral.status = ReferralStatus.accepted.rawValue
+                referral.reason = "Maraîchage"
+                referral.barriers = [Barrier.mobility.rawValue, Barrier.digital.rawValue]
+                referral.consentDate = ago(70)
+                referral.consentPurpose = ReferralDraft.consentPurpose
+                referral.shareReason = false
+                referral.statusChangedAt = ago(70)
+                try await referral.create(on: tx)
+                let pathway = Pathway()
+                pathway.cooperativeID = coop.id!
+                pathway.$person.id = person.id!
+                pathway.referralID = referral.id
+                pathway.openedOn = ago(60)
+                try await pathway.create(on: tx)
+                // Mobility moderate, then lifted ten days ago; digital still there.
+                for (barrier, level, days) in [(Barrier.mobility, BarrierLevel.moderate, 50), (.mobility, .none, 10), (.digital, .severe, 50)] {
+                    let check = BarrierAssessment()
+                    check.$pathway.id = pathway.id!
+                    check.barrier = barrier.rawValue
+                    check.level = level.rawValue
+                    check.assessedOn = ago(days)
+                    check.authorLabel = "Lucie Moreau"
+                    try await check.create(on: tx)
+                }
+                let competence = Competence()
+                competence.cooperativeID = coop.id!
+                competence.label = "Conduire une serre"
+                competence.position = 1
+                competence.active = true
+                try await competence.create(on: tx)
+                // Discovered, then autonomous: two gains; then a lower self-assessment: none.
+                for (level, days) in [(SkillLevel.discovered, 40), (.autonomous, 5), (.practisedWithHelp, 2)] {
+                    let assessment = SkillAssessment()
+                    assessment.$pathway.id = pathway.id!
+                    assessment.$competence.id = competence.id!
+                    assessment.source = "coordination"
+                    assessment.level = level.rawValue
+                    assessment.assessedOn = ago(days)
+                    assessment.authorLabel = "Lucie Moreau"
+                    try await assessment.create(on: tx)
+                }
+                // 35 hours validated, 10 awaiting validation.
+                for (minutes, status, days) in [(2_100, HoursStatus.validated, 30), (600, .submitted, 23)] {
+                    let entry = WorkHoursEntry()
+                    entry.$pathway.id = pathway.id!
+                    entry.week = ago(days)
+                    entry.role = "Maraîchage"
+                    entry.minutes = minutes
+                    entry.status = status.rawValue
+                    entry.enteredByLabel = "Inès Moreau"
+                    try await entry.create(on: tx)
+                }
+                return pathway.id!
+            }
+            // Four associates; three present or represented at the assembly twenty days ago.
+            #expect(try await admin.send(.POST, "/api/v1/coops/\(coop.id!)/member-categories", json: #"{"name":"Habitant·es","kind":"beneficiaries"}"#).status == .created)
+            var memberIDs: [UUID] = []
+            for name in ["Inès Moreau", "Paul Besnard", "Lucie Roux", "Marc Petit"] {
+                let member = try await admin.json(.POST, "/api/v1/coops/\(coop.id!)/members", json: #"{"displayName":"\#(name)","kind":"person","category":"Habitant·es","admittedOn":"2026-01-15"}"#)
+                memberIDs.append(try #require(UUID(uuidString: member["id"] as? String ?? "")))
+            }
+            let assembly = Assembly()
+            assembly.cooperativeID = coop.id!
+            assembly.kind = "ordinary"
+            assembly.convocation = "first"
+            assembly.heldOn = ago(20)
+            assembly.agenda = "Approbation des comptes"
+            try await assembly.create(on: app.db)
+            for (memberID, mode) in zip(memberIDs.prefix(3), ["present", "remote", "represented"]) {
+                let attendance = AssemblyAttendance()
+                attendance.assemblyID = assembly.id!
+                attendance.memberID = memberID
+                attendance.mode = mode
+                attendance.proxyHolderID = mode == "represented" ? memberIDs[0] : nil
+                attendance.recordedAt = ago(20)
+                try await attendance.create(on: app.db)
+            }
+            // Two partners with a role toward the cooperative, one without.
+            let partners = "/api/v1/territories/\(coop.$territory.id)/partners"
+            for (name, kind, role) in [("Mission Locale du Vendômois", "mission-locale", "referrer"), ("Ferme des Coteaux", "entreprise", "supplier")] {
+                #expect(try await admin.send(.POST, partners, json: #"{"name":"\#(name)","kind":"\#(kind)","roles":[{"coopID":"\#(coop.id!)","role":"\#(role)"}]}"#).status == .created)
+            }
+            #expect(try await admin.send(.POST, partners, json: #"{"name":"Bibliothèque de Vendôme","kind":"association"}"#).status == .created)
+            // A booking of the minibus for the cooperative three days ago, another for nobody.
+            let resource = try await admin.json(.POST, "/api/v1/territories/\(coop.$territory.id)/resources", json: #"{"name":"Minibus","kind":"vehicle","maxDurationMinutes":600}"#)
+            let resourceID = try #require(UUID(uuidString: resource["id"] as? String ?? ""))
+            for coopID in [coop.id, nil] {
+                let booking = ResourceBooking()
+                booking.resourceID = resourceID
+                booking.startsAt = LocalDateTime(day: today.adding(days: coopID == nil ? -4 : -3), hour: 9, minute: 0).description
+                booking.endsAt = LocalDateTime(day: today.adding(days: coopID == nil ? -4 : -3), hour: 12, minute: 0).description
+                booking.cooperativeID = coopID
+                booking.purpose = "Livraison"
+                booking.bookedBy = try #require(try await User.query(on: app.db).filter(\.$email == "admin@maillage.example").first()).id!
+                booking.bookedByName = "Nadia Benali"
+                try await booking.create(on: app.db)
+            }
+
+            let period = "?from=\(today.adding(days: -364))&to=\(today)"
+            let rows = try Self.rows(try await APIClient.forDemo("coordination.vendomois@maillage.example", app: app).send(.GET, "/api/v1/coops/\(coop.id!)/indicators\(period)"))
+            func value(_ key: String) -> Double? { rows[key]?["value"] as? Double }
+            func parts(_ key: String) -> [String: Double] {
+                Dictionary(uniqueKeysWithValues: (rows[key]?["parts"] as? [[String: Any]] ?? []).map { ($0["key"] as! String, $0["value"] as? Double ?? -1) })
+            }
+            #expect(value("barriers-at-entry") == 1)
+            #expect(parts("barriers-at-entry") == ["mobility": 1, "digital": 1])
+            #expect(value("barriers-resolved") == 1)
+            #expect(parts("barriers-resolved") == ["mobility": 1])
+            #expect(value("skills-gained") == 2)
+            #expect(parts("skills-gained") == ["discovered": 1, "autonomous": 1])
+            #expect(value("hours-worked") == 35)
+            // 35 h over 1 607 h × 365 / 365: 0,02 FTE.
+            #expect(value("fte-jobs") == 0.02)
+            #expect(value("assemblies-held") == 1)
+            #expect(value("attendance-rate") == 75)
+            #expect(value("partners") == 2)
+            #expect(parts("partners") == ["mission-locale": 1, "entreprise": 1])
+            #expect(value("resource-bookings") == 1)
+            #expect(value("people-accompanied") == 1)
+            #expect(value("qpv-share") == 0)
+            _ = pathwayID
+        }
+    }
 }
