@@ -89,6 +89,10 @@ struct ImpactTests {
             #expect(page.body.string.contains(Euros.french(Int(value("solidarity-value") ?? 0))))
             #expect(page.body.string.contains("<svg"))
             #expect(!page.body.string.contains("secret-note"))
+            // Month by month: the last twelve months of the year asked, a line and a table each.
+            #expect(page.body.string.contains("id=\"months-reduced-price-meals\""))
+            #expect(page.body.string.contains("<polyline"))
+            #expect(page.body.string.contains(String(format: "%02d/%02d", to.month, to.year % 100)))
             let bad = try await browser.get("/coops/\(coop.id!)/impact?from=2026-13-01&to=hier")
             #expect(bad.status == .unprocessableEntity)
             #expect(try await coordinator.send(.GET, "\(base)/indicators?from=2026-06-01&to=2026-01-01").status == .unprocessableEntity)

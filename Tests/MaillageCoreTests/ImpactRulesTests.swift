@@ -157,4 +157,19 @@ struct ImpactRulesTests {
         // Money and purchases are not people: shown as they are.
         #expect(ShownFigure(IndicatorFigure(.capital, amount: 2_000), exact: false, threshold: 5).value == 2_000)
     }
+
+    @Test func aPeriodIsCutIntoItsCalendarMonths() {
+        // 15 November 2025 to 10 February 2026: four months, the first and last clipped.
+        let months = ImpactFigures.months(of: DayPeriod(from: Self.day("2025-11-15"), to: Self.day("2026-02-10")))
+        #expect(months.map(\.from.description) == ["2025-11-15", "2025-12-01", "2026-01-01", "2026-02-01"])
+        #expect(months.map(\.to.description) == ["2025-11-30", "2025-12-31", "2026-01-31", "2026-02-10"])
+        // Two years: the last twelve months only.
+        let long = ImpactFigures.months(of: DayPeriod(from: Self.day("2025-01-01"), to: Self.day("2026-12-31")))
+        #expect(long.count == 12 && long.first?.from.description == "2026-01-01")
+        // The monthly people accompanied of the half-year: A all along, B from February to May, D on 30 June.
+        let figures = ImpactFigures.months(of: Self.half).map { month in
+            ImpactFigures.compute(Self.facts, period: month).first { $0.indicator == .peopleAccompanied }?.amount ?? -1
+        }
+        #expect(figures == [1, 2, 2, 2, 2, 2])
+    }
 }

@@ -42,13 +42,24 @@ struct ImpactController: RouteCollection {
         var exact: Bool
         var period: DayPeriod
         var rows: [IndicatorRow]
+        /// Month by month, the indicators of `ImpactFigures.monthlySeries` as the viewer may see them.
+        var months: [(month: DayPeriod, figures: [ShownFigure])] = []
     }
 
     static func cooperativeBoard(_ request: Request) async throws -> CooperativeBoard {
         let scope = try await request.cooperativeScope(.viewImpact)
         let period = try period(request)
-        let figures = try await ImpactRepository(db: request.db, principal: scope.principal).figures(of: [scope.cooperative], period: period)[0]
+        let repository = ImpactRepository(db: request.db, principal: scope.principal)
+        let figures = try await repository.figures(of: [scope.cooperative], period: period)[0]
         return CooperativeBoard(cooperative: scope.cooperative, exact: figures.exact, period: period, rows: IndicatorRow.rows(figures, threshold: threshold))
+    }
+
+    /// The board with its months, for the page (the API gives the period's figures).
+    static func cooperativeBoardWithMonths(_ request: Request) async throws -> CooperativeBoard {
+        var board = try await cooperativeBoard(request)
+        let monthly = try await ImpactRepository(db: request.db, principal: try request.requirePrincipal()).monthly(of: board.cooperative, period: board.period)
+        board.months = monthly.map { month in (month.month, month.figures.map { ShownFigure($0, exact: board.exact, threshold: threshold) }) }
+        return board
     }
 
     static func territoryComparison(_ request: Request) async throws -> (Territory, ImpactComparison) {
@@ -134,10 +145,10 @@ struct ImpactController: RouteCollection {
     func cooperativePage(request: Request) async throws -> Response {
         let context = request.pageContext()
         return try await FormSubmission.handle {
-            ImpactViews.cooperative(try await Self.cooperativeBoard(request), context: context)
+            ImpactViews.cooperative(try await Self.cooperativeBoardWithMonths(request), context: context)
         } invalid: { errors in
             request.url.query = nil
-            return ImpactViews.cooperative(try await Self.cooperativeBoard(request), errors: errors, context: context, status: .unprocessableEntity)
+            return ImpactViews.cooperative(try await Self.cooperativeBoardWithMonths(request), errors: errors, context: context, status: .unprocessableEntity)
         }
     }
 

@@ -76,6 +76,20 @@ struct ImpactRepository: Sendable {
         return (network, try await Cooperative.query(on: db).filter(\.$networkID == id).sort(\.$name).all())
     }
 
+    /// The figures of each calendar month of the period (the last twelve), for the charts over
+    /// months: the records are read once, the trade figures month by month.
+    func monthly(of coop: Cooperative, period: DayPeriod) async throws -> [(month: DayPeriod, figures: [IndicatorFigure])] {
+        let months = ImpactFigures.months(of: period)
+        guard let first = months.first else { return [] }
+        var facts = try await facts(of: coop, period: DayPeriod(from: first.from, to: period.to))
+        var result: [(month: DayPeriod, figures: [IndicatorFigure])] = []
+        for month in months {
+            facts.trade = try await TradeFiguresRepository.figures(of: coop.id!, from: month.from, to: month.to, on: db)
+            result.append((month, ImpactFigures.compute(facts, period: month).filter { ImpactFigures.monthlySeries.contains($0.indicator) }))
+        }
+        return result
+    }
+
     /// What the records of one cooperative say, for `period`.
     func facts(of coop: Cooperative, period: DayPeriod) async throws -> ImpactFacts {
         let coopID = coop.id!

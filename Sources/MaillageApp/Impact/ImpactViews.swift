@@ -86,6 +86,7 @@ enum ImpactViews {
                .text(" · "),
                .a(.href(SiteURL.indicators.path), .text(context.t("Ce que compte chaque indicateur", "What each indicator counts")))),
             secretNote(board.exact, context: context),
+            months(board, context: context),
             .forEach(areas) { area in
                 let rows = board.rows.filter { $0.indicator?.area == area }
                 return .section(.class("impact-area"),
@@ -100,6 +101,26 @@ enum ImpactViews {
                         })),
                     .forEach(rows.filter { !($0.parts ?? []).isEmpty }) { row in breakdown(row, context: context) })
             }))
+    }
+
+    /// The chosen indicators month by month: a line each, and the same figures as a table.
+    static func months(_ board: ImpactController.CooperativeBoard, context: PageContext) -> Node<HTML.BodyContext> {
+        guard board.months.count > 1 else { return .empty }
+        let labels = board.months.map { String(format: "%02d/%02d", $0.month.from.month, $0.month.from.year % 100) }
+        return .section(.class("impact-months"), .id("months"),
+            .h2(.text(context.t("Mois par mois", "Month by month"))),
+            .forEach(ImpactFigures.monthlySeries) { indicator in
+                let shown = board.months.map { month in month.figures.first { $0.indicator == indicator } }
+                return .div(.class("chart"), .id("months-\(indicator.rawValue)"),
+                    .h3(.text(indicator.frenchName)),
+                    .raw(Lines.svg(zip(labels, shown).map { Lines.Point(label: $0, value: $1?.masked == true ? nil : $1?.value) },
+                                   title: indicator.frenchName + context.t(", mois par mois", ", month by month"))),
+                    Kit.table(label: indicator.frenchName + context.t(", mois par mois", ", month by month"),
+                        .thead(.tr(.forEach(labels) { .th(.class("num"), .text($0)) })),
+                        .tbody(.tr(.forEach(shown) { figure in
+                            .td(.class("num"), .text(text(figure?.value, masked: figure?.masked, unit: indicator.unit.rawValue)))
+                        }))))
+            })
     }
 
     /// An indicator's breakdown: bars drawn by the server, and the same figures as a table.

@@ -221,6 +221,21 @@ public enum ImpactFigures {
         return Indicator.allCases.compactMap { indicator in figures.first { $0.indicator == indicator } }
     }
 
+    /// The calendar months the period touches, each clipped to the period; the last `limit`.
+    public static func months(of period: DayPeriod, limit: Int = 12) -> [DayPeriod] {
+        var months: [DayPeriod] = []
+        var first = CalendarDay(year: period.from.year, month: period.from.month, day: 1)
+        while first <= period.to {
+            let next = first.adding(months: 1)
+            months.append(DayPeriod(from: max(first, period.from), to: min(next.adding(days: -1), period.to)))
+            first = next
+        }
+        return Array(months.suffix(limit))
+    }
+
+    /// The indicators drawn month by month on a dashboard.
+    public static let monthlySeries: [Indicator] = [.peopleAccompanied, .hoursWorked, .reducedPriceMeals]
+
     /// Assessments of the period that raise a person's level on a competence, by level reached;
     /// a first assessment counts as a gain from nothing.
     static func skillsGained(_ checks: [ImpactFacts.SkillCheck], period: DayPeriod) -> IndicatorFigure {

@@ -35,3 +35,42 @@ enum Bars {
             + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>"
     }
 }
+
+/// A line over months drawn by the server as SVG: one point per month, a gap where the figure
+/// is hidden (statistical secret) or missing. The figures also appear in a table beside it.
+enum Lines {
+    struct Point {
+        var label: String
+        var value: Double?
+    }
+
+    static func svg(_ points: [Point], title: String) -> String {
+        let width = 640, height = 220, left = 50, right = 20, top = 20, bottom = 40
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let highest = max(points.compactMap(\.value).max() ?? 0, 1)
+        let step = points.count > 1 ? Double(plotWidth) / Double(points.count - 1) : 0
+        func x(_ index: Int) -> Int { left + Int((Double(index) * step).rounded()) }
+        func y(_ value: Double) -> Int { top + plotHeight - Int((value / highest * Double(plotHeight)).rounded()) }
+        var body = "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - right)\" y2=\"\(top + plotHeight)\" stroke=\"#8a959b\"/>"
+        body += "<text x=\"\(left - 6)\" y=\"\(top + 5)\" font-size=\"12\" text-anchor=\"end\" fill=\"#1f2a30\">\(Bars.escape(ImpactViews.number(highest)))</text>"
+        body += "<text x=\"\(left - 6)\" y=\"\(top + plotHeight)\" font-size=\"12\" text-anchor=\"end\" fill=\"#1f2a30\">0</text>"
+        // Consecutive known points are joined; a hidden month breaks the line.
+        var segment: [String] = []
+        func flush() {
+            if segment.count > 1 { body += "<polyline fill=\"none\" stroke=\"#0b5d4b\" stroke-width=\"3\" points=\"\(segment.joined(separator: " "))\"/>" }
+            segment = []
+        }
+        for (index, point) in points.enumerated() {
+            if let value = point.value {
+                segment.append("\(x(index)),\(y(value))")
+                body += "<circle cx=\"\(x(index))\" cy=\"\(y(value))\" r=\"4\" fill=\"#0b5d4b\"/>"
+            } else {
+                flush()
+            }
+            body += "<text x=\"\(x(index))\" y=\"\(height - 12)\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2a30\">\(Bars.escape(point.label))</text>"
+        }
+        flush()
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(Bars.escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
+            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(Bars.escape(title))</title>\(body)</svg>"
+    }
+}
