@@ -156,6 +156,25 @@ struct ImpactTests {
             #expect(csv.body.string.contains("people-accompanied,Personnes accompagnées,,personnes,< 5"))
             #expect(!csv.body.string.contains("people-accompanied,Personnes accompagnées,,personnes,3"))
 
+            // The network admin lowers the threshold to 3: the funder now reads the 3, still not the 2.
+            let networkAdmin = try await APIClient.forDemo("admin@maillage.example", app: app)
+            #expect(try await networkAdmin.json(.GET, "/api/v1/network/settings")["secretThreshold"] as? Int == 5)
+            #expect(try await networkAdmin.send(.PUT, "/api/v1/network/settings", json: #"{"secretThreshold":2}"#).problem?["errors"] as? [String: String]
+                    == ["secretThreshold": "Le seuil du secret statistique va de 3 à 20 personnes."])
+            #expect(try await funder.send(.PUT, "/api/v1/network/settings", json: #"{"secretThreshold":3}"#).status == .forbidden)
+            #expect(try await networkAdmin.json(.PUT, "/api/v1/network/settings", json: #"{"secretThreshold":3}"#)["secretThreshold"] as? Int == 3)
+            let lowered = try Self.rows(try await funder.send(.GET, path))
+            #expect(lowered["people-accompanied"]?["value"] as? Double == 3)
+            #expect((lowered["people-referred"]?["parts"] as? [[String: Any]])?.first { $0["key"] as? String == "sans-structure" }?["masked"] as? Bool == true)
+            #expect(try await funder.send(.GET, path.replacingOccurrences(of: "indicators", with: "indicators.csv")).body.string.contains("< 3"))
+            var settingsBrowser = Browser(app)
+            try await settingsBrowser.login("admin@maillage.example")
+            let refusedThreshold = try await settingsBrowser.post("/network/settings", form: ["secretThreshold": "25"])
+            #expect(refusedThreshold.status == .unprocessableEntity)
+            #expect(refusedThreshold.body.string.contains("de 3 à 20 personnes"))
+            #expect(try await settingsBrowser.post("/network/settings", form: ["secretThreshold": "5"]).status == .seeOther)
+            #expect(try await networkAdmin.json(.GET, "/api/v1/network/settings")["secretThreshold"] as? Int == 5)
+
             // The network side by side: the Vendômois coordinator knows their own 3, so the total
             // may not leave the others' small remainder; the admin sees every exact figure.
             let network = try await APIClient.forDemo("coordination.vendomois@maillage.example", app: app).json(.GET, "/api/v1/network/indicators")

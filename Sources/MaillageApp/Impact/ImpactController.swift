@@ -20,16 +20,21 @@ struct ImpactController: RouteCollection {
             routes.get("territories", ":territoryID", "indicators.csv", use: territoryCSV)
             routes.get("network", "indicators", use: network)
             routes.get("network", "indicators.csv", use: networkCSV)
+            routes.get("network", "settings", use: settings)
+            routes.put("network", "settings", use: saveSettings)
         } else {
             routes.get("indicators", use: cataloguePage)
             routes.get("coops", ":coopID", "impact", use: cooperativePage)
             routes.get("territories", ":territoryID", "impact", use: territoryPage)
             routes.get("network", "impact", use: networkPage)
+            routes.post("network", "settings", use: saveSettingsFromForm)
         }
     }
 
-    /// The threshold of the statistical secret (one per network; five people by default).
-    static let threshold = StatisticalSecret.defaultThreshold
+    /// The threshold of the statistical secret: the network's setting (five people by default).
+    static func threshold(of networkID: UUID, on db: any Database) async throws -> Int {
+        try await Network.find(networkID, on: db)?.secretThreshold ?? StatisticalSecret.defaultThreshold
+    }
 
     static func period(_ request: Request) throws -> DayPeriod {
         try ImpactRepository.period(from: request.query[String.self, at: "from"], to: request.query[String.self, at: "to"], today: .today)
@@ -42,6 +47,7 @@ struct ImpactController: RouteCollection {
         var exact: Bool
         var period: DayPeriod
         var rows: [IndicatorRow]
+        var threshold: Int
         /// Month by month, the indicators of `ImpactFigures.monthlySeries` as the viewer may see them.
         var months: [(month: DayPeriod, figures: [ShownFigure])] = []
     }
@@ -51,14 +57,15 @@ struct ImpactController: RouteCollection {
         let period = try period(request)
         let repository = ImpactRepository(db: request.db, principal: scope.principal)
         let figures = try await repository.figures(of: [scope.cooperative], period: period)[0]
-        return CooperativeBoard(cooperative: scope.cooperative, exact: figures.exact, period: period, rows: IndicatorRow.rows(figures, threshold: threshold))
+        let threshold = try await threshold(of: scope.cooperative.networkID, on: request.db)
+        return CooperativeBoard(cooperative: scope.cooperative, exact: figures.exact, period: period, rows: IndicatorRow.rows(figures, threshold: threshold), threshold: threshold)
     }
 
     /// The board with its months, for the page (the API gives the period's figures).
     static func cooperativeBoardWithMonths(_ request: Request) async throws -> CooperativeBoard {
         var board = try await cooperativeBoard(request)
         let monthly = try await ImpactRepository(db: request.db, principal: try request.requirePrincipal()).monthly(of: board.cooperative, period: board.period)
-        board.months = monthly.map { month in (month.month, month.figures.map { ShownFigure($0, exact: board.exact, threshold: threshold) }) }
+        board.months = monthly.map { month in (month.month, month.figures.map { ShownFigure($0, exact: board.exact, threshold: board.threshold) }) }
         return board
     }
 
@@ -68,7 +75,7 @@ struct ImpactController: RouteCollection {
         let period = try period(request)
         let repository = ImpactRepository(db: request.db, principal: principal)
         let figures = try await repository.figures(of: try await repository.cooperatives(in: territory), period: period)
-        return (territory, ImpactComparison(figures, period: period, threshold: threshold))
+        return (territory, ImpactComparison(figures, period: period, threshold: try await threshold(of: territory.$network.id, on: request.db)))
     }
 
     static func networkComparison(_ request: Request) async throws -> (Network, ImpactComparison) {
@@ -76,7 +83,7 @@ struct ImpactController: RouteCollection {
         let period = try period(request)
         let repository = ImpactRepository(db: request.db, principal: principal)
         let (network, cooperatives) = try await repository.network()
-        return (network, ImpactComparison(try await repository.figures(of: cooperatives, period: period), period: period, threshold: threshold))
+        return (network, ImpactComparison(try await repository.figures(of: cooperatives, period: period), period: period, threshold: network.secretThreshold))
     }
 
     // MARK: API
@@ -101,7 +108,7 @@ struct ImpactController: RouteCollection {
 
     func cooperativeCSV(request: Request) async throws -> Response {
         let board = try await Self.cooperativeBoard(request)
-        return try Self.csv(ImpactCSV.rows(scope: board.cooperative.name, board.rows), name: "indicateurs-\(board.period.from)-\(board.period.to).csv")
+        return try Self.csv(ImpactCSV.rows(scope: board.cooperative.name, board.rows, threshold: board.threshold), name: "indicateurs-\(board.period.from)-\(board.period.to).csv")
     }
 
     func territoryCSV(request: Request) async throws -> Response {
@@ -112,6 +119,54 @@ struct ImpactController: RouteCollection {
     func networkCSV(request: Request) async throws -> Response {
         let (_, comparison) = try await Self.networkComparison(request)
         return try Self.csv(ImpactCSV.rows(comparison), name: "indicateurs-reseau-\(comparison.from)-\(comparison.to).csv")
+    }
+
+    // MARK: The network's settings
+
+    struct SettingsDTO: Content { var secretThreshold: Int }
+    struct SettingsBody: Content { var secretThreshold: String? }
+
+    /// The network the principal administers (403 for anyone else).
+    static func administeredNetwork(_ request: Request) async throws -> Network {
+        let id = try TemplateRepository(db: request.db, principal: try request.requirePrincipal()).network()
+        guard let network = try await Network.find(id, on: request.db) else { throw Problem.notFound }
+        return network
+    }
+
+    /// The threshold of the statistical secret: from 3 to 20 people.
+    static func save(_ raw: String?, to network: Network, on db: any Database) async throws {
+        guard let text = TextRules.clean(raw), let value = Int(text), (3...20).contains(value) else {
+            throw Problem.invalid(FieldErrors(["secretThreshold": "Le seuil du secret statistique va de 3 à 20 personnes."]))
+        }
+        network.secretThreshold = value
+        try await network.save(on: db)
+    }
+
+    func settings(request: Request) async throws -> Response {
+        try Idempotency.encode(status: .ok, body: SettingsDTO(secretThreshold: try await Self.administeredNetwork(request).secretThreshold))
+    }
+
+    /// `{secretThreshold}`: a number of people, from 3 to 20.
+    func saveSettings(request: Request) async throws -> Response {
+        let network = try await Self.administeredNetwork(request)
+        struct Body: Decodable { var secretThreshold: Int? }
+        try await Self.save(try request.decodeJSON(Body.self).secretThreshold.map(String.init), to: network, on: request.db)
+        return try Idempotency.encode(status: .ok, body: SettingsDTO(secretThreshold: network.secretThreshold))
+    }
+
+    func saveSettingsFromForm(request: Request) async throws -> Response {
+        let network = try await Self.administeredNetwork(request)
+        let form = try request.content.decode(SettingsBody.self)
+        return try await FormSubmission.handle {
+            try await Self.save(form.secretThreshold, to: network, on: request.db)
+            request.flash(request.language.t("Seuil du secret statistique enregistré.", "Statistical secret threshold saved."))
+            return request.redirect(to: SiteURL.networkImpact.path)
+        } invalid: { errors in
+            let (network, comparison) = try await Self.networkComparison(request)
+            return ImpactViews.comparison(comparison, errors: errors, status: .unprocessableEntity, title: request.language.t("Le réseau côte à côte — ", "The network side by side — ") + network.name,
+                                          path: SiteURL.networkImpact.path, csv: "/api/v1/network/indicators.csv",
+                                          back: (SiteURL.home.path, request.language.t("Accueil", "Home")), settings: form.secretThreshold, context: request.pageContext())
+        }
     }
 
     static func csv(_ rows: [[String]], name: String) throws -> Response {
@@ -163,9 +218,10 @@ struct ImpactController: RouteCollection {
     func networkPage(request: Request) async throws -> Response {
         let errors = try Self.periodErrors(request)
         let (network, comparison) = try await Self.networkComparison(request)
+        let administers = (try? TemplateRepository(db: request.db, principal: try request.requirePrincipal()).network()) != nil
         return ImpactViews.comparison(comparison, errors: errors, status: errors.isEmpty ? .ok : .unprocessableEntity, title: request.language.t("Le réseau côte à côte — ", "The network side by side — ") + network.name,
                                       path: SiteURL.networkImpact.path, csv: "/api/v1/network/indicators.csv",
-                                      back: (SiteURL.home.path, request.language.t("Accueil", "Home")), context: request.pageContext())
+                                      back: (SiteURL.home.path, request.language.t("Accueil", "Home")), settings: administers ? String(network.secretThreshold) : nil, context: request.pageContext())
     }
 }
 
@@ -174,23 +230,23 @@ struct ImpactController: RouteCollection {
 enum ImpactCSV {
     static let header = ["périmètre", "indicateur", "libellé", "détail", "unité", "valeur", "période précédente"]
 
-    static func text(_ value: Double?, masked: Bool?, unit: String, threshold: Int = ImpactController.threshold) -> String {
+    static func text(_ value: Double?, masked: Bool?, unit: String, threshold: Int) -> String {
         if masked == true { return "< \(threshold)" }
         guard let value else { return "" }
         if unit == IndicatorUnit.cents.rawValue { return String(format: "%.2f", value / 100) }
         return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 
-    static func rows(scope: String, _ rows: [IndicatorRow]) -> [[String]] {
+    static func rows(scope: String, _ rows: [IndicatorRow], threshold: Int) -> [[String]] {
         rows.flatMap { row -> [[String]] in
             let unit = row.unit == IndicatorUnit.cents.rawValue ? "euros" : (IndicatorUnit(rawValue: row.unit)?.frenchLabel ?? row.unit)
-            let line = [scope, row.key, row.name, "", unit, text(row.value, masked: row.masked, unit: row.unit), text(row.previous, masked: row.previousMasked, unit: row.unit)]
-            return [line] + (row.parts ?? []).map { part in [scope, row.key, row.name, part.label, unit, text(part.value, masked: part.masked, unit: row.unit), ""] }
+            let line = [scope, row.key, row.name, "", unit, text(row.value, masked: row.masked, unit: row.unit, threshold: threshold), text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: threshold)]
+            return [line] + (row.parts ?? []).map { part in [scope, row.key, row.name, part.label, unit, text(part.value, masked: part.masked, unit: row.unit, threshold: threshold), ""] }
         }
     }
 
     static func rows(_ comparison: ImpactComparison) -> [[String]] {
-        rows(scope: "Ensemble", comparison.total) + comparison.cooperatives.flatMap { rows(scope: $0.name, $0.indicators) }
+        rows(scope: "Ensemble", comparison.total, threshold: comparison.threshold) + comparison.cooperatives.flatMap { rows(scope: $0.name, $0.indicators, threshold: comparison.threshold) }
     }
 
     static func write(_ rows: [[String]]) throws -> String {

@@ -6,8 +6,8 @@ import Vapor
 /// The impact pages: the catalogue, a cooperative's dashboard, cooperatives side by side.
 enum ImpactViews {
     /// A figure as read on the page: "< 5" under the secret, euros, hours, percent…
-    static func text(_ value: Double?, masked: Bool?, unit: String) -> String {
-        if masked == true { return "< \(ImpactController.threshold)" }
+    static func text(_ value: Double?, masked: Bool?, unit: String, threshold: Int) -> String {
+        if masked == true { return "< \(threshold)" }
         guard let value else { return "—" }
         switch IndicatorUnit(rawValue: unit) {
         case .cents: return Euros.french(Int(value.rounded()))
@@ -39,10 +39,10 @@ enum ImpactViews {
                 .button(.type(.submit), .text(context.t("Afficher", "Show")))))
     }
 
-    static func secretNote(_ exact: Bool, context: PageContext) -> Node<HTML.BodyContext> {
+    static func secretNote(_ exact: Bool, threshold: Int, context: PageContext) -> Node<HTML.BodyContext> {
         exact ? .empty : .p(.class("hint"), .id("secret-note"), .text(context.t(
-            "Secret statistique : un effectif de 1 à \(ImpactController.threshold - 1) personnes s'affiche « < \(ImpactController.threshold) », et une deuxième case est masquée quand le total permettrait de le retrouver.",
-            "Statistical secret: a count of 1 to \(ImpactController.threshold - 1) people shows as \"< \(ImpactController.threshold)\", and a second cell is hidden where the total would give it away.")))
+            "Secret statistique : un effectif de 1 à \(threshold - 1) personnes s'affiche « < \(threshold) », et une deuxième case est masquée quand le total permettrait de le retrouver.",
+            "Statistical secret: a count of 1 to \(threshold - 1) people shows as \"< \(threshold)\", and a second cell is hidden where the total would give it away.")))
     }
 
     // MARK: Catalogue
@@ -85,7 +85,7 @@ enum ImpactViews {
                .a(.id("csv-link"), .href("/api/v1/coops/\(coop.id!)/indicators.csv" + query), .text(context.t("Exporter en CSV", "Export as CSV"))),
                .text(" · "),
                .a(.href(SiteURL.indicators.path), .text(context.t("Ce que compte chaque indicateur", "What each indicator counts")))),
-            secretNote(board.exact, context: context),
+            secretNote(board.exact, threshold: board.threshold, context: context),
             months(board, context: context),
             .forEach(areas) { area in
                 let rows = board.rows.filter { $0.indicator?.area == area }
@@ -96,10 +96,10 @@ enum ImpactViews {
                                    .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
                         .tbody(.forEach(rows) { row in
                             .tr(.id("row-\(row.key)"), .td(.a(.href(SiteURL.indicators.path + "#indicator-\(row.key)"), .text(row.name))),
-                                .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit))),
-                                .td(.class("num"), .text(text(row.previous, masked: row.previousMasked, unit: row.unit))))
+                                .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit, threshold: board.threshold))),
+                                .td(.class("num"), .text(text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: board.threshold))))
                         })),
-                    .forEach(rows.filter { !($0.parts ?? []).isEmpty }) { row in breakdown(row, context: context) })
+                    .forEach(rows.filter { !($0.parts ?? []).isEmpty }) { row in breakdown(row, threshold: board.threshold, context: context) })
             }))
     }
 
@@ -118,17 +118,17 @@ enum ImpactViews {
                     Kit.table(label: indicator.frenchName + context.t(", mois par mois", ", month by month"),
                         .thead(.tr(.forEach(labels) { .th(.class("num"), .text($0)) })),
                         .tbody(.tr(.forEach(shown) { figure in
-                            .td(.class("num"), .text(text(figure?.value, masked: figure?.masked, unit: indicator.unit.rawValue)))
+                            .td(.class("num"), .text(text(figure?.value, masked: figure?.masked, unit: indicator.unit.rawValue, threshold: board.threshold)))
                         }))))
             })
     }
 
     /// An indicator's breakdown: bars drawn by the server, and the same figures as a table.
-    static func breakdown(_ row: IndicatorRow, context: PageContext) -> Node<HTML.BodyContext> {
+    static func breakdown(_ row: IndicatorRow, threshold: Int, context: PageContext) -> Node<HTML.BodyContext> {
         let parts = row.parts ?? []
         let widest = parts.compactMap(\.value).max() ?? 0
         let bars = parts.map { part in
-            Bars.Row(label: part.label, fraction: widest > 0 ? (part.value ?? 0) / widest : 0, text: text(part.value, masked: part.masked, unit: row.unit))
+            Bars.Row(label: part.label, fraction: widest > 0 ? (part.value ?? 0) / widest : 0, text: text(part.value, masked: part.masked, unit: row.unit, threshold: threshold))
         }
         return .div(.class("chart"), .id("chart-\(row.key)"),
             .h3(.text(row.name + context.t(", en détail", ", in detail"))),
@@ -136,24 +136,24 @@ enum ImpactViews {
             Kit.table(label: row.name,
                 .thead(.tr(.th(.text(context.t("Détail", "Detail"))), .th(.class("num"), .text(context.t("Période", "Period"))))),
                 .tbody(.forEach(parts) { part in
-                    .tr(.td(.text(part.label)), .td(.class("num"), .text(text(part.value, masked: part.masked, unit: row.unit))))
+                    .tr(.td(.text(part.label)), .td(.class("num"), .text(text(part.value, masked: part.masked, unit: row.unit, threshold: threshold))))
                 })))
     }
 
     // MARK: Cooperatives side by side
 
     static func comparison(_ comparison: ImpactComparison, errors: [String: String] = [:], status: HTTPResponseStatus = .ok, title: String, path: String, csv: String,
-                           back: (String, String), context: PageContext) -> Response {
+                           back: (String, String), settings: String? = nil, context: PageContext) -> Response {
         let query = "?from=\(comparison.from)&to=\(comparison.to)"
         let period = CalendarDay(comparison.from).flatMap { from in CalendarDay(comparison.to).map { DayPeriod(from: from, to: $0) } }
         let coops = comparison.cooperatives
         return Layout.render(context, title: title, status: status, content: .group(
             .p(.class("no-print"), .a(.href(back.0), .text(back.1))),
             .h1(.text(title)),
-            periodForm(action: path, period: period, errors: errors, context: context),
+            periodForm(action: path, period: period, errors: errors.filter { ["from", "to"].contains($0.key) }, context: context),
             .p(.class("no-print"), .a(.id("csv-link"), .href(csv + query), .text(context.t("Exporter en CSV", "Export as CSV"))), .text(" · "),
                .a(.href(SiteURL.indicators.path), .text(context.t("Ce que compte chaque indicateur", "What each indicator counts")))),
-            secretNote(coops.allSatisfy(\.exact), context: context),
+            secretNote(coops.allSatisfy(\.exact), threshold: comparison.threshold, context: context),
             .h2(.text(context.t("Les coopératives", "The cooperatives"))),
             Kit.table(label: context.t("Les coopératives", "The cooperatives"),
                 .thead(.tr(.th(.text(context.t("Coopérative", "Cooperative"))), .th(.text(context.t("Territoire", "Territory"))), .th(.text(context.t("Étape", "Stage"))),
@@ -175,13 +175,25 @@ enum ImpactViews {
                         .tr(.id("row-\(total.key)"), .td(.a(.href(SiteURL.indicators.path + "#indicator-\(total.key)"), .text(total.name))),
                             .forEach(coops) { coop in
                                 let row = coop.indicators[index]
-                                return .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit)))
+                                return .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit, threshold: comparison.threshold)))
                             },
-                            .td(.class("num total"), .text(text(total.value, masked: total.masked, unit: total.unit))),
-                            .td(.class("num"), .text(text(total.previous, masked: total.previousMasked, unit: total.unit))))
+                            .td(.class("num total"), .text(text(total.value, masked: total.masked, unit: total.unit, threshold: comparison.threshold))),
+                            .td(.class("num"), .text(text(total.previous, masked: total.previousMasked, unit: total.unit, threshold: comparison.threshold))))
                     }))),
             .h2(.text(context.t("Ensemble, en détail", "Together, in detail"))),
-            .forEach(comparison.total.filter { !($0.parts ?? []).isEmpty }) { breakdown($0, context: context) }
+            .forEach(comparison.total.filter { !($0.parts ?? []).isEmpty }) { breakdown($0, threshold: comparison.threshold, context: context) },
+            // The network admin sets the threshold of the statistical secret here.
+            .unwrap(settings) { value in
+                .section(.class("panel no-print"),
+                    .h2(.text(context.t("Secret statistique du réseau", "The network's statistical secret"))),
+                    Kit.errorSummary(errors.filter { $0.key == "secretThreshold" }, order: ["secretThreshold"], context: context),
+                    .form(.id("settings-form"), .action(SiteURL.networkSettings.path), .method(.post),
+                        Kit.csrfField(context.csrfToken),
+                        Kit.input(.init(name: "secretThreshold", label: context.t("Seuil (personnes)", "Threshold (people)"), value: value, error: errors["secretThreshold"],
+                                        hint: context.t("Hors de la coopérative, un effectif plus petit s'affiche « < seuil ». De 3 à 20.", "Outside the cooperative, a smaller count shows as \"< threshold\". From 3 to 20."),
+                                        required: true, inputMode: "numeric")),
+                        Kit.submit(context.t("Enregistrer le seuil", "Save the threshold"), id: "settings-submit")))
+            }
         ))
     }
 }

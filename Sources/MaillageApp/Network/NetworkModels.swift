@@ -9,6 +9,8 @@ final class Network: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
+    /// Counts of people below it are shown "< N" outside the cooperative (see `StatisticalSecret`).
+    @Field(key: "secret_threshold") var secretThreshold: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -16,6 +18,18 @@ final class Network: Model, @unchecked Sendable {
     init(id: UUID? = nil, name: String) {
         self.id = id
         self.name = name
+        self.secretThreshold = StatisticalSecret.defaultThreshold
+    }
+}
+
+/// The network's threshold of the statistical secret, five people until the admin sets it.
+struct AddNetworkSecretThreshold: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Network.schema).field("secret_threshold", .int, .required, .sql(.default(StatisticalSecret.defaultThreshold))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Network.schema).deleteField("secret_threshold").update()
     }
 }
 

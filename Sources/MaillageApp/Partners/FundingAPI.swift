@@ -165,7 +165,7 @@ struct FundingController: RouteCollection {
         let period = DayPeriod(from: from, to: max(from, min(CalendarDay(date: agreement.endsOn), .today)))
         let figures = try await ImpactRepository(db: request.db, principal: repository.scope.principal).figures(of: record.cooperatives, period: period)
         return (repository, record, ReportDTO(agreement: FundingAgreementDTO(record), from: period.from.description, to: period.to.description,
-                                              indicators: ImpactComparison(figures, period: period, threshold: ImpactController.threshold)))
+                                              indicators: ImpactComparison(figures, period: period, threshold: record.threshold)))
     }
 
     func report(request: Request) async throws -> Response {
@@ -186,8 +186,8 @@ struct FundingController: RouteCollection {
     func reportCSV(request: Request) async throws -> Response {
         let (_, _, report) = try await Self.reportData(request)
         let commitments = report.agreement.targets.map { target in
-            ["Engagements", target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count"),
-             "", ImpactCSV.text(target.achieved, masked: target.masked, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count"), ""]
+            ["Engagements", target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count", threshold: report.indicators.threshold),
+             "", ImpactCSV.text(target.achieved, masked: target.masked, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count", threshold: report.indicators.threshold), ""]
         }
         return try ImpactController.csv(commitments + ImpactCSV.rows(report.indicators), name: "compte-rendu-\(report.from)-\(report.to).csv")
     }
@@ -288,8 +288,8 @@ enum FundingPages {
               .button(.type(.submit), .id(id), .text(label)))
     }
 
-    static func figure(_ value: Double?, _ indicator: FundingIndicator?, masked: Bool? = nil) -> String {
-        if masked == true { return "< \(ImpactController.threshold)" }
+    static func figure(_ value: Double?, _ indicator: FundingIndicator?, masked: Bool? = nil, threshold: Int = StatisticalSecret.defaultThreshold) -> String {
+        if masked == true { return "< \(threshold)" }
         guard let value else { return "—" }
         if indicator == .solidarityGiven { return Euros.french(Int(value.rounded())) }
         if indicator?.isPercent == true { return MinutesView.percent(value / 100) }
@@ -367,10 +367,10 @@ enum FundingPages {
                            .if(joint, .forEach(dto.cooperatives) { .th(.class("num"), .text($0.name)) }))),
                 .tbody(.forEach(dto.targets) { target in
                     let indicator = FundingIndicator(rawValue: target.indicator)
-                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator, masked: target.masked))),
+                    return .tr(.td(.text(target.label)), .td(.class("num"), .text(figure(target.target, indicator))), .td(.class("num"), .text(figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold))),
                                .if(joint, .forEach(dto.cooperatives) { coop in
                                    let cell = target.byCoop.first { $0.coopID == coop.id }
-                                   return .td(.class("num"), .text(figure(cell?.achieved, indicator, masked: cell?.masked)))
+                                   return .td(.class("num"), .text(figure(cell?.achieved, indicator, masked: cell?.masked, threshold: record.threshold)))
                                }))
                 })),
             .h2(.text(context.t("Comptes rendus", "Reports"))),
@@ -403,7 +403,7 @@ enum FundingReportView {
             let indicator = FundingIndicator(rawValue: target.indicator)
             let fraction = target.target > 0 ? (target.achieved ?? 0) / target.target : 0
             return Bars.Row(label: target.label, fraction: fraction,
-                            text: FundingPages.figure(target.achieved, indicator, masked: target.masked) + " / " + FundingPages.figure(target.target, indicator), target: 1)
+                            text: FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold) + " / " + FundingPages.figure(target.target, indicator), target: 1)
         }
         let totals = report.indicators.total
         return Layout.render(context, title: title, status: status, content: .group(
@@ -427,19 +427,19 @@ enum FundingReportView {
                         .tbody(.forEach(dto.targets) { target in
                             let indicator = FundingIndicator(rawValue: target.indicator)
                             return .tr(.td(.text(target.label)), .td(.class("num"), .text(FundingPages.figure(target.target, indicator))),
-                                       .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked))))
+                                       .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold))))
                         }))),
                 .h2(.text(context.t("Le mot de la coordination", "The coordination's words"))),
                 // A browser sends a textarea's lines with CR LF: any line break starts a paragraph.
                 .div(.id("report-text"), .forEach((dto.reportText ?? context.t("(à écrire)", "(to be written)")).split(whereSeparator: \.isNewline).map(String.init)) { .p(.text($0)) }),
                 .h2(.text(context.t("Les indicateurs de la période", "The period's indicators"))),
-                ImpactViews.secretNote(report.indicators.cooperatives.allSatisfy(\.exact), context: context),
+                ImpactViews.secretNote(report.indicators.cooperatives.allSatisfy(\.exact), threshold: report.indicators.threshold, context: context),
                 Kit.table(label: context.t("Indicateurs", "Indicators"),
                     .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Période", "Period"))),
                                .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
                     .tbody(.forEach(totals) { row in
-                        .tr(.id("report-row-\(row.key)"), .td(.text(row.name)), .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit))),
-                            .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit))))
+                        .tr(.id("report-row-\(row.key)"), .td(.text(row.name)), .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit, threshold: report.indicators.threshold))),
+                            .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: report.indicators.threshold))))
                     }))),
             .if(canWrite, .section(.class("panel no-print"),
                 .h2(.text(context.t("Écrire le mot de la coordination", "Write the coordination's words"))),

@@ -163,6 +163,8 @@ struct FundingRecord: Sendable {
     /// Counts of people the viewer sees under the statistical secret ("< 5"): the cooperatives
     /// concerned, by indicator.
     var maskedByCoop: [FundingIndicator: Set<UUID>] = [:]
+    /// The network's threshold of the statistical secret.
+    var threshold = StatisticalSecret.defaultThreshold
 
     /// The cooperatives' figures together, when the viewer may read every one of them.
     func achieved(_ indicator: FundingIndicator) -> Double? {
@@ -270,6 +272,7 @@ struct FundingRepository: Sendable {
         let to = min(CalendarDay(date: agreement.endsOn), today)
         var achieved: [FundingIndicator: [UUID: FundingFigure]] = [:]
         var masked: [FundingIndicator: Set<UUID>] = [:]
+        let threshold = try await ImpactController.threshold(of: scope.cooperative.networkID, on: db)
         if from <= to {
             for coop in cooperatives {
                 // The viewer's rights are checked in each cooperative: a joint agreement shows a
@@ -280,7 +283,7 @@ struct FundingRepository: Sendable {
                           let figure = try await Self.figure(indicator, in: coopScope, from: from, to: to, on: db) else { continue }
                     // A funder reads counts of people under the statistical secret.
                     if indicator.countsPeople, !coopScope.allows(.managePathways), let value = figure.value,
-                       StatisticalSecret.isSmall(value, threshold: ImpactController.threshold) {
+                       StatisticalSecret.isSmall(value, threshold: threshold) {
                         masked[indicator, default: []].insert(coop.id!)
                         continue
                     }
@@ -291,7 +294,7 @@ struct FundingRepository: Sendable {
         return FundingRecord(
             agreement: agreement, funderName: try await Partner.find(agreement.funderID, on: db)?.name ?? "", cooperatives: cooperatives,
             targets: targets, deadlines: try await ReportingDeadline.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(),
-            instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achievedByCoop: achieved, maskedByCoop: masked)
+            instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achievedByCoop: achieved, maskedByCoop: masked, threshold: threshold)
     }
 
     /// What the other areas compute for `indicator` in one cooperative over the period, when

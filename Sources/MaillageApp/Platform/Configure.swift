@@ -131,6 +131,7 @@ enum Migrations {
         app.migrations.add(CreateFundingCoverage())
         app.migrations.add(CreateEssaimage())
         app.migrations.add(AddFundingReportText())
+        app.migrations.add(AddNetworkSecretThreshold())
     }
 }
 

@@ -99,6 +99,7 @@ enum SiteURL: Sendable, Equatable {
     case cooperativeImpact(UUID)
     case territoryImpact(UUID)
     case networkImpact
+    case networkSettings
     case templates
     case fundingAgreement(UUID, UUID)
     case partner(UUID, UUID)
@@ -209,6 +210,7 @@ enum SiteURL: Sendable, Equatable {
         case .cooperativeImpact(let coop): return SiteURL.cooperative(coop).path + "/impact"
         case .territoryImpact(let territory): return SiteURL.territory(territory).path + "/impact"
         case .networkImpact: return "/network/impact"
+        case .networkSettings: return "/network/settings"
         case .templates: return "/templates"
         case .fundingAgreement(let coop, let agreement): return SiteURL.fundingAgreements(coop).path + "/\(agreement)"
         case .resources(let territory): return SiteURL.territory(territory).path + "/resources"
