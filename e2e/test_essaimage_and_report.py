@@ -288,3 +288,37 @@ def test_the_admin_starts_a_cooperative_from_a_template(browser, base_url, axe):
     assert "(en retard)" not in listed[0][3], listed[0]
     axe.assert_no_violations("network impact with the new cooperative")
     logout(browser)
+
+
+# --------------------------------------------------------------------------- 4. one figure, three places
+
+
+def test_the_report_the_dashboard_and_the_csv_agree(browser, base_url, axe, coop_id):
+    """The coordination's report of the agreement, its dashboard over the agreement's period and
+    the dashboard's CSV give the same figures, indicator by indicator."""
+    login(browser, base_url, COORDINATOR_EMAIL)
+    agreement_path = open_agreement(browser, base_url, axe, coop_id, "coordination, consistency")
+    open_report(browser, axe, agreement_path, "coordination, consistency")
+    session = session_for(browser)
+    report = session.get(f"{base_url}/api/v1{agreement_path}/report", headers={"Accept": "application/json"})
+    assert report.status_code == 200, report.text[:300]
+    period = report.json()
+    report_rows = report_rows_in_html(browser.page_source)
+    assert set(report_rows) == set(INDICATORS), sorted(report_rows)
+
+    browser.get(f"{base_url}/coops/{coop_id}/impact?from={period['from']}&to={period['to']}")
+    assert_no_error(browser, "dashboard over the agreement's period")
+    axe.assert_no_violations("dashboard over the agreement's period")
+    for key in INDICATORS:
+        cells = [norm(td.text) for td in browser.find_element(By.ID, f"row-{key}").find_elements(By.TAG_NAME, "td")][1:]
+        assert cells == report_rows[key], (key, cells, report_rows[key])
+
+    exported = session.get(f"{base_url}/api/v1/coops/{coop_id}/indicators.csv?from={period['from']}&to={period['to']}")
+    assert exported.status_code == 200
+    lines = [row for row in csv.reader(io.StringIO(exported.text)) if len(row) == 7 and row[3] == ""]
+    by_key = {row[1]: row for row in lines[1:]}
+    # Money: "1 234,56 €" on the page, 1234.56 in the file.
+    shown = report_rows["solidarity-value"][0].replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    assert by_key["solidarity-value"][5] == shown, (by_key["solidarity-value"], shown)
+    assert by_key["people-accompanied"][5] == report_rows["people-accompanied"][0].replace("\u202f", ""), by_key["people-accompanied"]
+    logout(browser)

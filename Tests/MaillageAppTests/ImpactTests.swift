@@ -46,6 +46,7 @@ struct ImpactTests {
             #expect(value("hours-worked") == summary["hoursWorked"] as? Double)
             #expect(value("training-hours") == summary["trainingHours"] as? Double)
             #expect(value("exits") == Double((summary["exitsByCategory"] as? [String: Int])?.values.reduce(0, +) ?? -1))
+            if let rate = summary["dynamicExitRate"] as? Double { #expect(abs((value("dynamic-exit-rate") ?? -1) - rate * 100) < 0.0001) } else { #expect(value("dynamic-exit-rate") == nil) }
             let referrals = try await Referral.query(on: app.db).filter(\.$cooperativeID == coop.id!).all()
                 .filter { DayPeriod(from: from, to: to).contains(CalendarDay(date: $0.createdAt!)) }.count
             #expect(value("people-referred") == Double(referrals))
@@ -65,6 +66,9 @@ struct ImpactTests {
             let egalim = try #require(sourcing["egalimShare"] as? Double)
             #expect(abs(try #require(value("egalim-share")) - egalim * 100) < 0.0001)
             #expect(abs(try #require(value("local-purchase-share")) - (sourcing["localShare"] as? Double ?? -1) * 100) < 0.0001)
+            for (key, share) in [("short-circuit-share", "shortCircuitShare"), ("qpv-purchase-share", "qpvShare"), ("organic-share", "bioShare")] {
+                #expect(abs(try #require(value(key)) - (sourcing[share] as? Double ?? -1) * 100) < 0.0001, "\(key)")
+            }
 
             // Governance: the register's capital and the members who have a vote today.
             let capital = try await coordinator.json(.GET, "\(base)/capital")
@@ -72,6 +76,12 @@ struct ImpactTests {
             let members = try await Member.query(on: app.db).filter(\.$cooperativeID == coop.id!).all().filter { $0.hadVote(on: to) }.count
             #expect(value("members") == Double(members))
             #expect(members > 0)
+            // By college: the same associates, each in their college.
+            let byCollege = (rows["members-by-college"]?["parts"] as? [[String: Any]] ?? []).reduce(0.0) { $0 + ($1["value"] as? Double ?? 0) }
+            #expect(byCollege == Double(members))
+            let colleges = Set(try await VotingCollege.query(on: app.db).filter(\.$cooperativeID == coop.id!).all().map(\.name))
+            let shownColleges = Set((rows["members-by-college"]?["parts"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String })
+            #expect(shownColleges.isSubset(of: colleges.union(["sans-collège"])) && !shownColleges.isEmpty)
 
             // The CSV carries the same figures, money in euros.
             let csv = try await coordinator.send(.GET, "\(base)/indicators.csv\(query)")
