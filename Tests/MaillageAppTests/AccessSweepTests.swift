@@ -176,6 +176,8 @@ struct AccessSweepTests {
             "GET /territories/:territoryID/impact": .figures,
             "GET /api/v1/network/indicators": .anyUser, "GET /api/v1/network/indicators.csv": .anyUser, "GET /network/impact": .anyUser,
             "GET /api/v1/indicators": .anyUser, "GET /indicators": .anyUser,
+            "GET /api/v1/coops/:coopID/funders/:partnerID/report": .figures, "GET /api/v1/coops/:coopID/funders/:partnerID/report.csv": .figures,
+            "GET /coops/:coopID/funders/:partnerID/report": .figures,
             "GET /api/v1/network/settings": .networkAdmin, "PUT /api/v1/network/settings": .networkAdmin, "POST /network/settings": .networkAdmin,
             "GET /api/v1/coops/:coopID/funding-agreements/:agreementID/report": .figures, "GET /api/v1/coops/:coopID/funding-agreements/:agreementID/report.csv": .figures,
             "PUT /api/v1/coops/:coopID/funding-agreements/:agreementID/report": .manage, "GET /coops/:coopID/funding-agreements/:agreementID/report": .figures,

@@ -223,4 +223,47 @@ struct FundingTests {
             #expect(try await coordination.get("/coops/\(coop.id!)/funding-agreements/\(id)/report").body.string.contains("<p>Deuxième version.</p><p>La suite.</p>"))
         }
     }
+
+    /// A funder with two agreements: one report for both, their commitments side by side and the
+    /// indicators from the first start, under the secret for the funder.
+    @Test func aFundersReportGathersAllItsAgreements() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let funder = try #require(try await coordinator.json(.POST, "/api/v1/territories/\(coop.$territory.id)/partners", json: #"{"name":"Région Sud","kind":"region"}"#)["id"] as? String)
+            let other = try #require(try await coordinator.json(.POST, "/api/v1/territories/\(coop.$territory.id)/partners", json: #"{"name":"Ville de Marseille","kind":"commune"}"#)["id"] as? String)
+            let base = "/api/v1/coops/\(coop.id!)/funding-agreements"
+            for (funderID, programme, start, amount) in [(funder, "Région emploi", CalendarDay.today.adding(days: -1), 3_000_000), (funder, "Région formation", CalendarDay.today.adding(months: -2), 1_000_000),
+                                                         (other, "Politique de la ville", CalendarDay.today.adding(months: -8), 500_000)] {
+                #expect(try await coordinator.send(.POST, base, json: #"""
+                {"funderID":"\#(funderID)","programme":"\#(programme)","amountCents":\#(amount),"startsOn":"\#(start)","endsOn":"\#(CalendarDay.today.adding(months: 10))",
+                 "targets":[{"indicator":"people-accompanied","target":10}]}
+                """#).status == .created)
+            }
+            let path = "/api/v1/coops/\(coop.id!)/funders/\(funder)/report"
+            let report = try await coordinator.json(.GET, path)
+            #expect((report["agreements"] as? [[String: Any]])?.compactMap { $0["programme"] as? String } == ["Région formation", "Région emploi"])
+            #expect(report["from"] as? String == CalendarDay.today.adding(months: -2).description)
+            #expect(report["funder"] as? String == "Région Sud")
+            // The funder reads the same report, the people under the secret where they are few.
+            let financeur = try await APIClient.forDemo("financeur@maillage.example", app: app)
+            let seen = try await financeur.json(.GET, path)
+            let exactTargets = (report["agreements"] as? [[String: Any]] ?? []).flatMap { $0["targets"] as? [[String: Any]] ?? [] }
+            let seenTargets = (seen["agreements"] as? [[String: Any]] ?? []).flatMap { $0["targets"] as? [[String: Any]] ?? [] }
+            for (exact, shown) in zip(exactTargets, seenTargets) {
+                let value = exact["achieved"] as? Double ?? 0
+                #expect((shown["masked"] as? Bool == true) == (value > 0 && value < 5), "\(exact) / \(shown)")
+            }
+            #expect(try await financeur.send(.GET, path + ".csv").body.string.contains("Région formation,people-accompanied"))
+            #expect(try await coordinator.send(.GET, "/api/v1/coops/\(coop.id!)/funders/\(UUID())/report").status == .notFound)
+            #expect(try await APIClient.forDemo("caisse@maillage.example", app: app).send(.GET, path).status == .forbidden)
+            #expect(try await APIClient.forDemo("coordination.avignon@maillage.example", app: app).send(.GET, path).status == .notFound)
+            var browser = Browser(app)
+            try await browser.login("financeur@maillage.example")
+            let page = try await browser.get("/coops/\(coop.id!)/funders/\(funder)/report")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Région formation") && page.body.string.contains("Région emploi"))
+            #expect(!page.body.string.contains("Politique de la ville"))
+        }
+    }
 }

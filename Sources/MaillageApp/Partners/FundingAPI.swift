@@ -358,7 +358,9 @@ enum FundingPages {
                 (context.t("Coopératives couvertes", "Cooperatives covered"), dto.cooperatives.map(\.name).joined(separator: ", ")),
             ]),
             .p(.a(.id("report-link"), .class("button"), .href(SiteURL.fundingAgreement(coop.id!, dto.id).path + "/report"),
-                  .text(context.t("Compte rendu pour le financeur (à imprimer)", "Report for the funder (printable)")))),
+                  .text(context.t("Compte rendu pour le financeur (à imprimer)", "Report for the funder (printable)"))), .text(" "),
+               .a(.id("funder-report-link"), .class("button"), .href(SiteURL.cooperative(coop.id!).path + "/funders/\(dto.funderID)/report"),
+                  .text(context.t("Toutes les conventions de ", "All the agreements of ") + dto.funder))),
             .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
             dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) :
             Kit.table(label: context.t("Engagements", "Commitments"),

@@ -73,6 +73,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PartnersController(api: false))
     try app.register(collection: FundingController(api: false))
     try app.register(collection: ImpactController(api: false))
+    try app.register(collection: FunderReportController(api: false))
     try app.register(collection: EssaimageController(api: false))
     try app.register(collection: ResourcesController(part: .pages))
     // Calendar clients carry no session: the secret token in the address is the key.
@@ -94,6 +95,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: PartnersController(api: true))
     try api.register(collection: FundingController(api: true))
     try api.register(collection: ImpactController(api: true))
+    try api.register(collection: FunderReportController(api: true))
     try api.register(collection: EssaimageController(api: true))
     try api.register(collection: ResourcesController(part: .api))
 }
