@@ -1,4 +1,3 @@
-import CSV
 import Fluent
 import Foundation
 import MaillageCore
@@ -249,14 +248,8 @@ enum ImpactCSV {
         rows(scope: "Ensemble", comparison.total, threshold: comparison.threshold) + comparison.cooperatives.flatMap { rows(scope: $0.name, $0.indicators, threshold: comparison.threshold) }
     }
 
+    /// Every cell neutralised: a name typed by someone may start like a formula.
     static func write(_ rows: [[String]]) throws -> String {
-        let writer = try CSVWriter(stream: .toMemory())
-        try writer.write(row: header)
-        for row in rows { try writer.write(row: row.map(PurchaseFile.neutralised)) }
-        writer.stream.close()
-        guard let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
-            throw Problem(status: .internalServerError, title: "Export impossible", detail: "Le fichier des indicateurs n'a pas pu être écrit.")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try CSVText.write(header: header, rows: rows.map { $0.map(PurchaseFile.neutralised) }, what: "des indicateurs")
     }
 }

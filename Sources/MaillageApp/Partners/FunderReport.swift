@@ -56,14 +56,7 @@ struct FunderReportController: RouteCollection {
     /// Each agreement's commitments, then every indicator (together and by cooperative).
     func csv(request: Request) async throws -> Response {
         let (_, _, report) = try await Self.data(request)
-        let threshold = report.indicators.threshold
-        let commitments = report.agreements.flatMap { agreement in
-            agreement.targets.map { target in
-                let unit = target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count"
-                return [agreement.programme, target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: unit, threshold: threshold), "",
-                        ImpactCSV.text(target.achieved, masked: target.masked, unit: unit, threshold: threshold), ""]
-            }
-        }
+        let commitments = report.agreements.flatMap { ReportTables.commitmentLines($0.targets, scope: $0.programme, threshold: report.indicators.threshold) }
         return try ImpactController.csv(commitments + ImpactCSV.rows(report.indicators), name: "compte-rendu-financeur-\(report.from)-\(report.to).csv")
     }
 
@@ -71,7 +64,6 @@ struct FunderReportController: RouteCollection {
         let (repository, records, report) = try await Self.data(request)
         let context = request.pageContext()
         let coopID = repository.scope.id
-        let threshold = report.indicators.threshold
         let title = context.t("Compte rendu — ", "Report — ") + report.funder
         let period = (CalendarDay(report.from)?.french ?? report.from) + context.t(" au ", " to ") + (CalendarDay(report.to)?.french ?? report.to)
         return Layout.render(context, title: title, content: .group(
@@ -93,26 +85,55 @@ struct FunderReportController: RouteCollection {
                         .p(.text((CalendarDay(agreement.startsOn)?.french ?? agreement.startsOn) + " – " + (CalendarDay(agreement.endsOn)?.french ?? agreement.endsOn)
                                  + " · " + Euros.french(agreement.amountCents))),
                         agreement.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) :
-                        Kit.table(label: context.t("Engagements : ", "Commitments: ") + agreement.programme,
-                            .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Cible", "Target"))),
-                                       .th(.class("num"), .text(context.t("Réalisé", "Achieved"))))),
-                            .tbody(.forEach(agreement.targets) { target in
-                                let indicator = FundingIndicator(rawValue: target.indicator)
-                                return .tr(.td(.text(target.label)), .td(.class("num"), .text(FundingPages.figure(target.target, indicator))),
-                                           .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold))))
-                            })),
-                        .unwrap(agreement.reportText) { text in .div(.class("report-text"), .forEach(text.split(whereSeparator: \.isNewline).map(String.init)) { .p(.text($0)) }) })
+                        ReportTables.commitments(agreement.targets, label: context.t("Engagements : ", "Commitments: ") + agreement.programme, threshold: record.threshold, context: context),
+                        .unwrap(agreement.reportText) { text in .div(.class("report-text"), .forEach(ReportTables.paragraphs(text)) { .p(.text($0)) }) })
                 },
                 .h2(.text(context.t("Les indicateurs de la période", "The period's indicators"))),
-                ImpactViews.secretNote(report.indicators.cooperatives.allSatisfy(\.exact), threshold: threshold, context: context),
-                Kit.table(label: context.t("Indicateurs", "Indicators"),
-                    .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Période", "Period"))),
-                               .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
-                    .tbody(.forEach(report.indicators.total) { row in
-                        .tr(.id("funder-row-\(row.key)"), .td(.text(row.name)),
-                            .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit, threshold: threshold))),
-                            .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: threshold))))
-                    })))
+                ReportTables.indicators(report.indicators, rowID: "funder-row-", context: context))
         ))
+    }
+}
+
+/// What the agreement's report and the funder's report show alike: the commitments against the
+/// achieved, the period's indicators, the coordinator's words, and the commitments' CSV lines.
+enum ReportTables {
+    static func commitments(_ targets: [FundingAgreementDTO.Target], label: String, threshold: Int, context: PageContext) -> Node<HTML.BodyContext> {
+        Kit.table(label: label,
+            .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Cible", "Target"))),
+                       .th(.class("num"), .text(context.t("Réalisé", "Achieved"))))),
+            .tbody(.forEach(targets) { target in
+                let indicator = FundingIndicator(rawValue: target.indicator)
+                return .tr(.td(.text(target.label)), .td(.class("num"), .text(FundingPages.figure(target.target, indicator))),
+                           .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: threshold))))
+            }))
+    }
+
+    /// `rowID`: the prefix of each row's id (`report-row-`, `funder-row-`).
+    static func indicators(_ comparison: ImpactComparison, rowID: String, context: PageContext) -> Node<HTML.BodyContext> {
+        let threshold = comparison.threshold
+        return .group(
+            ImpactViews.secretNote(comparison.cooperatives.allSatisfy(\.exact), threshold: threshold, context: context),
+            Kit.table(label: context.t("Indicateurs", "Indicators"),
+                .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Période", "Period"))),
+                           .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
+                .tbody(.forEach(comparison.total) { row in
+                    .tr(.id(rowID + row.key), .td(.text(row.name)),
+                        .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit, threshold: threshold))),
+                        .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: threshold))))
+                })))
+    }
+
+    /// A browser sends a textarea's lines with CR LF: any line break starts a paragraph.
+    static func paragraphs(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    /// One CSV line per committed indicator: `scope`, key, label, "cible N", "", achieved, "".
+    static func commitmentLines(_ targets: [FundingAgreementDTO.Target], scope: String, threshold: Int) -> [[String]] {
+        targets.map { target in
+            let unit = target.indicator == FundingIndicator.solidarityGiven.rawValue ? IndicatorUnit.cents.rawValue : IndicatorUnit.count.rawValue
+            return [scope, target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: unit, threshold: threshold), "",
+                    ImpactCSV.text(target.achieved, masked: target.masked, unit: unit, threshold: threshold), ""]
+        }
     }
 }

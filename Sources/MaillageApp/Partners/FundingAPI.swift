@@ -185,10 +185,7 @@ struct FundingController: RouteCollection {
     /// The commitments against the achieved, then every indicator (together and by cooperative).
     func reportCSV(request: Request) async throws -> Response {
         let (_, _, report) = try await Self.reportData(request)
-        let commitments = report.agreement.targets.map { target in
-            ["Engagements", target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count", threshold: report.indicators.threshold),
-             "", ImpactCSV.text(target.achieved, masked: target.masked, unit: target.indicator == FundingIndicator.solidarityGiven.rawValue ? "cents" : "count", threshold: report.indicators.threshold), ""]
-        }
+        let commitments = ReportTables.commitmentLines(report.agreement.targets, scope: "Engagements", threshold: report.indicators.threshold)
         return try ImpactController.csv(commitments + ImpactCSV.rows(report.indicators), name: "compte-rendu-\(report.from)-\(report.to).csv")
     }
 
@@ -407,7 +404,6 @@ enum FundingReportView {
             return Bars.Row(label: target.label, fraction: fraction,
                             text: FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold) + " / " + FundingPages.figure(target.target, indicator), target: 1)
         }
-        let totals = report.indicators.total
         return Layout.render(context, title: title, status: status, content: .group(
             .p(.class("no-print"), .a(.href(base), .text(context.t("La convention", "The agreement"))), .text(" · "),
                .a(.id("report-csv"), .href("/api/v1/coops/\(coopID)/funding-agreements/\(dto.id)/report.csv"), .text(context.t("Exporter en CSV", "Export as CSV")))),
@@ -423,26 +419,11 @@ enum FundingReportView {
                 .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
                 dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) : .group(
                     .div(.class("chart"), .raw(Bars.svg(bars, title: context.t("Réalisé rapporté à la cible", "Achieved against the target")))),
-                    Kit.table(label: context.t("Engagements", "Commitments"),
-                        .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Cible", "Target"))),
-                                   .th(.class("num"), .text(context.t("Réalisé", "Achieved"))))),
-                        .tbody(.forEach(dto.targets) { target in
-                            let indicator = FundingIndicator(rawValue: target.indicator)
-                            return .tr(.td(.text(target.label)), .td(.class("num"), .text(FundingPages.figure(target.target, indicator))),
-                                       .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold))))
-                        }))),
+                    ReportTables.commitments(dto.targets, label: context.t("Engagements", "Commitments"), threshold: record.threshold, context: context)),
                 .h2(.text(context.t("Le mot de la coordination", "The coordination's words"))),
-                // A browser sends a textarea's lines with CR LF: any line break starts a paragraph.
-                .div(.id("report-text"), .forEach((dto.reportText ?? context.t("(à écrire)", "(to be written)")).split(whereSeparator: \.isNewline).map(String.init)) { .p(.text($0)) }),
+                .div(.id("report-text"), .forEach(ReportTables.paragraphs(dto.reportText ?? context.t("(à écrire)", "(to be written)"))) { .p(.text($0)) }),
                 .h2(.text(context.t("Les indicateurs de la période", "The period's indicators"))),
-                ImpactViews.secretNote(report.indicators.cooperatives.allSatisfy(\.exact), threshold: report.indicators.threshold, context: context),
-                Kit.table(label: context.t("Indicateurs", "Indicators"),
-                    .thead(.tr(.th(.text(context.t("Indicateur", "Indicator"))), .th(.class("num"), .text(context.t("Période", "Period"))),
-                               .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
-                    .tbody(.forEach(totals) { row in
-                        .tr(.id("report-row-\(row.key)"), .td(.text(row.name)), .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit, threshold: report.indicators.threshold))),
-                            .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: report.indicators.threshold))))
-                    }))),
+                ReportTables.indicators(report.indicators, rowID: "report-row-", context: context)),
             .if(canWrite, .section(.class("panel no-print"),
                 .h2(.text(context.t("Écrire le mot de la coordination", "Write the coordination's words"))),
                 Kit.errorSummary(errors, order: ["text"], context: context),

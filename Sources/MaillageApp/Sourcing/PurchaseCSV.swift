@@ -40,14 +40,7 @@ enum PurchaseCSV {
 
     /// The file, with its header, comma-separated, in UTF-8.
     static func write(_ rows: [[String]]) throws -> String {
-        let writer = try CSVWriter(stream: .toMemory())
-        try writer.write(row: PurchaseFile.columns)
-        for row in rows { try writer.write(row: row) }
-        writer.stream.close()
-        guard let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else {
-            throw Problem(status: .internalServerError, title: "Export impossible", detail: "Le fichier des achats n'a pas pu être écrit.")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try CSVText.write(header: PurchaseFile.columns, rows: rows, what: "des achats")
     }
 }
 
