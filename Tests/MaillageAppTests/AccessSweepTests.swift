@@ -63,6 +63,7 @@ struct AccessSweepTests {
             "GET /coops/:coopID/access": .manage, "POST /coops/:coopID/access": .manage,
             "POST /coops/:coopID/access/:assignmentID/revoke": .manage,
             "PATCH /api/v1/coops/:coopID": .manage,
+            "GET /coops/:coopID/audit": .manage, "GET /api/v1/coops/:coopID/audit": .manage,
             "GET /coops/:coopID/referrals": .referral, "GET /coops/:coopID/referrals/new": .referral,
             "POST /coops/:coopID/referrals/new": .referral, "GET /coops/:coopID/referrals/:referralID": .referral,
             "POST /coops/:coopID/referrals/:referralID/transitions": .manage,
@@ -342,6 +343,31 @@ struct AccessSweepTests {
                 }
             }
             #expect(try await Demo.cooperative(Demo.caillols, app: app).name == Demo.caillols)
+            #expect(try await RoleAssignment.find(target.assignmentID, on: app.db) != nil)
+        }
+    }
+
+    @Test func everyRoleOfAnotherCooperativeIsRefusedEverywhere() async throws {
+        try await withMaillage { app in
+            let target = try await Self.target(app)
+            let avignon = try await Demo.cooperative(Demo.avignon, app: app)
+            let accounts = AccountService(db: app.db)
+            // Each role of the Avignon cooperative (its coordinator is swept above), and a
+            // coordinator and a funder over the whole Vaucluse territory.
+            let roles: [(Role, ScopeKind, UUID)] = [
+                (.staff, .cooperative, avignon.id!), (.cooperant, .cooperative, avignon.id!), (.member, .cooperative, avignon.id!),
+                (.referrer, .cooperative, avignon.id!), (.funder, .cooperative, avignon.id!),
+                (.coordinator, .territory, avignon.$territory.id), (.funder, .territory, avignon.$territory.id),
+            ]
+            for (index, (role, scope, scopeID)) in roles.enumerated() {
+                let user = try await accounts.createUser(email: "role\(index)@avignon.example", name: "Avignon \(role.rawValue)", password: DemoData.password)
+                try await accounts.grant(role, on: scope, id: scopeID, to: user.id!, by: nil, request: nil)
+                let outcomes = try await Self.sweep(app, as: user.email, target: target, kinds: [.networkAdmin, .view, .manage, .referral, .own, .ownPathway, .counter, .figures, .sourcingFigures, .governance, .vote])
+                for (key, kind, status) in outcomes {
+                    let expected: HTTPResponseStatus = kind == .networkAdmin ? .forbidden : .notFound
+                    #expect(status == expected, "\(role.rawValue) of \(scope.rawValue) Avignon: \(key) answered \(status.code), expected \(expected.code)")
+                }
+            }
             #expect(try await RoleAssignment.find(target.assignmentID, on: app.db) != nil)
         }
     }

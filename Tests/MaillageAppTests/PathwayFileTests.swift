@@ -224,6 +224,33 @@ struct PathwayFileTests {
         }
     }
 
+    @Test func theExportHoldsTheAccountTheSharesAndTheVotesOfTheSamePerson() async throws {
+        try await withMaillage { app in
+            let f = try await Self.fixture(app)
+            let users = try await User.query(on: app.db).all()
+            let cooperant = try #require(users.first { $0.email == "cooperant@maillage.example" })
+            let coordination = try #require(users.first { $0.email == "coordination@maillage.example" })
+            try await DemoGovernance.load(on: app.db, cooperative: f.coop, accounts: [cooperant.name: cooperant], coordinator: coordination)
+            let member = try #require(try await Member.query(on: app.db).filter(\.$userID == cooperant.id!).first())
+            let operations = try await CapitalOperation.query(on: app.db).filter(\.$memberID == member.id!).count()
+            let votes = try await DecisionVote.query(on: app.db).filter(\.$userID == cooperant.id!).count()
+
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let export = try await coordinator.json(.GET, "\(f.file(f.fatou))/export")
+            let account = try #require(export["account"] as? [String: Any])
+            #expect(account["email"] as? String == "cooperant@maillage.example")
+            #expect(account["roles"] as? [String] == ["cooperant"])
+            let membership = try #require(export["membership"] as? [String: Any])
+            #expect(membership["number"] as? Int == member.number)
+            #expect(operations > 0)
+            #expect((membership["capitalOperations"] as? [Any])?.count == operations)
+            #expect((membership["decisionVotes"] as? [Any])?.count == votes)
+            // Jonathan has no account: nothing beyond his file.
+            let other = try await coordinator.json(.GET, "\(f.file(f.jonathan))/export")
+            #expect(other["account"] == nil && other["membership"] == nil)
+        }
+    }
+
     @Test func erasureKeepsTheFiguresAndDropsTheIdentity() async throws {
         try await withMaillage { app in
             let f = try await Self.fixture(app)

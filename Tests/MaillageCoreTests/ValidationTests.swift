@@ -108,3 +108,30 @@ struct AccountRuleTests {
         #expect(PasswordPolicy.problem(with: "la soupe du jeudi à 1 €") == nil)
     }
 }
+
+/// Rules the API fuzzing (schemathesis) found too lax.
+@Suite struct FuzzFoundRulesTests {
+    @Test func aWebAddressIsPrintableASCIIWithAHost() {
+        #expect(TextRules.isWebAddress("https://visio.caillols.example/ag-2027?salle=1", maximumLength: 500))
+        #expect(TextRules.isWebAddress("http://cs-caillols.example", maximumLength: 300))
+        #expect(TextRules.isWebAddress("https://fr.wikipedia.org/wiki/Soci%C3%A9t%C3%A9", maximumLength: 300))
+        for bad in ["https://\u{12}", "https://\u{1}é<>", "https://", "https:///chemin", "https://a b.fr", "ftp://a.fr", "https://a.fr/\"onfocus", "www.exemple.fr"] {
+            #expect(!TextRules.isWebAddress(bad, maximumLength: 300), "\(bad)")
+        }
+        #expect(!TextRules.isWebAddress("https://" + String(repeating: "a", count: 300), maximumLength: 300))
+    }
+
+    @Test func hoursThatRoundToNoQuarterAreRefused() {
+        let today = CalendarDay(year: 2026, month: 11, day: 30)
+        for hours in [0.00001, Double.leastNonzeroMagnitude, 0.1] {
+            #expect(throws: FieldErrors.self) { try HoursDraft(week: "2026-11-23", role: "kitchen", hours: hours).validate(alreadyThatWeek: 0, today: today) }
+        }
+        #expect((try? HoursDraft(week: "2026-11-23", role: "kitchen", hours: 0.25).validate(alreadyThatWeek: 0, today: today)) != nil)
+    }
+
+    @Test func daysAreWrittenWithAFourDigitYear() {
+        #expect(CalendarDay("0062-03-04")?.description == "0062-03-04")
+        #expect(CalendarDay(year: 192, month: 4, day: 23).description == "0192-04-23")
+        #expect(CalendarDay(year: 2026, month: 12, day: 2).description == "2026-12-02")
+    }
+}

@@ -124,6 +124,11 @@ enum CooperativeSections {
                               detail: language.t("Mon plan, mes compétences, mes heures et mes formations.", "My plan, skills, hours and trainings."),
                               url: .ownPathway(coop.id!)))
         }
+        if allowed(.viewCooperativeAudit) {
+            links.append(Link(label: language.t("Journal d'audit", "Audit log"),
+                              detail: language.t("Qui a consulté le dossier d'une personne, exporté ou effacé des données, donné un rôle.", "Who read a person's file, exported or erased data, granted a role."),
+                              url: .cooperativeAudit(coop.id!)))
+        }
         return links
     }
 }

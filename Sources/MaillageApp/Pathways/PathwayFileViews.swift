@@ -356,6 +356,8 @@ enum PathwayPage {
                                "On the person's request: hand over their data, or erase it. Erasure keeps the figures reports need, without their identity."))),
             .div(.class("actions"),
                 .a(.class("button"), .id("export-link"), .href(section("export")), .text(context.t("Exporter ses données (JSON)", "Export their data (JSON)"))),
+                .a(.class("button"), .id("audit-link"), .href(SiteURL.cooperativeAudit(model.coop.id!).path + "?entityID=" + model.file.pathway.$person.id.uuidString.lowercased()),
+                   .text(context.t("Qui a consulté ce dossier", "Who read this file"))),
                 .if(model.file.pathway.person.anonymisedAt == nil,
                     .a(.class("button"), .id("erasure-link"), .href(section("erasure")), .text(context.t("Effacer ses données…", "Erase their data…"))))))
     }

@@ -11,6 +11,32 @@ struct PersonalDataExport: Content {
     var referrals: [ReferralDTO]
     var pathway: PathwayDTO
     var barrierHistory: [BarrierAssessmentDTO]
+    /// Their account and what it did elsewhere in the cooperative, when the file is linked to one.
+    var account: AccountData?
+    var membership: MembershipData?
+
+    struct AccountData: Content {
+        var name: String
+        var email: String
+        var language: String
+        var roles: [String]
+    }
+
+    /// The member's record in the governance area: their shares and their votes.
+    struct MembershipData: Content {
+        struct Operation: Content { var number: Int, kind: String, quantity: Int, amountCents: Int, date: String }
+        struct DecisionVoteData: Content { var decision: String, choices: [String], votedAt: Date }
+        struct ResolutionVoteData: Content { var resolutionID: UUID, choice: String, recordedBy: String, recordedAt: Date }
+        var number: Int
+        var displayName: String
+        var kind: String
+        var status: String
+        var admittedOn: String?
+        var exitedOn: String?
+        var capitalOperations: [Operation]
+        var decisionVotes: [DecisionVoteData]
+        var resolutionVotes: [ResolutionVoteData]
+    }
 
     /// The JSON as a file to download, for the page and the API alike.
     func attachment(pathwayID: UUID) throws -> Response {
@@ -86,7 +112,36 @@ extension PathwaysRepository {
             pathway: PathwayDTO(file, viewer: .coordination),
             barrierHistory: file.barrierHistory.map {
                 BarrierAssessmentDTO(barrier: $0.barrier, level: $0.level, assessedOn: CalendarDay(date: $0.assessedOn).description, author: $0.authorLabel)
-            }
+            },
+            account: try await accountData(pathway.person.userID),
+            membership: try await membershipData(pathway.person.userID)
+        )
+    }
+
+    private func accountData(_ userID: UUID?) async throws -> PersonalDataExport.AccountData? {
+        guard let userID, let user = try await User.find(userID, on: db) else { return nil }
+        let roles = try await AccessService(db: db).holders(scopes: [(.cooperative, scope.id)]).filter { $0.userID == userID }.map(\.role.rawValue)
+        return .init(name: user.name, email: user.email, language: user.locale, roles: roles.sorted())
+    }
+
+    private func membershipData(_ userID: UUID?) async throws -> PersonalDataExport.MembershipData? {
+        guard let userID,
+              let member = try await Member.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$userID == userID).first()
+        else { return nil }
+        let memberID = try member.requireID()
+        let operations = try await CapitalOperation.query(on: db).filter(\.$cooperativeID == scope.id)
+            .group(.or) { $0.filter(\.$memberID == memberID).filter(\.$toMemberID == memberID) }.sort(\.$number).all()
+        let decisions = try await Decision.query(on: db).filter(\.$cooperativeID == scope.id).all()
+        let titles = Dictionary(uniqueKeysWithValues: decisions.map { ($0.id!, $0.title) })
+        let decisionVotes = titles.isEmpty ? [] : try await DecisionVote.query(on: db).filter(\.$userID == userID)
+            .filter(\.$decisionID ~~ Array(titles.keys)).sort(\.$votedAt).all()
+        let resolutionVotes = try await ResolutionVote.query(on: db).filter(\.$memberID == memberID).sort(\.$recordedAt).all()
+        return .init(
+            number: member.number, displayName: member.displayName, kind: member.kind, status: member.status,
+            admittedOn: member.admittedOn.map { CalendarDay(date: $0).description }, exitedOn: member.exitedOn.map { CalendarDay(date: $0).description },
+            capitalOperations: operations.map { .init(number: $0.number, kind: $0.kind, quantity: $0.quantity, amountCents: $0.amountCents, date: CalendarDay(date: $0.date).description) },
+            decisionVotes: decisionVotes.map { .init(decision: titles[$0.decisionID] ?? "", choices: $0.choiceList, votedAt: $0.votedAt) },
+            resolutionVotes: resolutionVotes.map { .init(resolutionID: $0.resolutionID, choice: $0.choice, recordedBy: $0.recordedBy, recordedAt: $0.recordedAt) }
         )
     }
 

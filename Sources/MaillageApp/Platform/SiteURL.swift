@@ -25,6 +25,7 @@ enum SiteURL: Sendable, Equatable {
     case cooperative(UUID)
     case cooperativeEdit(UUID)
     case cooperativeAccess(UUID)
+    case cooperativeAudit(UUID)
     case cooperativeAccessRevoke(UUID, assignment: UUID)
     case referrals(UUID)
     case newReferral(UUID)
@@ -144,6 +145,7 @@ enum SiteURL: Sendable, Equatable {
         case .cooperative(let id): return "/coops/\(id.uuidString.lowercased())"
         case .cooperativeEdit(let id): return "/coops/\(id.uuidString.lowercased())/edit"
         case .cooperativeAccess(let id): return "/coops/\(id.uuidString.lowercased())/access"
+        case .cooperativeAudit(let id): return "/coops/\(id.uuidString.lowercased())/audit"
         case .cooperativeAccessRevoke(let id, let assignment):
             return "/coops/\(id.uuidString.lowercased())/access/\(assignment.uuidString.lowercased())/revoke"
         case .referrals(let coop): return SiteURL.cooperative(coop).path + "/referrals"

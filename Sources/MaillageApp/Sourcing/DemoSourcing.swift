@@ -107,7 +107,9 @@ enum DemoSourcing {
             .init(name: "Pain de campagne", quantity: 2_000, usageUnit: "g", usagePerPurchaseUnit: 1_000, yieldPercent: 100),
             .init(name: "Pommes HVE", quantity: 4_000, usageUnit: "g", usagePerPurchaseUnit: 1_000, yieldPercent: 85),
         ]
-        recipe.ingredients = String(decoding: try JSONEncoder().encode(ingredients), as: UTF8.self)
+        // Stored as the API stores them: validated, every default filled in (`match` and all).
+        let valid = try RecipeDraft(name: recipe.name, portions: recipe.portions, ingredients: ingredients).validate().ingredients
+        recipe.ingredients = String(decoding: try JSONEncoder().encode(valid), as: UTF8.self)
         try await recipe.create(on: db)
     }
 }

@@ -133,7 +133,7 @@ public struct AssemblyDraft: Sendable, Equatable {
         let place = TextRules.clean(place)
         if let place, place.count > 200 { errors.add("place", "Le lieu compte au plus 200 caractères.") }
         let link = TextRules.clean(remoteLink)
-        if let link, link.count > 500 || !(link.hasPrefix("https://") || link.hasPrefix("http://")) || link.contains(" ") {
+        if let link, !TextRules.isWebAddress(link, maximumLength: 500) {
             errors.add("remoteLink", "Le lien de visioconférence est une adresse web complète (https://…).")
         }
         let items = (agenda ?? "").split(whereSeparator: \.isNewline).compactMap { TextRules.clean(String($0)) }

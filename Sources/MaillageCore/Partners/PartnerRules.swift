@@ -179,7 +179,7 @@ public struct PartnerDraft: Sendable, Equatable {
         let commune = TextRules.clean(commune)
         if let commune, commune.count > 120 { errors.add("commune", "La commune compte au plus 120 caractères.") }
         let website = TextRules.clean(website)
-        if let website, website.count > 300 || !(website.hasPrefix("https://") || website.hasPrefix("http://")) || website.contains(" ") {
+        if let website, !TextRules.isWebAddress(website, maximumLength: 300) {
             errors.add("website", "Le site est une adresse web complète (https://…).")
         }
         let description = TextRules.clean(description)

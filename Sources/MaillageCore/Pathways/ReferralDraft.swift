@@ -40,7 +40,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     public var description: String {
         let m = month < 10 ? "0\(month)" : "\(month)"
         let d = day < 10 ? "0\(day)" : "\(day)"
-        return "\(year)-\(m)-\(d)"
+        // ISO 8601 writes four digits for the year: 0062-03-04, not 62-03-04.
+        let y = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return "\(y)-\(m)-\(d)"
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

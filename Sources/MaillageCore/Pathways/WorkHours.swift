@@ -103,7 +103,7 @@ public struct HoursDraft: Sendable, Equatable {
             let quarters = (hours * 4).rounded()
             if hours > Double(Self.weeklyMaximumHours) {
                 errors.add("hours", "Plus de \(Self.weeklyMaximumHours) heures dans la semaine : c'est au-delà du maximum légal, vérifiez la saisie.")
-            } else if hours <= 0 || abs(hours * 4 - quarters) > 0.000_1 {
+            } else if quarters < 1 || abs(hours * 4 - quarters) > 0.000_1 {
                 errors.add("hours", "Les heures se comptent par quart d'heure : 7, 7,25, 7,5…")
             } else {
                 minutes = Int(quarters) * 15

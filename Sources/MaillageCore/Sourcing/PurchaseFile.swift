@@ -154,16 +154,23 @@ public enum PurchaseFile {
         }
     }
 
-    /// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) is written after an
-    /// apostrophe, which spreadsheets hide and `read` takes off.
+    /// Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+    /// carriage return, as OWASP lists them) is written after an apostrophe, which
+    /// spreadsheets hide and `read` takes off. A plain number (`-12.50`) stays a number.
     public static func neutralised(_ text: String) -> String {
-        guard let first = text.first, "=+-@".contains(first) else { return text }
+        guard let first = text.unicodeScalars.first, formulaStarts.contains(first), !isPlainNumber(text) else { return text }
         return "'" + text
     }
 
     static func restored(_ text: String) -> String {
-        guard text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@".contains(second) else { return text }
+        guard text.hasPrefix("'"), let second = text.unicodeScalars.dropFirst().first, formulaStarts.contains(second) else { return text }
         return String(text.dropFirst())
+    }
+
+    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    private static func isPlainNumber(_ text: String) -> Bool {
+        text.wholeMatch(of: /[+-]?[0-9]+([.,][0-9]+)?/) != nil
     }
 
     /// One exported row, in `columns`' order.

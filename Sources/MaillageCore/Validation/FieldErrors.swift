@@ -30,6 +30,17 @@ public struct FieldErrors: Equatable, Sendable, Error {
 /// Small text rules shared by every form.
 public enum TextRules {
     /// Trims white space and turns an empty string into nil.
+    /// A complete web address that a page can link to: `http(s)://` and a host, in printable
+    /// ASCII without spaces, quotes or angle brackets (an address with accents is written
+    /// encoded, as browsers copy it).
+    public static func isWebAddress(_ text: String, maximumLength: Int) -> Bool {
+        guard text.count <= maximumLength, text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        let forbidden: Set<Unicode.Scalar> = ["\"", "<", ">", "\\", "^", "`", "{", "|", "}"]
+        guard text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !forbidden.contains($0) }) else { return false }
+        let host = text.drop(while: { $0 != "/" }).dropFirst(2).prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        return !host.isEmpty
+    }
+
     public static func clean(_ value: String?) -> String? {
         guard let trimmed = value?.trimmingWhitespace(), !trimmed.isEmpty else { return nil }
         return trimmed

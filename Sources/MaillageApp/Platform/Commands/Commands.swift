@@ -11,6 +11,8 @@ enum Commands {
         app.asyncCommands.use(TokenCommands(), as: "token")
         app.asyncCommands.use(PrivacyCommands(), as: "privacy")
         app.asyncCommands.use(JournalCommands(), as: "journal")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(RestoreCommand(), as: "restore")
     }
 }
 

@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+/// The cooperative's audit log, for its coordination and the network admin: who read or
+/// changed what (a person's file read, exported or erased, referrals, roles), newest first.
+struct CooperativeAuditRepository {
+    let db: any Database
+    let scope: CooperativeScope
+
+    struct Event: Content {
+        var id: UUID
+        var occurredAt: Date
+        var actor: String?
+        var action: String
+        var actionLabel: String
+        var entityType: String
+        var entityID: UUID?
+        var details: String?
+        var requestID: String?
+    }
+
+    /// At most `limit` events of the cooperative before `before`, about `entityID` if given.
+    func events(entityID: UUID?, before: Date?, limit: Int) async throws -> [Event] {
+        try scope.require(.viewCooperativeAudit)
+        let query = AuditEvent.query(on: db).filter(\.$cooperativeID == scope.id)
+        if let entityID { query.filter(\.$entityID == entityID) }
+        if let before { query.filter(\.$occurredAt < before) }
+        return try await query.sort(\.$occurredAt, .descending).sort(\.$id).limit(limit).all().map { event in
+            Event(id: event.id!, occurredAt: event.occurredAt, actor: event.actorLabel, action: event.action,
+                  actionLabel: AuditAction(rawValue: event.action)?.frenchLabel ?? event.action, entityType: event.entityType,
+                  entityID: event.entityID, details: event.details, requestID: event.requestID)
+        }
+    }
+}
+
+/// `GET /coops/:coopID/audit` and `GET /api/v1/coops/:coopID/audit`, with `?entityID=` (one
+/// person's file, say), `before` (an ISO 8601 instant, to page back) and `limit` (1–200).
+struct CooperativeAuditController: RouteCollection {
+    let api: Bool
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("coops", ":coopID", "audit", use: list)
+    }
+
+    struct Query {
+        var entityID: UUID?
+        var before: Date?
+        var limit: Int
+
+        init(_ request: Request) throws {
+            var errors = FieldErrors()
+            entityID = nil
+            if let raw = request.query[String.self, at: "entityID"], !raw.isEmpty {
+                entityID = UUID(uuidString: raw)
+                if entityID == nil { errors.add("entityID", "Cet identifiant n'est pas valide.") }
+            }
+            before = nil
+            if let raw = request.query[String.self, at: "before"], !raw.isEmpty {
+                before = ISO8601DateFormatter().date(from: raw)
+                if before == nil { errors.add("before", "Donnez un instant ISO 8601, par exemple 2026-12-01T08:00:00Z.") }
+            }
+            limit = 100
+            if let raw = request.query[String.self, at: "limit"] {
+                if let value = Int(raw), (1...200).contains(value) { limit = value } else { errors.add("limit", "La limite doit être un nombre entre 1 et 200.") }
+            }
+            try errors.throwIfAny()
+        }
+    }
+
+    struct EventsDTO: Content {
+        var items: [CooperativeAuditRepository.Event]
+        /// Pass as `before` for the next, older page; absent on the last page.
+        var nextBefore: String?
+    }
+
+    func list(request: Request) async throws -> Response {
+        let scope = try await request.cooperativeScope(.viewCooperativeAudit)
+        let query = try Query(request)
+        let events = try await CooperativeAuditRepository(db: request.db, scope: scope).events(entityID: query.entityID, before: query.before, limit: query.limit)
+        let formatter = ISO8601DateFormatter()
+        let next = events.count == query.limit ? events.last.map { formatter.string(from: $0.occurredAt) } : nil
+        if api {
+            return try Idempotency.encode(status: .ok, body: EventsDTO(items: events, nextBefore: next))
+        }
+        let context = request.pageContext()
+        return CooperativeAuditPage.render(.init(coop: scope.cooperative.name, coopID: scope.id, entityID: query.entityID, events: events, nextBefore: next), context: context)
+    }
+}
+
+enum CooperativeAuditPage {
+    struct Model {
+        var coop: String
+        var coopID: UUID
+        var entityID: UUID?
+        var events: [CooperativeAuditRepository.Event]
+        var nextBefore: String?
+    }
+
+    static func render(_ model: Model, context: PageContext) -> Response {
+        let formatter = ISO8601DateFormatter()
+        let base = SiteURL.cooperativeAudit(model.coopID).path
+        let title = context.t("Journal d'audit — ", "Audit log — ") + model.coop
+        let content: BodyNode = .group(
+            .h1(.text(title)),
+            .p(.class("muted"), .text(model.entityID == nil
+                ? context.t("Qui a consulté ou modifié quoi dans la coopérative, du plus récent au plus ancien. Chaque ouverture du dossier d'une personne y figure.",
+                            "Who read or changed what in the cooperative, newest first. Every opening of a person's file is listed.")
+                : context.t("Les événements d'un seul dossier.", "The events of one record only."))),
+            .if(model.entityID != nil, .p(.a(.href(base), .text(context.t("Tout le journal", "The whole log"))))),
+            .if(model.events.isEmpty, .p(.text(context.t("Aucun événement.", "No event.")))),
+            .if(!model.events.isEmpty, Kit.table(label: title,
+                .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))),
+                           .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
+                .tbody(.forEach(model.events) { event in
+                    let label = AuditAction(rawValue: event.action).map { context.t($0.frenchLabel, $0.englishLabel) } ?? event.action
+                    let record = AuditSubject.label(event.entityType, context.language)
+                    return .tr(.td(.text(formatter.string(from: event.occurredAt))),
+                               .td(.text(event.actor ?? "—")),
+                               .td(.text(label)),
+                               .td(.unwrap(event.entityID, { id in
+                                   .a(.href(base + "?entityID=" + id.uuidString.lowercased()), .text(record + " " + id.uuidString.lowercased().prefix(8)))
+                               }, else: .text(record))),
+                               .td(.text(event.details ?? "")))
+                }))),
+            .unwrap(model.nextBefore) { before in
+                .p(.a(.id("older-events"), .href(base + "?before=" + (before.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? before)
+                         + (model.entityID.map { "&entityID=" + $0.uuidString.lowercased() } ?? "")),
+                      .text(context.t("Événements plus anciens", "Older events"))))
+            }
+        )
+        return Layout.render(context, title: title, content: content)
+    }
+}
