@@ -41,6 +41,13 @@ import VaporTesting
             let form = try await server.sendRequest(.POST, "/coops/\(coop.id!)/referrals/new", headers: formHeaders,
                                                     body: ByteBuffer(string: "_csrf=\(try #require(browser.csrf))&firstName=A&lastName=B&consent=on&reason=" + huge))
             #expect(form.status == .payloadTooLarge)
+            // The same as a multipart form: only the file forms take more than 1 MB.
+            var multipartHeaders = formHeaders
+            multipartHeaders.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": "maillage"])
+            let multipartBody = "--maillage\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(try #require(browser.csrf))\r\n"
+                + "--maillage\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\n\(huge)\r\n--maillage--\r\n"
+            let multipart = try await server.sendRequest(.POST, "/coops/\(coop.id!)/referrals/new", headers: multipartHeaders, body: ByteBuffer(string: multipartBody))
+            #expect(multipart.status == .payloadTooLarge)
 
             // A purchases file over its 10 MB limit.
             var fileHeaders = apiHeaders
