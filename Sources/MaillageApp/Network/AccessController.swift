@@ -189,20 +189,10 @@ struct AccessController: RouteCollection {
             }
             .sort(\.$occurredAt, .descending).limit(200).all()
         let context = request.pageContext()
-        let formatter = ISO8601DateFormatter()
         let content: BodyNode = .group(
             .h1(.text(context.t("Journal d'audit", "Audit log"))),
             .p(.class("muted"), .text(context.t("Les 200 derniers événements du réseau, du plus récent au plus ancien.", "The network's last 200 events, newest first."))),
-            Kit.table(label: context.t("Journal d'audit", "Audit log"),
-                .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))), .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
-                .tbody(.forEach(events) { event in
-                    .tr(.td(.text(formatter.string(from: event.occurredAt))),
-                        .td(.text(event.actorLabel ?? "—")),
-                        .td(.text(AuditAction(rawValue: event.action).map { context.t($0.frenchLabel, $0.englishLabel) } ?? event.action)),
-                        .td(.text(AuditSubject.label(event.entityType, context.language) + (event.entityID.map { " " + $0.uuidString.lowercased().prefix(8) } ?? ""))),
-                        .td(.text(event.details ?? "")))
-                })
-            )
+            AuditTable.render(events.map(CooperativeAuditRepository.Event.init), label: context.t("Journal d'audit", "Audit log"), context: context)
         )
         return Layout.render(context, title: context.t("Journal d'audit", "Audit log"), content: content)
     }

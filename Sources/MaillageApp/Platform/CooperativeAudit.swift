@@ -28,11 +28,36 @@ struct CooperativeAuditRepository {
         let query = AuditEvent.query(on: db).filter(\.$cooperativeID == scope.id)
         if let entityID { query.filter(\.$entityID == entityID) }
         if let before { query.filter(\.$occurredAt < before) }
-        return try await query.sort(\.$occurredAt, .descending).sort(\.$id).limit(limit).all().map { event in
-            Event(id: event.id!, occurredAt: event.occurredAt, actor: event.actorLabel, action: event.action,
+        return try await query.sort(\.$occurredAt, .descending).sort(\.$id).limit(limit).all().map(Event.init)
+    }
+}
+
+extension CooperativeAuditRepository.Event {
+    init(_ event: AuditEvent) {
+        self.init(id: event.id!, occurredAt: event.occurredAt, actor: event.actorLabel, action: event.action,
                   actionLabel: AuditAction(rawValue: event.action)?.frenchLabel ?? event.action, entityType: event.entityType,
                   entityID: event.entityID, details: event.details, requestID: event.requestID)
-        }
+    }
+}
+
+/// The table of audit events, for the network's log and a cooperative's: when, who, what, on
+/// which record (a link to that record's events when `link` gives one).
+enum AuditTable {
+    static func render(_ events: [CooperativeAuditRepository.Event], label: String, context: PageContext, link: ((UUID) -> String)? = nil) -> BodyNode {
+        let formatter = ISO8601DateFormatter()
+        return Kit.table(label: label,
+            .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))),
+                       .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
+            .tbody(.forEach(events) { event in
+                let action = AuditAction(rawValue: event.action).map { context.t($0.frenchLabel, $0.englishLabel) } ?? event.action
+                let record = AuditSubject.label(event.entityType, context.language)
+                let recordCell: Node<HTML.TableRowContext> = .td(.unwrap(event.entityID, { id in
+                    let text = record + " " + id.uuidString.lowercased().prefix(8)
+                    return link.map { .a(.href($0(id)), .text(text)) } ?? .text(text)
+                }, else: .text(record)))
+                return .tr(.td(.text(formatter.string(from: event.occurredAt))), .td(.text(event.actor ?? "—")), .td(.text(action)),
+                           recordCell, .td(.text(event.details ?? "")))
+            }))
     }
 }
 
@@ -100,7 +125,6 @@ enum CooperativeAuditPage {
     }
 
     static func render(_ model: Model, context: PageContext) -> Response {
-        let formatter = ISO8601DateFormatter()
         let base = SiteURL.cooperativeAudit(model.coopID).path
         let title = context.t("Journal d'audit — ", "Audit log — ") + model.coop
         let content: BodyNode = .group(
@@ -111,20 +135,9 @@ enum CooperativeAuditPage {
                 : context.t("Les événements d'un seul dossier.", "The events of one record only."))),
             .if(model.entityID != nil, .p(.a(.href(base), .text(context.t("Tout le journal", "The whole log"))))),
             .if(model.events.isEmpty, .p(.text(context.t("Aucun événement.", "No event.")))),
-            .if(!model.events.isEmpty, Kit.table(label: title,
-                .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))),
-                           .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
-                .tbody(.forEach(model.events) { event in
-                    let label = AuditAction(rawValue: event.action).map { context.t($0.frenchLabel, $0.englishLabel) } ?? event.action
-                    let record = AuditSubject.label(event.entityType, context.language)
-                    return .tr(.td(.text(formatter.string(from: event.occurredAt))),
-                               .td(.text(event.actor ?? "—")),
-                               .td(.text(label)),
-                               .td(.unwrap(event.entityID, { id in
-                                   .a(.href(base + "?entityID=" + id.uuidString.lowercased()), .text(record + " " + id.uuidString.lowercased().prefix(8)))
-                               }, else: .text(record))),
-                               .td(.text(event.details ?? "")))
-                }))),
+            .if(!model.events.isEmpty, AuditTable.render(model.events, label: title, context: context) { id in
+                base + "?entityID=" + id.uuidString.lowercased()
+            }),
             .unwrap(model.nextBefore) { before in
                 .p(.a(.id("older-events"), .href(base + "?before=" + (before.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? before)
                          + (model.entityID.map { "&entityID=" + $0.uuidString.lowercased() } ?? "")),

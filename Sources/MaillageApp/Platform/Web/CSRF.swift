@@ -8,11 +8,11 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
     static let sessionKey = "csrf"
-    /// The forms that send a file, and their routes' own limits (`SourcingPages`): the token is
-    /// read from the body before the route runs, so the route's limit is applied here.
+    /// The forms that send a file, and their routes' own limits: the token is read from the
+    /// body before the route runs, so the route's limit is applied here.
     static func uploadLimit(path: String) -> Int? {
-        if path.hasSuffix("/purchases/import") { return 10 * 1024 * 1024 }
-        if path.hasSuffix("/attachment") { return 6 * 1024 * 1024 }
+        if path.hasSuffix("/purchases/import") { return UploadLimit.purchasesFile.value }
+        if path.hasSuffix("/attachment") { return UploadLimit.attachment.value }
         return nil
     }
 
@@ -41,6 +41,12 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         return try await next.respond(to: request)
     }
+}
+
+/// The bodies larger than the default 1 MB, for the routes and the CSRF check alike.
+enum UploadLimit {
+    static let purchasesFile: ByteCount = "10mb"
+    static let attachment: ByteCount = "6mb"
 }
 
 extension Request {
