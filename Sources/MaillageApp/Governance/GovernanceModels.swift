@@ -98,8 +98,17 @@ final class Member: Model, @unchecked Sendable {
 
     init() {}
 
-    /// Whether the member had a vote on `day`: not a candidate, admitted by then, not gone
-    /// before it (a member who left since still counted that day).
+    func hadVote(on day: CalendarDay) -> Bool { VotingRight(status: status, admittedOn: admittedOn, exitedOn: exitedOn).hadVote(on: day) }
+}
+
+/// What says whether an associate had a vote on a day, read from a member's row.
+struct VotingRight {
+    var status: String
+    var admittedOn: Date?
+    var exitedOn: Date?
+
+    /// Not a candidate, admitted by then, not gone before it (a member who left since still
+    /// counted that day).
     func hadVote(on day: CalendarDay) -> Bool {
         status != MemberStatus.candidate.rawValue
             && (admittedOn.map { CalendarDay(date: $0) <= day } ?? (status == MemberStatus.member.rawValue))

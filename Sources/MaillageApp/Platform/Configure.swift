@@ -136,6 +136,8 @@ enum Migrations {
         app.migrations.add(CreateEssaimage())
         app.migrations.add(AddFundingReportText())
         app.migrations.add(AddNetworkSecretThreshold())
+        app.migrations.add(AddImpactIndexes())
+        app.migrations.add(CreateSaleDayTotals())
     }
 }
 

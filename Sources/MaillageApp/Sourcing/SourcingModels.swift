@@ -102,8 +102,12 @@ final class PurchaseLine: Model, @unchecked Sendable {
 
     init() {}
 
-    var characteristicList: [PurchaseCharacteristic] { characteristics.split(separator: ",").compactMap { PurchaseCharacteristic(rawValue: String($0)) } }
-    var localDefinition: LocalDefinition? { localKind.flatMap(LocalDefinitionKind.init(rawValue:)).map { LocalDefinition(kind: $0, km: localKm) } }
+    var characteristicList: [PurchaseCharacteristic] { Self.characteristics(characteristics) }
+    var localDefinition: LocalDefinition? { Self.localDefinition(kind: localKind, km: localKm) }
+
+    /// The stored `characteristics` column (codes joined by commas) read back.
+    static func characteristics(_ stored: String) -> [PurchaseCharacteristic] { stored.split(separator: ",").compactMap { PurchaseCharacteristic(rawValue: String($0)) } }
+    static func localDefinition(kind: String?, km: Int?) -> LocalDefinition? { kind.flatMap(LocalDefinitionKind.init(rawValue:)).map { LocalDefinition(kind: $0, km: km) } }
     var productFamily: ProductFamily { ProductFamily(rawValue: family) ?? .other }
 
     var valid: PurchaseLineDraft.Valid {

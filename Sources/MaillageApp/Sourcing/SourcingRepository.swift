@@ -293,15 +293,26 @@ struct SourcingRepository: Sendable {
 
     /// The purchase indicators of a cooperative, for a caller that checked the reader's right
     /// (this one, or the impact figures, which mask what needs masking).
+    /// The indicators add amounts line by line, so lines alike (same supplier, family,
+    /// characteristics and local definition) are summed by the database first: a year of a
+    /// busy kitchen's invoices comes back as a few hundred rows, with the same figures.
     static func indicators(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> SourcingIndicators {
+        guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
         let suppliers = Dictionary(uniqueKeysWithValues: try await Supplier.query(on: db).filter(\.$cooperativeID == coopID).all().map { ($0.id!, $0) })
-        let lines = try await PurchaseLine.query(on: db).filter(\.$cooperativeID == coopID)
-            .filter(\.$date >= from.date).filter(\.$date < to.adding(days: 1).date).all()
+        struct Row: Decodable {
+            var supplier_id: UUID; var family: String; var characteristics: String; var local_kind: String?; var local_km: Int?; var cents: Int
+        }
+        let rows = try await sql.raw("""
+            SELECT supplier_id, family, characteristics, local_kind, local_km, CAST(SUM(price_cents) AS BIGINT) AS cents
+            FROM purchase_lines WHERE cooperative_id = \(bind: coopID) AND date >= \(bind: from.date) AND date < \(bind: to.adding(days: 1).date)
+            GROUP BY supplier_id, family, characteristics, local_kind, local_km
+            """).all(decoding: Row.self)
         let local = try await SourcingSettings.find(coopID, on: db)?.localDefinition ?? .departement
-        return SourcingIndicators(lines: lines.compactMap { line in
-            guard let supplier = suppliers[line.supplierID] else { return nil }
-            return .init(priceCents: line.priceCents, family: line.productFamily, characteristics: Set(line.characteristicList),
-                         localDefinition: line.localDefinition, supplier: supplier.indicatorSupplier)
+        return SourcingIndicators(lines: rows.compactMap { row in
+            guard let supplier = suppliers[row.supplier_id] else { return nil }
+            return .init(priceCents: row.cents, family: ProductFamily(rawValue: row.family) ?? .other,
+                         characteristics: Set(PurchaseLine.characteristics(row.characteristics)),
+                         localDefinition: PurchaseLine.localDefinition(kind: row.local_kind, km: row.local_km), supplier: supplier.indicatorSupplier)
         }, local: local)
     }
 

@@ -193,18 +193,20 @@ enum DemoTrade {
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the demo's history.
-struct DemoRandom {
+/// A small deterministic generator (SplitMix64) for the demo's history and the scale data.
+struct DemoRandom: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
 
-    mutating func next(_ bound: Int) -> Int {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int(z % UInt64(max(bound, 1)))
+        return z ^ (z >> 31)
     }
+
+    /// From 0 to `bound` − 1.
+    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
 }

@@ -198,9 +198,8 @@ struct AddTradeFundingAndArchives: AsyncMigration {
 /// The journal's view of a sale: the canonical text its hash covers, rebuilt from the rows so
 /// that changing an amount in the database breaks the chain.
 enum SaleJournal {
-    static func payload(sale: Sale, lines: [SaleLine], payments: [SalePayment]) -> String {
-        let formatter = ISO8601DateFormatter()
-        return CashJournal.canonical([
+    static func payload(sale: Sale, lines: [SaleLine], payments: [SalePayment], formatter: ISO8601DateFormatter = ISO8601DateFormatter()) -> String {
+        CashJournal.canonical([
             "number": String(sale.number),
             "sale": sale.id!.uuidString.lowercased(),
             "recordedAt": formatter.string(from: sale.recordedAt),
@@ -258,6 +257,7 @@ enum SaleJournal {
         for payment in payments { try await payment.create(on: db) }
         sale.$lines.value = lines
         sale.$payments.value = payments
+        try await SaleDayTotals.add(sale, lines: lines, on: db)
     }
 
     static func close(cooperativeID: UUID, hash: String, on tx: any Database) async throws {

@@ -26,33 +26,10 @@ struct TradeFiguresRepository: Sendable {
         return try await Self.figures(of: scope.id, from: from, to: to, on: db)
     }
 
-    /// The trade figures of a cooperative, for a caller that checked the reader's right.
+    /// The trade figures of a cooperative, for a caller that checked the reader's right: from
+    /// the day rows kept with the journal (`SaleDayTotals`).
     static func figures(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> TradeFigures.Summary {
-        guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
-        let start = from.date, end = to.adding(days: 1).date
-        struct LineRow: Decodable {
-            var tier: String; var funded_by: String?; var category: String
-            var quantity: Int; var sales: Int; var public_value: Int
-        }
-        let lines = try await sql.raw("""
-            SELECT l.tier AS tier, l.funded_by AS funded_by, l.category AS category, CAST(SUM(l.quantity) AS BIGINT) AS quantity,
-                   CAST(SUM(l.price_cents * l.quantity) AS BIGINT) AS sales, CAST(SUM(l.public_price_cents * l.quantity) AS BIGINT) AS public_value
-            FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-            WHERE s.cooperative_id = \(bind: coopID) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end)
-            GROUP BY l.tier, l.funded_by, l.category
-            """).all(decoding: LineRow.self)
-        struct TicketRow: Decodable {
-            var tier: String; var tickets: Int; var donation: Int; var draw: Int; var meals: Int
-        }
-        let tickets = try await sql.raw("""
-            SELECT tier, CAST(SUM(CASE WHEN refund_of IS NULL THEN 1 ELSE -1 END) AS BIGINT) AS tickets,
-                   CAST(SUM(donation_cents) AS BIGINT) AS donation, CAST(SUM(pool_draw_cents) AS BIGINT) AS draw, CAST(SUM(suspended_meals) AS BIGINT) AS meals
-            FROM sales WHERE cooperative_id = \(bind: coopID) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
-            GROUP BY tier
-            """).all(decoding: TicketRow.self)
-        return TradeFigures.summarise(
-            lines: lines.map { .init(tier: $0.tier, fundedBy: $0.funded_by, category: $0.category, quantity: $0.quantity, salesCents: $0.sales, publicValueCents: $0.public_value) },
-            tickets: tickets.map { .init(tier: $0.tier, tickets: $0.tickets, donationCents: $0.donation, poolDrawCents: $0.draw, suspendedMeals: $0.meals) })
+        try await SaleDayTotals.figures(of: coopID, from: from, to: to, on: db)
     }
 }
 

@@ -32,7 +32,11 @@ public enum CashJournal {
     /// escaped), so the same content always gives the same hash.
     public static func canonical(_ fields: [String: String]) -> String {
         fields.keys.sorted().map { key in
-            let value = fields[key]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            var value = fields[key]!
+            // Most values hold neither character: skip the (costly) replacing for them.
+            if value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") }) {
+                value = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            }
             return "\(key)=\(value)"
         }.joined(separator: ";")
     }

@@ -16,21 +16,40 @@ enum Commands {
     }
 }
 
-/// `maillage seed --demo`: the demo network, idempotent.
+/// `maillage seed --demo`: the demo network, idempotent. `maillage seed --scale N`: a network of
+/// 10×N cooperatives with three years of records, for the benchmarks (`bench/run`).
 struct SeedCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "demo", help: "Load the demo network (three territories, three cooperatives, one account per role).")
         var demo: Bool
+        @Option(name: "scale", help: "Load a network at scale N (N = 1: 10 cooperatives, 5 000 people, 1 000 000 till lines over three years).")
+        var scale: Int?
     }
 
-    var help: String { "Loads data: --demo for the demo network." }
+    var help: String { "Loads data: --demo for the demo network, --scale N for a network at scale." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.demo else {
-            context.console.error("Précisez ce qu'il faut charger : --demo.")
-            throw Abort(.badRequest, reason: "seed needs --demo")
-        }
         let app = context.application
+        if let scale = signature.scale {
+            guard (1...100).contains(scale) else {
+                context.console.error("--scale attend un nombre de 1 à 100.")
+                throw Abort(.badRequest, reason: "seed --scale needs 1...100")
+            }
+            try await app.autoMigrate()
+            let started = Date()
+            let console = context.console
+            guard let counts = try await ScaleData.load(scale: scale, on: app.db, progress: { console.print($0) }) else {
+                context.console.print("Le « \(ScaleData.networkName(scale: scale)) » est déjà présent : rien n'a été modifié.")
+                return
+            }
+            context.console.print("\(ScaleData.networkName(scale: scale)) chargé en \(String(format: "%.1f", Date().timeIntervalSince(started))) s : \(counts.summary).")
+            context.console.print("Comptes : \(ScaleData.adminEmail), \(ScaleData.coordinatorEmail(1)), \(ScaleData.cashierEmail(1))… (mot de passe : \(DemoData.password))")
+            return
+        }
+        guard signature.demo else {
+            context.console.error("Précisez ce qu'il faut charger : --demo ou --scale N.")
+            throw Abort(.badRequest, reason: "seed needs --demo or --scale N")
+        }
         try await app.autoMigrate()
         let created = try await DemoData.load(on: app.db, history: true)
         context.console.print(created ? "Données de démonstration chargées." : "Données de démonstration déjà présentes : rien n'a été modifié.")

@@ -1,0 +1,123 @@
+import Fluent
+import Foundation
+@testable import MaillageApp
+import MaillageCore
+import SQLKit
+import Testing
+import VaporTesting
+
+/// The network at scale (`seed --scale`) and what keeps the figures fast at that scale: the
+/// day totals kept with the journal, which must always add up to what the tickets say.
+@Suite("Scale: seed --scale and the day totals")
+struct ScaleTests {
+    /// The same generator as `seed --scale 1`, a few weeks and a few people per cooperative.
+    static let sample = ScaleData.Volumes(cooperatives: 2, people: 30, associates: 12, assemblies: 3, suppliers: 4, households: 10, days: 40,
+                                          ticketsPerDay: (least: 5, spread: 4), purchases: 12, linesPerPurchase: 4)
+
+    /// The trade figures summed straight from the tickets and their lines (what the figures
+    /// were computed from before the day totals).
+    static func fromTheTickets(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> TradeFigures.Summary {
+        let sql = try #require(db as? any SQLDatabase)
+        let start = from.date, end = to.adding(days: 1).date
+        struct LineRow: Decodable { var tier: String; var funded_by: String?; var category: String; var quantity: Int; var sales: Int; var public_value: Int }
+        let lines = try await sql.raw("""
+            SELECT l.tier AS tier, l.funded_by AS funded_by, l.category AS category, CAST(SUM(l.quantity) AS BIGINT) AS quantity,
+                   CAST(SUM(l.price_cents * l.quantity) AS BIGINT) AS sales, CAST(SUM(l.public_price_cents * l.quantity) AS BIGINT) AS public_value
+            FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+            WHERE s.cooperative_id = \(bind: coopID) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end)
+            GROUP BY l.tier, l.funded_by, l.category
+            """).all(decoding: LineRow.self)
+        struct TicketRow: Decodable { var tier: String; var tickets: Int; var donation: Int; var draw: Int; var meals: Int }
+        let tickets = try await sql.raw("""
+            SELECT tier, CAST(SUM(CASE WHEN refund_of IS NULL THEN 1 ELSE -1 END) AS BIGINT) AS tickets,
+                   CAST(SUM(donation_cents) AS BIGINT) AS donation, CAST(SUM(pool_draw_cents) AS BIGINT) AS draw, CAST(SUM(suspended_meals) AS BIGINT) AS meals
+            FROM sales WHERE cooperative_id = \(bind: coopID) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
+            GROUP BY tier
+            """).all(decoding: TicketRow.self)
+        return TradeFigures.summarise(
+            lines: lines.map { .init(tier: $0.tier, fundedBy: $0.funded_by, category: $0.category, quantity: $0.quantity, salesCents: $0.sales, publicValueCents: $0.public_value) },
+            tickets: tickets.map { .init(tier: $0.tier, tickets: $0.tickets, donationCents: $0.donation, poolDrawCents: $0.draw, suspendedMeals: $0.meals) })
+    }
+
+    @Test func aSampleNetworkHoldsWhatTheAppWouldHaveWritten() async throws {
+        try await withMaillage { app in
+            let today = CalendarDay(date: Date())
+            let counts = try #require(try await ScaleData.load(scale: 1, volumes: Self.sample, on: app.db, today: today))
+            #expect(counts.cooperatives == 2)
+            #expect(counts.people == 60 && counts.pathways == 60)
+            #expect(counts.associates == 24 && counts.assemblies == 6)
+            #expect(counts.purchases == 24 && counts.purchaseLines == 96)
+            #expect(counts.sales > 2 * 20 * 5 && counts.saleLines > counts.sales)
+            // A second run finds the network and writes nothing.
+            #expect(try await ScaleData.load(scale: 1, volumes: Self.sample, on: app.db, today: today) == nil)
+
+            let network = try #require(try await Network.query(on: app.db).filter(\.$name == ScaleData.networkName(scale: 1)).first())
+            let cooperatives = try await Cooperative.query(on: app.db).filter(\.$networkID == network.id!).all()
+            #expect(cooperatives.count == 2)
+            var sales = 0
+            for coop in cooperatives {
+                // The journal is chained as the till would have chained it, and its counter follows.
+                let verification = try await TradeRepository.verify(cooperativeID: coop.id!, on: app.db)
+                #expect(verification.ok)
+                sales += verification.entries
+                let sql = try #require(app.db as? any SQLDatabase)
+                struct Counter: Decodable { var last_number: Int }
+                #expect(try await sql.raw("SELECT last_number FROM cash_counters WHERE cooperative_id = \(bind: coop.id!)").first(decoding: Counter.self)?.last_number == verification.entries)
+                // The day totals add up to the tickets, over the whole history and over a week.
+                for (from, to) in [(today.adding(days: -60), today), (today.adding(days: -14), today.adding(days: -8))] {
+                    let figures = try await TradeFiguresRepository.figures(of: coop.id!, from: from, to: to, on: app.db)
+                    #expect(figures == (try await Self.fromTheTickets(of: coop.id!, from: from, to: to, on: app.db)))
+                }
+                // Prices follow the grid: a T1 lunch is 25 % of 9 €.
+                #expect(try await SaleLine.query(on: app.db).join(Sale.self, on: \SaleLine.$sale.$id == \Sale.$id).filter(Sale.self, \.$cooperativeID == coop.id!)
+                    .filter(\.$productName == "Repas du midi").filter(\.$tier == "T1").all().allSatisfy { $0.priceCents == 225 })
+                // The capital register is numbered without gaps.
+                let numbers = try await CapitalOperation.query(on: app.db).filter(\.$cooperativeID == coop.id!).sort(\.$number).all().map(\.number)
+                #expect(numbers == Array(1...numbers.count))
+            }
+            #expect(sales == counts.sales)
+
+            // Its accounts work: the first cooperative's cashier sells with its first card.
+            let coop = try #require(cooperatives.first { $0.name == "Coopérative de charge 01" })
+            let cashier = try await APIClient.forDemo(ScaleData.cashierEmail(1), app: app)
+            let meal = try #require(try await Product.query(on: app.db).filter(\.$cooperativeID == coop.id!).filter(\.$name == "Repas du midi").first())
+            let household = try #require(try await Household.query(on: app.db).filter(\.$cooperativeID == coop.id!).filter(\.$card == ScaleData.card(1, 1)).first())
+            let sale = try await cashier.json(.POST, "/api/v1/coops/\(coop.id!)/sales",
+                                              json: #"{"householdID":"\#(household.id!)","lines":[{"productID":"\#(meal.id!)","quantity":1}],"payments":[{"method":"cash","amountCents":500}]}"#)
+            #expect(sale["totalCents"] as? Int == 225)
+            #expect(try await TradeRepository.verify(cooperativeID: coop.id!, on: app.db).ok)
+        }
+    }
+
+    @Test func dayTotalsFollowEverySaleAndRefundAndCanBeRebuilt() async throws {
+        try await withMaillage { app in
+            let f = try await SalesTests.fixture(app)
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            // A T2 household's meal and coffee, a neighbour's meal with a suspended meal given,
+            // a T1 household's meal drawn on it, a lamp sold then refunded.
+            _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"householdID":"\#(f.households["CAIL02"]!)","lines":[{"productID":"\#(f.products["Repas du midi"]!)","quantity":1},{"productID":"\#(f.products["Café"]!)","quantity":2}],"payments":[{"method":"cash","amountCents":1000}]}"#)
+            _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Repas du midi"]!)","quantity":1}],"donationCents":900,"payments":[{"method":"card","amountCents":1800}]}"#)
+            _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"householdID":"\#(f.households["CAIL01"]!)","lines":[{"productID":"\#(f.products["Repas du midi"]!)","quantity":1}],"payments":[],"suspendedMealsUsed":1}"#)
+            let lamp = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Lampe de la recyclerie"]!)","quantity":2}],"payments":[{"method":"cheque","amountCents":1600}]}"#)
+            #expect(try await cashier.send(.POST, "\(f.base)/sales/\(lamp["id"] as! String)/refund").status == .created)
+
+            let today = CalendarDay.today
+            let figures = try await TradeFiguresRepository.figures(of: coop.id!, from: today.adding(days: -1), to: today, on: app.db)
+            #expect(figures == (try await Self.fromTheTickets(of: coop.id!, from: today.adding(days: -1), to: today, on: app.db)))
+            // Four sales and a refund: three tickets net, the refund cancelling the lamp.
+            #expect(figures.tickets == 3)
+            #expect(figures.byTier.first { $0.tier == "public" }?.salesCents == 900)
+            // Nothing on the days before.
+            #expect(try await TradeFiguresRepository.figures(of: coop.id!, from: today.adding(days: -9), to: today.adding(days: -1), on: app.db).tickets == 0)
+
+            // The migration's rebuild from the journal gives the same days.
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("DELETE FROM sale_day_lines").run()
+            try await sql.raw("DELETE FROM sale_day_tickets").run()
+            #expect(try await TradeFiguresRepository.figures(of: coop.id!, from: today, to: today, on: app.db).tickets == 0)
+            try await SaleDayTotals.rebuild(on: app.db)
+            #expect(try await TradeFiguresRepository.figures(of: coop.id!, from: today, to: today, on: app.db) == figures)
+        }
+    }
+}
