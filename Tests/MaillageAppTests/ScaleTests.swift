@@ -120,4 +120,27 @@ struct ScaleTests {
             #expect(try await TradeFiguresRepository.figures(of: coop.id!, from: today, to: today, on: app.db) == figures)
         }
     }
+
+    @Test func thePathwaysListPagesAHundredAtATime() async throws {
+        try await withMaillage { app in
+            let volumes = ScaleData.Volumes(cooperatives: 1, people: 130, associates: 2, assemblies: 1, suppliers: 1, households: 2, days: 3,
+                                            ticketsPerDay: (least: 1, spread: 1), purchases: 1, linesPerPurchase: 1)
+            _ = try #require(try await ScaleData.load(scale: 1, volumes: volumes, on: app.db))
+            let coop = try await Demo.cooperative("Coopérative de charge 01", app: app)
+            var browser = Browser(app)
+            _ = try await browser.login(ScaleData.coordinatorEmail(1))
+            let first = try await browser.get(SiteURL.pathways(coop.id!).path)
+            #expect(first.status == .ok)
+            let firstPage = first.body.string
+            #expect(firstPage.components(separatedBy: "/pathways/").count - 1 == 100)
+            #expect(firstPage.contains("Parcours 1 à 100 sur 130"))
+            #expect(firstPage.contains("?page=2"))
+            let secondPage = try await browser.get(SiteURL.pathways(coop.id!).path + "?page=2").body.string
+            #expect(secondPage.components(separatedBy: "/pathways/").count - 1 == 30)
+            #expect(secondPage.contains("Parcours 101 à 130 sur 130"))
+            // Not a page number: the first page.
+            let fallback = try await browser.get(SiteURL.pathways(coop.id!).path + "?page=x").body.string
+            #expect(fallback.contains("Parcours 1 à 100 sur 130"))
+        }
+    }
 }

@@ -112,12 +112,22 @@ struct PathwaysPagesController: RouteCollection {
 
     func pathways(request: Request) async throws -> Response {
         let scope = try await request.cooperativeScope(.managePathways)
-        let rows = try await PathwaysRepository(db: request.db, scope: scope).pathways()
+        // `?page=N`, 100 pathways a page; a page number that is not one shows the first page.
+        let perPage = 100
+        let page = max(1, request.query[String.self, at: "page"].flatMap { Int($0) } ?? 1)
+        let (rows, total) = try await PathwaysRepository(db: request.db, scope: scope).pathways(page: page, perPage: perPage)
         let context = request.pageContext()
         let title = context.t("Parcours", "Pathways")
+        let base = SiteURL.pathways(scope.id).path
+        let shown = total == 0 ? "" : context.t("Parcours \((page - 1) * perPage + min(1, rows.count)) à \((page - 1) * perPage + rows.count) sur \(total), les plus récents d'abord.",
+                                                  "Pathways \((page - 1) * perPage + min(1, rows.count)) to \((page - 1) * perPage + rows.count) of \(total), latest first.")
         let content: BodyNode = .group(
             .p(.a(.href(SiteURL.cooperative(scope.id).path), .text(scope.cooperative.name))),
             .h1(.text(title)),
+            .if(total > perPage, .p(.id("pathways-paging"), .text(shown + " "),
+                .if(page > 1, .a(.id("pathways-newer"), .href(base + "?page=\(page - 1)"), .text(context.t("← Plus récents", "← Newer")))),
+                .text(" "),
+                .if(page * perPage < total, .a(.id("pathways-older"), .href(base + "?page=\(page + 1)"), .text(context.t("Plus anciens →", "Older →")))))),
             rows.isEmpty ? .p(.text(context.t("Aucun parcours ouvert : acceptez une orientation pour en ouvrir un.", "No pathway yet: accept a referral to open one."))) :
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("Entrée", "Entry"))), .th(.text(context.t("Sortie", "Exit"))))),

@@ -181,9 +181,15 @@ struct PathwaysRepository: Sendable {
         return pathway
     }
 
-    func pathways() async throws -> [Pathway] {
+    /// One page of the cooperative's pathways, the latest opened first, and how many there are:
+    /// after a few years a cooperative has hundreds, and the page must stay quick on a phone.
+    func pathways(page: Int, perPage: Int) async throws -> (rows: [Pathway], total: Int) {
         try scope.require(.managePathways)
-        return try await Pathway.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$person).sort(\.$openedOn, .descending).all()
+        let query = Pathway.query(on: db).filter(\.$cooperativeID == scope.id)
+        let total = try await query.count()
+        let rows = try await query.copy().with(\.$person).sort(\.$openedOn, .descending).sort(\.$id)
+            .offset((page - 1) * perPage).limit(perPage).all()
+        return (rows, total)
     }
 
     /// The pathway figures of the period, from the records (see `PathwaySummary`).
