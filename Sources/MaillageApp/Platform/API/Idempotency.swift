@@ -62,18 +62,23 @@ enum Idempotency {
             return try replay(stored, hash: hash)
         }
         do {
-            return try await request.db.transaction { tx in
-                let body = try await work(tx)
-                let response = try encode(status: status, body: body)
-                let record = IdempotencyRecord()
-                record.userID = principal.userID
-                record.key = key
-                record.requestHash = hash
-                record.status = Int(status.code)
-                record.body = response.body.string ?? ""
-                try await record.create(on: tx)
-                return response
+            let db = request.db
+            let write: @Sendable () async throws -> Response = {
+                try await db.transaction { tx in
+                    let body = try await work(tx)
+                    let response = try encode(status: status, body: body)
+                    let record = IdempotencyRecord()
+                    record.userID = principal.userID
+                    record.key = key
+                    record.requestHash = hash
+                    record.status = Int(status.code)
+                    record.body = response.body.string ?? ""
+                    try await record.create(on: tx)
+                    return response
+                }
             }
+            if let gate = request.application.sqliteWriteGate { return try await gate.serialize(write) }
+            return try await write()
         } catch {
             // The same key arrived twice at once: the other request won; answer with its result.
             guard (error as? any DatabaseError)?.isConstraintFailure == true,
