@@ -131,6 +131,36 @@ struct SalesTests {
             let broken = try await cashier.json(.GET, "\(f.base)/journal/verify")
             #expect(broken["ok"] as? Bool == false)
             #expect(broken["firstBrokenNumber"] as? Int == 2)
+            #expect(broken["entries"] as? Int == 4)
+        }
+    }
+
+    @Test func theJournalIsReadPageByPageAndATamperedPaymentOnALaterPageBreaksIt() async throws {
+        try await withMaillage { app in
+            let f = try await Self.fixture(app)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            var ids: [String] = []
+            for quantity in 1...5 {
+                let sale = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Lampe de la recyclerie"]!)","quantity":\#(quantity)}],"payments":[{"method":"cash","amountCents":5000}]}"#)
+                ids.append(try #require(sale["id"] as? String))
+            }
+            let coopID = try #require(try await Demo.cooperative(Demo.caillols, app: app).id)
+            // Pages of two tickets: 1-2, 3-4, 5; the chain runs across them.
+            let whole = try await SaleJournal.verify(cooperativeID: coopID, pageSize: 2, on: app.db)
+            #expect(whole == CashJournal.Verification(ok: true, entries: 5, firstBrokenNumber: nil))
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("UPDATE sale_payments SET amount_cents = 4000 WHERE sale_id = \(bind: UUID(uuidString: ids[4])!)").run()
+            #expect(try await SaleJournal.verify(cooperativeID: coopID, pageSize: 2, on: app.db)
+                    == CashJournal.Verification(ok: false, entries: 5, firstBrokenNumber: 5))
+            // A ticket removed from the middle leaves a gap at the next number.
+            try await sql.raw("UPDATE sale_payments SET amount_cents = 5000 WHERE sale_id = \(bind: UUID(uuidString: ids[4])!)").run()
+            #expect(try await SaleJournal.verify(cooperativeID: coopID, pageSize: 2, on: app.db).ok)
+            for table in ["sale_payments", "sale_lines"] {
+                try await sql.raw("DELETE FROM \(ident: table) WHERE sale_id = \(bind: UUID(uuidString: ids[2])!)").run()
+            }
+            try await sql.raw("DELETE FROM sales WHERE id = \(bind: UUID(uuidString: ids[2])!)").run()
+            #expect(try await SaleJournal.verify(cooperativeID: coopID, pageSize: 2, on: app.db)
+                    == CashJournal.Verification(ok: false, entries: 4, firstBrokenNumber: 4))
         }
     }
 

@@ -199,23 +199,116 @@ struct AddTradeFundingAndArchives: AsyncMigration {
 /// that changing an amount in the database breaks the chain.
 enum SaleJournal {
     static func payload(sale: Sale, lines: [SaleLine], payments: [SalePayment], formatter: ISO8601DateFormatter = ISO8601DateFormatter()) -> String {
+        payload(Ticket(id: sale.id!, number: sale.number, recordedAt: sale.recordedAt, householdID: sale.householdID, tier: sale.tier,
+                       totalCents: sale.totalCents, donationCents: sale.donationCents, poolDrawCents: sale.poolDrawCents,
+                       suspendedMeals: sale.suspendedMeals, changeCents: sale.changeCents, refundOf: sale.refundOf),
+                lines: lines.map { Line(position: $0.position, productID: $0.productID, quantity: $0.quantity, publicPriceCents: $0.publicPriceCents,
+                                        priceCents: $0.priceCents, vatRate: $0.vatRate, tier: $0.tier) },
+                payments: payments.map { Payment(position: $0.position, method: $0.method, amountCents: $0.amountCents) },
+                formatter: formatter)
+    }
+
+    /// What the hash covers of a ticket, as plain values: the journal check reads them as rows
+    /// (models cost too much memory and time over hundreds of thousands of tickets).
+    struct Ticket {
+        var id: UUID
+        var number: Int
+        var recordedAt: Date
+        var householdID: UUID?
+        var tier: String
+        var totalCents: Int
+        var donationCents: Int
+        var poolDrawCents: Int
+        var suspendedMeals: Int
+        var changeCents: Int
+        var refundOf: UUID?
+    }
+
+    struct Line {
+        var position: Int
+        var productID: UUID
+        var quantity: Int
+        var publicPriceCents: Int
+        var priceCents: Int
+        var vatRate: Int
+        var tier: String
+    }
+
+    struct Payment {
+        var position: Int
+        var method: String
+        var amountCents: Int
+    }
+
+    static func payload(_ ticket: Ticket, lines: [Line], payments: [Payment], formatter: ISO8601DateFormatter) -> String {
         CashJournal.canonical([
-            "number": String(sale.number),
-            "sale": sale.id!.uuidString.lowercased(),
-            "recordedAt": formatter.string(from: sale.recordedAt),
-            "household": sale.householdID?.uuidString.lowercased() ?? "",
-            "tier": sale.tier,
-            "total": String(sale.totalCents),
-            "donation": String(sale.donationCents),
-            "poolDraw": String(sale.poolDrawCents),
-            "suspendedMeals": String(sale.suspendedMeals),
-            "change": String(sale.changeCents),
-            "refundOf": sale.refundOf?.uuidString.lowercased() ?? "",
+            "number": String(ticket.number),
+            "sale": ticket.id.uuidString.lowercased(),
+            "recordedAt": formatter.string(from: ticket.recordedAt),
+            "household": ticket.householdID?.uuidString.lowercased() ?? "",
+            "tier": ticket.tier,
+            "total": String(ticket.totalCents),
+            "donation": String(ticket.donationCents),
+            "poolDraw": String(ticket.poolDrawCents),
+            "suspendedMeals": String(ticket.suspendedMeals),
+            "change": String(ticket.changeCents),
+            "refundOf": ticket.refundOf?.uuidString.lowercased() ?? "",
             "lines": lines.sorted { $0.position < $1.position }.map {
                 "\($0.productID.uuidString.lowercased()):\($0.quantity):\($0.publicPriceCents):\($0.priceCents):\($0.vatRate):\($0.tier)"
             }.joined(separator: ","),
             "payments": payments.sorted { $0.position < $1.position }.map { "\($0.method):\($0.amountCents)" }.joined(separator: ","),
         ])
+    }
+
+    /// Recomputes the cooperative's chain from the rows, a page of tickets at a time (with their
+    /// lines and payments), so that memory stays flat however long the journal.
+    static func verify(cooperativeID: UUID, pageSize: Int = 2_000, on db: any Database) async throws -> CashJournal.Verification {
+        guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
+        let formatter = ISO8601DateFormatter()
+        var verifier = CashJournal.Verifier()
+        var after = 0
+        while !verifier.isBroken {
+            let rows = try await sql.raw("""
+                SELECT id, number, recorded_at, household_id, tier, total_cents, donation_cents, pool_draw_cents, suspended_meals, change_cents, refund_of, hash
+                FROM sales WHERE cooperative_id = \(bind: cooperativeID) AND number > \(bind: after) ORDER BY number LIMIT \(unsafeRaw: String(pageSize))
+                """).all().map { row in
+                try (Ticket(id: row.decode(column: "id"), number: row.decode(column: "number"), recordedAt: row.decode(column: "recorded_at"),
+                            householdID: row.decode(column: "household_id"), tier: row.decode(column: "tier"),
+                            totalCents: row.decode(column: "total_cents"), donationCents: row.decode(column: "donation_cents"),
+                            poolDrawCents: row.decode(column: "pool_draw_cents"), suspendedMeals: row.decode(column: "suspended_meals"),
+                            changeCents: row.decode(column: "change_cents"), refundOf: row.decode(column: "refund_of")),
+                     row.decode(column: "hash", as: String.self))
+            }
+            guard let last = rows.last?.0.number else { break }
+            let range: SQLQueryString = "s.cooperative_id = \(bind: cooperativeID) AND s.number > \(bind: after) AND s.number <= \(bind: last)"
+            var lines: [UUID: [Line]] = [:]
+            for row in try await sql.raw("""
+                SELECT l.sale_id, l.position, l.product_id, l.quantity, l.public_price_cents, l.price_cents, l.vat_rate, l.tier
+                FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE \(range)
+                """).all() {
+                try lines[row.decode(column: "sale_id", as: UUID.self), default: []].append(
+                    Line(position: row.decode(column: "position"), productID: row.decode(column: "product_id"), quantity: row.decode(column: "quantity"),
+                         publicPriceCents: row.decode(column: "public_price_cents"), priceCents: row.decode(column: "price_cents"),
+                         vatRate: row.decode(column: "vat_rate"), tier: row.decode(column: "tier")))
+            }
+            var payments: [UUID: [Payment]] = [:]
+            for row in try await sql.raw("""
+                SELECT p.sale_id, p.position, p.method, p.amount_cents
+                FROM sale_payments p JOIN sales s ON s.id = p.sale_id WHERE \(range)
+                """).all() {
+                try payments[row.decode(column: "sale_id", as: UUID.self), default: []].append(
+                    Payment(position: row.decode(column: "position"), method: row.decode(column: "method"), amountCents: row.decode(column: "amount_cents")))
+            }
+            for (ticket, hash) in rows {
+                let payload = Self.payload(ticket, lines: lines[ticket.id] ?? [], payments: payments[ticket.id] ?? [], formatter: formatter)
+                if !verifier.check(CashJournal.Entry(number: ticket.number, payload: payload, hash: hash)) { break }
+            }
+            after = last
+        }
+        guard let broken = verifier.firstBrokenNumber else { return verifier.verification }
+        struct Count: Decodable { var count: Int }
+        let count = try await sql.raw("SELECT COUNT(*) AS count FROM sales WHERE cooperative_id = \(bind: cooperativeID)").first(decoding: Count.self)?.count ?? verifier.entries
+        return CashJournal.Verification(ok: false, entries: count, firstBrokenNumber: broken)
     }
 
     /// Takes the next number and the previous hash of the cooperative's journal, holding its

@@ -189,9 +189,6 @@ extension TradeRepository {
     }
 
     static func verify(cooperativeID: UUID, on db: any Database) async throws -> CashJournal.Verification {
-        let sales = try await Sale.query(on: db).filter(\.$cooperativeID == cooperativeID).with(\.$lines).with(\.$payments).sort(\.$number).all()
-        return CashJournal.verify(sales.map {
-            CashJournal.Entry(number: $0.number, payload: SaleJournal.payload(sale: $0, lines: $0.lines, payments: $0.payments), hash: $0.hash)
-        })
+        try await SaleJournal.verify(cooperativeID: cooperativeID, on: db)
     }
 }

@@ -22,10 +22,19 @@ public enum CashJournal {
 
     /// `number|previousHash|payload`, hashed with SHA-256, in lowercase hex.
     public static func hash(number: Int, previousHash: String, payload: String) -> String {
-        SHA256.hash(data: Data("\(number)|\(previousHash)|\(payload)".utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digest = SHA256.hash(data: Data("\(number)|\(previousHash)|\(payload)".utf8))
+        // Written straight into one buffer: a string per byte cost more than the hashing when a
+        // journal of half a million tickets is verified.
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
     }
 
     /// A canonical text of named fields: sorted by name, `name=value` joined by `;` (values
@@ -46,19 +55,51 @@ public enum CashJournal {
         public var entries: Int
         /// The first entry whose number or hash is not what the chain says.
         public var firstBrokenNumber: Int?
+
+        public init(ok: Bool, entries: Int, firstBrokenNumber: Int?) {
+            self.ok = ok
+            self.entries = entries
+            self.firstBrokenNumber = firstBrokenNumber
+        }
     }
 
     /// Recomputes the chain from the first entry (numbers must run 1, 2, 3… without gaps).
     public static func verify(_ entries: [Entry]) -> Verification {
-        var previous = genesis
-        for (index, entry) in entries.enumerated() {
-            guard entry.number == index + 1,
-                  hash(number: entry.number, previousHash: previous, payload: entry.payload) == entry.hash else {
-                return Verification(ok: false, entries: entries.count, firstBrokenNumber: entry.number)
+        var verifier = Verifier()
+        for entry in entries { verifier.check(entry) }
+        return verifier.verification
+    }
+
+    /// The same check one entry at a time, so that a long journal can be read in pages instead
+    /// of all at once.
+    public struct Verifier: Sendable {
+        private var previousHash = CashJournal.genesis
+        /// Entries given so far, in order, whether or not the chain held.
+        public private(set) var entries = 0
+        public private(set) var firstBrokenNumber: Int?
+
+        public init() {}
+
+        public var isBroken: Bool { firstBrokenNumber != nil }
+
+        /// Checks the next entry; once the chain is broken, later entries are only counted.
+        @discardableResult
+        public mutating func check(_ entry: Entry) -> Bool {
+            entries += 1
+            guard firstBrokenNumber == nil else { return false }
+            guard entry.number == entries,
+                  CashJournal.hash(number: entry.number, previousHash: previousHash, payload: entry.payload) == entry.hash else {
+                firstBrokenNumber = entry.number
+                return false
             }
-            previous = entry.hash
+            previousHash = entry.hash
+            return true
         }
-        return Verification(ok: true, entries: entries.count, firstBrokenNumber: nil)
+
+        /// The result for the entries checked so far.
+        public var verification: Verification {
+            Verification(ok: firstBrokenNumber == nil, entries: entries, firstBrokenNumber: firstBrokenNumber)
+        }
     }
 }
 
