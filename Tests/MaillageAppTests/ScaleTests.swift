@@ -77,6 +77,27 @@ struct ScaleTests {
             }
             #expect(sales == counts.sales)
 
+            // The indicators of the network, read in one batch, or in batches on two connections
+            // side by side, are each cooperative's own as read alone (the two differ, so a
+            // mix-up would show).
+            let admin = try #require(try await User.query(on: app.db).filter(\.$email == ScaleData.adminEmail).first())
+            let principal = try #require(try await PrincipalLoader.load(userID: admin.id!, db: app.db, viaBearerToken: true))
+            let readers = app.eventLoopGroup.makeIterator().compactMap { app.databases.database(logger: app.logger, on: $0) }
+            let month = DayPeriod(from: today.adding(days: -30), to: today)
+            var alone: [UUID: CooperativeFigures] = [:]
+            for coop in cooperatives {
+                alone[coop.id!] = try await ImpactRepository(db: app.db, principal: principal).figures(of: [coop], period: month)[0]
+                #expect(alone[coop.id!]!.current.first { $0.indicator == .householdsServed }!.amount > 0)
+            }
+            #expect(alone[cooperatives[0].id!]!.current != alone[cooperatives[1].id!]!.current)
+            for lanes in [[], readers] {
+                let together = try await ImpactRepository(db: app.db, principal: principal, readers: lanes).figures(of: cooperatives, period: month)
+                #expect(together.map(\.cooperative.id) == cooperatives.map(\.id))
+                for figures in together {
+                    #expect(figures.current == alone[figures.cooperative.id!]!.current && figures.previous == alone[figures.cooperative.id!]!.previous)
+                }
+            }
+
             // Its accounts work: the first cooperative's cashier sells with its first card.
             let coop = try #require(cooperatives.first { $0.name == "Coopérative de charge 01" })
             let cashier = try await APIClient.forDemo(ScaleData.cashierEmail(1), app: app)

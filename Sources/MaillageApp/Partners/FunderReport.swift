@@ -42,7 +42,7 @@ struct FunderReportController: RouteCollection {
         let period = DayPeriod(from: from, to: max(from, min(lastEnd, .today)))
         var cooperatives: [Cooperative] = []
         for coop in records.flatMap(\.cooperatives) where !cooperatives.contains(where: { $0.id == coop.id }) { cooperatives.append(coop) }
-        let figures = try await ImpactRepository(db: request.db, principal: repository.scope.principal).figures(of: cooperatives, period: period)
+        let figures = try await ImpactRepository(request, principal: repository.scope.principal).figures(of: cooperatives, period: period)
         let threshold = records.first?.threshold ?? StatisticalSecret.defaultThreshold
         return (repository, records, FunderReportDTO(funderID: funderID, funder: funder.name, from: period.from.description, to: period.to.description,
                                                      agreements: records.map(FundingAgreementDTO.init),

@@ -163,7 +163,7 @@ struct FundingController: RouteCollection {
         let record = try await repository.record(agreement, today: .today)
         let from = CalendarDay(date: agreement.startsOn)
         let period = DayPeriod(from: from, to: max(from, min(CalendarDay(date: agreement.endsOn), .today)))
-        let figures = try await ImpactRepository(db: request.db, principal: repository.scope.principal).figures(of: record.cooperatives, period: period)
+        let figures = try await ImpactRepository(request, principal: repository.scope.principal).figures(of: record.cooperatives, period: period)
         return (repository, record, ReportDTO(agreement: FundingAgreementDTO(record), from: period.from.description, to: period.to.description,
                                               indicators: ImpactComparison(figures, period: period, threshold: record.threshold)))
     }

@@ -63,6 +63,9 @@ enum DatabaseSetup {
             for eventLoop in app.eventLoopGroup.makeIterator() {
                 guard let connection = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
                 try await connection.raw("PRAGMA busy_timeout = 10000").run()
+                // 16 MB of pages per connection rather than 2: a network's indicators read the
+                // same index pages again for each cooperative, and each miss is a pread.
+                try await connection.raw("PRAGMA cache_size = -16000").run()
             }
         case .postgres(_, let schema?):
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()

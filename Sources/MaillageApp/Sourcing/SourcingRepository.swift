@@ -297,23 +297,32 @@ struct SourcingRepository: Sendable {
     /// characteristics and local definition) are summed by the database first: a year of a
     /// busy kitchen's invoices comes back as a few hundred rows, with the same figures.
     static func indicators(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> SourcingIndicators {
+        try await indicators(of: [coopID], from: from, to: to, on: db)[coopID]!
+    }
+
+    /// The same for several cooperatives at once (a network's indicators): one statement for
+    /// the lines, one for the suppliers, one for the settings.
+    static func indicators(of coopIDs: [UUID], from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> [UUID: SourcingIndicators] {
         guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
-        let suppliers = Dictionary(uniqueKeysWithValues: try await Supplier.query(on: db).filter(\.$cooperativeID == coopID).all().map { ($0.id!, $0) })
+        guard !coopIDs.isEmpty else { return [:] }
+        let suppliers = Dictionary(uniqueKeysWithValues: try await Supplier.query(on: db).filter(\.$cooperativeID ~~ coopIDs).all().map { ($0.id!, $0) })
         struct Row: Decodable {
-            var supplier_id: UUID; var family: String; var characteristics: String; var local_kind: String?; var local_km: Int?; var cents: Int
+            var cooperative_id: UUID; var supplier_id: UUID; var family: String; var characteristics: String; var local_kind: String?; var local_km: Int?; var cents: Int
         }
-        let rows = try await sql.raw("""
-            SELECT supplier_id, family, characteristics, local_kind, local_km, CAST(SUM(price_cents) AS BIGINT) AS cents
-            FROM purchase_lines WHERE cooperative_id = \(bind: coopID) AND date >= \(bind: from.date) AND date < \(bind: to.adding(days: 1).date)
-            GROUP BY supplier_id, family, characteristics, local_kind, local_km
-            """).all(decoding: Row.self)
-        let local = try await SourcingSettings.find(coopID, on: db)?.localDefinition ?? .departement
-        return SourcingIndicators(lines: rows.compactMap { row in
-            guard let supplier = suppliers[row.supplier_id] else { return nil }
-            return .init(priceCents: row.cents, family: ProductFamily(rawValue: row.family) ?? .other,
-                         characteristics: Set(PurchaseLine.characteristics(row.characteristics)),
-                         localDefinition: PurchaseLine.localDefinition(kind: row.local_kind, km: row.local_km), supplier: supplier.indicatorSupplier)
-        }, local: local)
+        let rows = Dictionary(grouping: try await sql.raw("""
+            SELECT cooperative_id, supplier_id, family, characteristics, local_kind, local_km, CAST(SUM(price_cents) AS BIGINT) AS cents
+            FROM purchase_lines WHERE cooperative_id IN (\(binds: coopIDs)) AND date >= \(bind: from.date) AND date < \(bind: to.adding(days: 1).date)
+            GROUP BY cooperative_id, supplier_id, family, characteristics, local_kind, local_km
+            """).all(decoding: Row.self), by: \.cooperative_id)
+        let settings = Dictionary(uniqueKeysWithValues: try await SourcingSettings.query(on: db).filter(\.$id ~~ coopIDs).all().map { ($0.id!, $0) })
+        return Dictionary(uniqueKeysWithValues: coopIDs.map { coopID in
+            (coopID, SourcingIndicators(lines: (rows[coopID] ?? []).compactMap { row in
+                guard let supplier = suppliers[row.supplier_id] else { return nil }
+                return .init(priceCents: row.cents, family: ProductFamily(rawValue: row.family) ?? .other,
+                             characteristics: Set(PurchaseLine.characteristics(row.characteristics)),
+                             localDefinition: PurchaseLine.localDefinition(kind: row.local_kind, km: row.local_km), supplier: supplier.indicatorSupplier)
+            }, local: settings[coopID]?.localDefinition ?? .departement))
+        })
     }
 
     // MARK: Recipes

@@ -48,23 +48,34 @@ enum SaleDayTotals {
                 lines: lines.map { ($0.tier, $0.fundedBy, $0.category, $0.quantity, $0.priceCents, $0.publicPriceCents) })
         }
 
-        /// Adds to the rows of the cooperative's days, creating those missing.
+        /// Adds to the rows of the cooperative's days, creating those missing: one multi-row
+        /// upsert per table (per 200 rows), since each statement is a round trip under the
+        /// till's write lock.
         func write(cooperativeID: UUID, on db: any Database) async throws {
             guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
-            for (key, sums) in tickets {
+            let ticketRows = Array(tickets), lineRows = Array(lines)
+            for start in stride(from: 0, to: ticketRows.count, by: 200) {
+                let chunk = ticketRows[start..<min(start + 200, ticketRows.count)]
+                let values: [SQLQueryString] = chunk.map { key, sums in
+                    "(\(bind: cooperativeID), \(bind: key.day), \(bind: key.tier), \(bind: sums.tickets), \(bind: sums.donationCents), \(bind: sums.poolDrawCents), \(bind: sums.suspendedMeals))"
+                }
                 try await sql.raw("""
                     INSERT INTO sale_day_tickets (cooperative_id, day, tier, tickets, donation_cents, pool_draw_cents, suspended_meals)
-                    VALUES (\(bind: cooperativeID), \(bind: key.day), \(bind: key.tier), \(bind: sums.tickets), \(bind: sums.donationCents), \(bind: sums.poolDrawCents), \(bind: sums.suspendedMeals))
+                    VALUES \(values.joined(separator: ", "))
                     ON CONFLICT (cooperative_id, day, tier) DO UPDATE SET tickets = sale_day_tickets.tickets + excluded.tickets,
                         donation_cents = sale_day_tickets.donation_cents + excluded.donation_cents,
                         pool_draw_cents = sale_day_tickets.pool_draw_cents + excluded.pool_draw_cents,
                         suspended_meals = sale_day_tickets.suspended_meals + excluded.suspended_meals
                     """).run()
             }
-            for (key, sums) in lines {
+            for start in stride(from: 0, to: lineRows.count, by: 200) {
+                let chunk = lineRows[start..<min(start + 200, lineRows.count)]
+                let values: [SQLQueryString] = chunk.map { key, sums in
+                    "(\(bind: cooperativeID), \(bind: key.day), \(bind: key.tier), \(bind: key.fundedBy), \(bind: key.category), \(bind: sums.quantity), \(bind: sums.salesCents), \(bind: sums.publicValueCents))"
+                }
                 try await sql.raw("""
                     INSERT INTO sale_day_lines (cooperative_id, day, tier, funded_by, category, quantity, sales_cents, public_value_cents)
-                    VALUES (\(bind: cooperativeID), \(bind: key.day), \(bind: key.tier), \(bind: key.fundedBy), \(bind: key.category), \(bind: sums.quantity), \(bind: sums.salesCents), \(bind: sums.publicValueCents))
+                    VALUES \(values.joined(separator: ", "))
                     ON CONFLICT (cooperative_id, day, tier, funded_by, category) DO UPDATE SET quantity = sale_day_lines.quantity + excluded.quantity,
                         sales_cents = sale_day_lines.sales_cents + excluded.sales_cents,
                         public_value_cents = sale_day_lines.public_value_cents + excluded.public_value_cents
@@ -82,28 +93,37 @@ enum SaleDayTotals {
 
     /// The trade figures of a cooperative over a period, from its days' rows.
     static func figures(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> TradeFigures.Summary {
+        try await figures(of: [coopID], from: from, to: to, on: db)[coopID] ?? TradeFigures.summarise(lines: [], tickets: [])
+    }
+
+    /// The same for several cooperatives at once (a network's indicators): two statements in all.
+    static func figures(of coopIDs: [UUID], from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> [UUID: TradeFigures.Summary] {
         guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
+        guard !coopIDs.isEmpty else { return [:] }
         struct LineRow: Decodable {
-            var tier: String; var funded_by: String; var category: String
+            var cooperative_id: UUID; var tier: String; var funded_by: String; var category: String
             var quantity: Int; var sales: Int; var public_value: Int
         }
-        let lines = try await sql.raw("""
-            SELECT tier, funded_by, category, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(SUM(sales_cents) AS BIGINT) AS sales,
+        let lines = Dictionary(grouping: try await sql.raw("""
+            SELECT cooperative_id, tier, funded_by, category, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(SUM(sales_cents) AS BIGINT) AS sales,
                    CAST(SUM(public_value_cents) AS BIGINT) AS public_value
-            FROM sale_day_lines WHERE cooperative_id = \(bind: coopID) AND day >= \(bind: from.description) AND day <= \(bind: to.description)
-            GROUP BY tier, funded_by, category
-            """).all(decoding: LineRow.self)
-        struct TicketRow: Decodable { var tier: String; var tickets: Int; var donation: Int; var draw: Int; var meals: Int }
-        let tickets = try await sql.raw("""
-            SELECT tier, CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(donation_cents) AS BIGINT) AS donation,
+            FROM sale_day_lines WHERE cooperative_id IN (\(binds: coopIDs)) AND day >= \(bind: from.description) AND day <= \(bind: to.description)
+            GROUP BY cooperative_id, tier, funded_by, category
+            """).all(decoding: LineRow.self), by: \.cooperative_id)
+        struct TicketRow: Decodable { var cooperative_id: UUID; var tier: String; var tickets: Int; var donation: Int; var draw: Int; var meals: Int }
+        let tickets = Dictionary(grouping: try await sql.raw("""
+            SELECT cooperative_id, tier, CAST(SUM(tickets) AS BIGINT) AS tickets, CAST(SUM(donation_cents) AS BIGINT) AS donation,
                    CAST(SUM(pool_draw_cents) AS BIGINT) AS draw, CAST(SUM(suspended_meals) AS BIGINT) AS meals
-            FROM sale_day_tickets WHERE cooperative_id = \(bind: coopID) AND day >= \(bind: from.description) AND day <= \(bind: to.description)
-            GROUP BY tier
-            """).all(decoding: TicketRow.self)
-        return TradeFigures.summarise(
-            lines: lines.map { .init(tier: $0.tier, fundedBy: $0.funded_by.isEmpty ? nil : $0.funded_by, category: $0.category, quantity: $0.quantity,
-                                     salesCents: $0.sales, publicValueCents: $0.public_value) },
-            tickets: tickets.map { .init(tier: $0.tier, tickets: $0.tickets, donationCents: $0.donation, poolDrawCents: $0.draw, suspendedMeals: $0.meals) })
+            FROM sale_day_tickets WHERE cooperative_id IN (\(binds: coopIDs)) AND day >= \(bind: from.description) AND day <= \(bind: to.description)
+            GROUP BY cooperative_id, tier
+            """).all(decoding: TicketRow.self), by: \.cooperative_id)
+        return Dictionary(uniqueKeysWithValues: coopIDs.map { coopID in
+            (coopID, TradeFigures.summarise(
+                lines: (lines[coopID] ?? []).map { .init(tier: $0.tier, fundedBy: $0.funded_by.isEmpty ? nil : $0.funded_by, category: $0.category,
+                                                         quantity: $0.quantity, salesCents: $0.sales, publicValueCents: $0.public_value) },
+                tickets: (tickets[coopID] ?? []).map { .init(tier: $0.tier, tickets: $0.tickets, donationCents: $0.donation, poolDrawCents: $0.draw,
+                                                             suspendedMeals: $0.meals) }))
+        })
     }
 
     /// Every cooperative's days, rebuilt from the journal's rows (for the migration).

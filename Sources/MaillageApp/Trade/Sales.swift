@@ -315,10 +315,12 @@ enum SaleJournal {
     /// counter row until the transaction ends.
     static func nextEntry(cooperativeID: UUID, on tx: any Database) async throws -> (number: Int, previousHash: String) {
         guard let sql = tx as? any SQLDatabase else { throw Problem.internalError }
-        try await sql.raw("INSERT INTO cash_counters (cooperative_id, last_number, last_hash) VALUES (\(bind: cooperativeID), 0, \(bind: CashJournal.genesis)) ON CONFLICT (cooperative_id) DO NOTHING").run()
+        // One statement: the first entry creates the counter at 1 after the genesis hash.
         struct Row: Decodable { var last_number: Int; var last_hash: String }
-        guard let row = try await sql.raw("UPDATE cash_counters SET last_number = last_number + 1 WHERE cooperative_id = \(bind: cooperativeID) RETURNING last_number, last_hash")
-            .first(decoding: Row.self) else { throw Problem.internalError }
+        guard let row = try await sql.raw("""
+            INSERT INTO cash_counters (cooperative_id, last_number, last_hash) VALUES (\(bind: cooperativeID), 1, \(bind: CashJournal.genesis))
+            ON CONFLICT (cooperative_id) DO UPDATE SET last_number = cash_counters.last_number + 1 RETURNING last_number, last_hash
+            """).first(decoding: Row.self) else { throw Problem.internalError }
         return (row.last_number, row.last_hash)
     }
 
@@ -345,9 +347,28 @@ enum SaleJournal {
     static func append(_ sale: Sale, lines: [SaleLine], payments: [SalePayment], previousHash: String, on db: any Database) async throws {
         sale.payload = payload(sale: sale, lines: lines, payments: payments)
         sale.hash = CashJournal.hash(number: sale.number, previousHash: previousHash, payload: sale.payload)
-        try await sale.create(on: db)
-        for line in lines { try await line.create(on: db) }
-        for payment in payments { try await payment.create(on: db) }
+        // Three plain inserts (the ticket, its lines, its payments) rather than Fluent's
+        // creates: under the till's write lock, the models' reflection cost more than SQLite.
+        var tickets = try RowWriter(on: db, into: Sale.schema, columns: ["id", "cooperative_id", "number", "household_id", "tier", "total_cents",
+                                                                         "donation_cents", "pool_draw_cents", "suspended_meals", "change_cents",
+                                                                         "refund_of", "cashier_label", "recorded_at", "payload", "hash"])
+        tickets.add([sale.id!, sale.cooperativeID, sale.number, sale.householdID, sale.tier, sale.totalCents, sale.donationCents, sale.poolDrawCents,
+                     sale.suspendedMeals, sale.changeCents, sale.refundOf, sale.cashierLabel, sale.recordedAt, sale.payload, sale.hash])
+        try await tickets.flush()
+        var lineRows = try RowWriter(on: db, into: SaleLine.schema, columns: ["id", "sale_id", "position", "product_id", "product_name", "category",
+                                                                             "quantity", "public_price_cents", "price_cents", "vat_rate", "tier", "funded_by"])
+        for line in lines {
+            if line.id == nil { line.id = UUID() }
+            lineRows.add([line.id!, line.$sale.id, line.position, line.productID, line.productName, line.category, line.quantity,
+                          line.publicPriceCents, line.priceCents, line.vatRate, line.tier, line.fundedBy])
+        }
+        try await lineRows.flush()
+        var paymentRows = try RowWriter(on: db, into: SalePayment.schema, columns: ["id", "sale_id", "position", "method", "amount_cents"])
+        for payment in payments {
+            if payment.id == nil { payment.id = UUID() }
+            paymentRows.add([payment.id!, payment.$sale.id, payment.position, payment.method, payment.amountCents])
+        }
+        try await paymentRows.flush()
         sale.$lines.value = lines
         sale.$payments.value = payments
         try await SaleDayTotals.add(sale, lines: lines, on: db)

@@ -67,13 +67,10 @@ enum Idempotency {
                 try await db.transaction { tx in
                     let body = try await work(tx)
                     let response = try encode(status: status, body: body)
-                    let record = IdempotencyRecord()
-                    record.userID = principal.userID
-                    record.key = key
-                    record.requestHash = hash
-                    record.status = Int(status.code)
-                    record.body = response.body.string ?? ""
-                    try await record.create(on: tx)
+                    // A plain insert: this runs in every till sale, under the write lock.
+                    var record = try RowWriter(on: tx, into: IdempotencyRecord.schema, columns: ["id", "user_id", "key", "request_hash", "status", "body", "created_at"])
+                    record.add([UUID(), principal.userID, key, hash, Int(status.code), response.body.string ?? "", Date()])
+                    try await record.flush()
                     return response
                 }
             }
