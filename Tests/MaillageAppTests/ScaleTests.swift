@@ -68,6 +68,10 @@ struct ScaleTests {
                     let figures = try await TradeFiguresRepository.figures(of: coop.id!, from: from, to: to, on: app.db)
                     #expect(figures == (try await Self.fromTheTickets(of: coop.id!, from: from, to: to, on: app.db)))
                 }
+                // The pool read from the day totals is what the tickets say (donations, meals drawn).
+                let pool = try await SaleDayTotals.pool(of: coop.id!, on: app.db)
+                let tickets = try await SaleJournal.sums(cooperativeID: coop.id!, before: nil, on: app.db)
+                #expect(pool.donation == tickets.donation && pool.poolDraw == tickets.poolDraw && pool.donation > 0 && pool.poolDraw > 0)
                 // Prices follow the grid: a T1 lunch is 25 % of 9 €.
                 #expect(try await SaleLine.query(on: app.db).join(Sale.self, on: \SaleLine.$sale.$id == \Sale.$id).filter(Sale.self, \.$cooperativeID == coop.id!)
                     .filter(\.$productName == "Repas du midi").filter(\.$tier == "T1").all().allSatisfy { $0.priceCents == 225 })
@@ -129,6 +133,10 @@ struct ScaleTests {
             // Four sales and a refund: three tickets net, the refund cancelling the lamp.
             #expect(figures.tickets == 3)
             #expect(figures.byTier.first { $0.tier == "public" }?.salesCents == 900)
+            // The pool: 9 € given, a T1 meal drawn (2,25 €), nothing from the refunded lamp.
+            let pool = try await SaleDayTotals.pool(of: coop.id!, on: app.db)
+            let sums = try await SaleJournal.sums(cooperativeID: coop.id!, before: nil, on: app.db)
+            #expect(pool.donation == sums.donation && pool.poolDraw == sums.poolDraw && pool.donation == 900)
             // Nothing on the days before.
             #expect(try await TradeFiguresRepository.figures(of: coop.id!, from: today.adding(days: -9), to: today.adding(days: -1), on: app.db).tickets == 0)
 

@@ -132,9 +132,9 @@ struct PathwaysPagesController: RouteCollection {
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("Entrée", "Entry"))), .th(.text(context.t("Sortie", "Exit"))))),
                 .tbody(.forEach(rows) { row in
-                    .tr(.td(.a(.href(SiteURL.pathway(scope.id, row.id!).path), .text(row.person.fullName))),
-                        .td(.text(CalendarDay(date: row.openedOn).french)),
-                        .td(.text(row.exitCategory.flatMap { ExitCategory(rawValue: $0)?.frenchLabel } ?? context.t("En cours", "Ongoing"))))
+                    .tr(.td(.a(.href(SiteURL.pathway(scope.id, row.id).path), .text(row.personName))),
+                        .td(.text(CalendarDay(date: row.opened_on).french)),
+                        .td(.text(row.exit_category.flatMap { ExitCategory(rawValue: $0)?.frenchLabel } ?? context.t("En cours", "Ongoing"))))
                 }))
         )
         return Layout.render(context, title: title, content: content)

@@ -126,6 +126,17 @@ enum SaleDayTotals {
         })
     }
 
+    /// Donations and pool draws over the cooperative's whole history (refunds count negative).
+    static func pool(of coopID: UUID, on db: any Database) async throws -> (donation: Int, poolDraw: Int) {
+        guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
+        struct Row: Decodable { var donation: Int; var draw: Int }
+        let row = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(donation_cents), 0) AS BIGINT) AS donation, CAST(COALESCE(SUM(pool_draw_cents), 0) AS BIGINT) AS draw
+            FROM sale_day_tickets WHERE cooperative_id = \(bind: coopID)
+            """).first(decoding: Row.self)
+        return (row?.donation ?? 0, row?.draw ?? 0)
+    }
+
     /// Every cooperative's days, rebuilt from the journal's rows (for the migration).
     static func rebuild(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw Problem.internalError }

@@ -37,9 +37,11 @@ extension TradeRepository {
         return try await salesQuery().sort(\.$number, .descending).limit(limit).all()
     }
 
-    /// The pool of suspended meals and donations: what came in minus what went out.
+    /// The pool of suspended meals and donations: what came in minus what went out, added up
+    /// from the day totals (a few rows a day, kept in each sale's transaction) rather than from
+    /// every ticket ever made: the till page shows it, and a suspended meal checks it.
     func poolBalance(on database: (any Database)? = nil) async throws -> Int {
-        let sums = try await SaleJournal.sums(cooperativeID: scope.id, before: nil, on: database ?? db)
+        let sums = try await SaleDayTotals.pool(of: scope.id, on: database ?? db)
         return SolidarityPool.balance([.donation(cents: sums.donation), .draw(cents: sums.poolDraw)])
     }
 
