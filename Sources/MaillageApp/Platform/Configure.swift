@@ -138,6 +138,7 @@ enum Migrations {
         app.migrations.add(AddNetworkSecretThreshold())
         app.migrations.add(AddImpactIndexes())
         app.migrations.add(CreateSaleDayTotals())
+        app.migrations.add(AddPathwayFileIndexes())
     }
 }
 
