@@ -556,12 +556,9 @@ private struct Generator {
         try await cards.flush()
 
         let meal = products[0], child = products[1], coffee = products[2], platter = products[3], lamp = products[4], sewing = products[5]
-        var sales = try RowWriter(on: tx, into: Sale.schema, columns: ["id", "cooperative_id", "number", "household_id", "tier", "total_cents", "donation_cents",
-                                                                     "pool_draw_cents", "suspended_meals", "change_cents", "refund_of", "cashier_label",
-                                                                     "recorded_at", "payload", "hash"])
-        var lines = try RowWriter(on: tx, into: SaleLine.schema, columns: ["id", "sale_id", "position", "product_id", "product_name", "category", "quantity",
-                                                                          "public_price_cents", "price_cents", "vat_rate", "tier", "funded_by"])
-        var payments = try RowWriter(on: tx, into: SalePayment.schema, columns: ["id", "sale_id", "position", "method", "amount_cents"])
+        var sales = try RowWriter(on: tx, into: Sale.schema, columns: SaleJournal.ticketColumns)
+        var lines = try RowWriter(on: tx, into: SaleLine.schema, columns: SaleJournal.lineColumns)
+        var payments = try RowWriter(on: tx, into: SalePayment.schema, columns: SaleJournal.paymentColumns)
         let formatter = ISO8601DateFormatter()
         var totals = SaleDayTotals.Increment()
         var number = 0

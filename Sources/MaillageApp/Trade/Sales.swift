@@ -343,27 +343,32 @@ enum SaleJournal {
         try await sql.raw("UPDATE cash_counters SET last_number = last_number WHERE cooperative_id = \(bind: cooperativeID)").run()
     }
 
+    /// The columns a ticket, its lines and its payments are written with, in the order their
+    /// values are given (the till's append and `seed --scale`).
+    static let ticketColumns = ["id", "cooperative_id", "number", "household_id", "tier", "total_cents", "donation_cents", "pool_draw_cents",
+                                "suspended_meals", "change_cents", "refund_of", "cashier_label", "recorded_at", "payload", "hash"]
+    static let lineColumns = ["id", "sale_id", "position", "product_id", "product_name", "category", "quantity", "public_price_cents",
+                              "price_cents", "vat_rate", "tier", "funded_by"]
+    static let paymentColumns = ["id", "sale_id", "position", "method", "amount_cents"]
+
     /// Hashes the entry with the previous one and writes it with its lines and payments.
     static func append(_ sale: Sale, lines: [SaleLine], payments: [SalePayment], previousHash: String, on db: any Database) async throws {
         sale.payload = payload(sale: sale, lines: lines, payments: payments)
         sale.hash = CashJournal.hash(number: sale.number, previousHash: previousHash, payload: sale.payload)
         // Three plain inserts (the ticket, its lines, its payments) rather than Fluent's
         // creates: under the till's write lock, the models' reflection cost more than SQLite.
-        var tickets = try RowWriter(on: db, into: Sale.schema, columns: ["id", "cooperative_id", "number", "household_id", "tier", "total_cents",
-                                                                         "donation_cents", "pool_draw_cents", "suspended_meals", "change_cents",
-                                                                         "refund_of", "cashier_label", "recorded_at", "payload", "hash"])
+        var tickets = try RowWriter(on: db, into: Sale.schema, columns: ticketColumns)
         tickets.add([sale.id!, sale.cooperativeID, sale.number, sale.householdID, sale.tier, sale.totalCents, sale.donationCents, sale.poolDrawCents,
                      sale.suspendedMeals, sale.changeCents, sale.refundOf, sale.cashierLabel, sale.recordedAt, sale.payload, sale.hash])
         try await tickets.flush()
-        var lineRows = try RowWriter(on: db, into: SaleLine.schema, columns: ["id", "sale_id", "position", "product_id", "product_name", "category",
-                                                                             "quantity", "public_price_cents", "price_cents", "vat_rate", "tier", "funded_by"])
+        var lineRows = try RowWriter(on: db, into: SaleLine.schema, columns: lineColumns)
         for line in lines {
             if line.id == nil { line.id = UUID() }
             lineRows.add([line.id!, line.$sale.id, line.position, line.productID, line.productName, line.category, line.quantity,
                           line.publicPriceCents, line.priceCents, line.vatRate, line.tier, line.fundedBy])
         }
         try await lineRows.flush()
-        var paymentRows = try RowWriter(on: db, into: SalePayment.schema, columns: ["id", "sale_id", "position", "method", "amount_cents"])
+        var paymentRows = try RowWriter(on: db, into: SalePayment.schema, columns: paymentColumns)
         for payment in payments {
             if payment.id == nil { payment.id = UUID() }
             paymentRows.add([payment.id!, payment.$sale.id, payment.position, payment.method, payment.amountCents])
