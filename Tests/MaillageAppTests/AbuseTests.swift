@@ -59,6 +59,67 @@ import VaporTesting
         }
     }
 
+    /// Issue 21, finding 1: Plot's `.title` wrote the page title into `twitter:title` and
+    /// `og:title` meta tags without escaping; a member's decision title took over the
+    /// coordinator's page (a refresh to another site, or a button giving the member a role).
+    @Test func aDecisionTitleTypedByAMemberStaysTextInThePageTitle() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let member = try await APIClient.forDemo("societaire@maillage.example", app: app)
+            let nextWeek = CalendarDay.today.adding(days: 7).description + "T18:00"
+            let title = #"x\"><meta http-equiv=\"refresh\" content=\"0;url=//evil.example\"><button form=close-form name=role value=coordinator>"#
+            let created = try await member.json(.POST, "/api/v1/coops/\(coop.id!)/decisions",
+                                                json: #"{"kind":"proposal","title":"\#(title)","closesAt":"\#(nextWeek)"}"#)
+            let id = try #require(created["id"] as? String, "\(created)")
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let page = try await coordinator.get("/coops/\(coop.id!)/decisions/\(id)")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(!html.contains("<meta http-equiv"), "the title became a meta tag")
+            #expect(!html.contains("<button form=close-form"), "the title became a button")
+            #expect(!html.contains("twitter:title") && !html.contains("og:title"))
+            #expect(html.contains("<title>x&quot;&gt;&lt;meta http-equiv") || html.contains("<title>x\"&gt;&lt;meta http-equiv"), "the title is shown escaped")
+        }
+    }
+
+    /// Every Plot helper that takes a text must be shadowed by `AttributeEscaping.swift` (or be
+    /// unavailable there), Plot's `.raw` and `Attribute(name:…)` must be used nowhere else: a
+    /// Plot upgrade, or a new view, cannot write around the escaping without failing here.
+    @Test func noPlotHelperWritesAroundTheEscaping() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let plotAPI = root.appendingPathComponent(".build/checkouts/Plot/Sources/Plot/API")
+        let escaping = try String(contentsOf: root.appendingPathComponent("Sources/MaillageApp/Platform/Web/AttributeEscaping.swift"), encoding: .utf8)
+        // The HTML API (RSS, podcast and site map documents are not written here).
+        let files = try FileManager.default.contentsOfDirectory(atPath: plotAPI.path)
+            .filter { $0.hasPrefix("HTML") || $0 == "Attribute.swift" || $0 == "Node.swift" }
+        #expect(!files.isEmpty, "Plot's sources were not found at \(plotAPI.path)")
+        // Helpers that escape what they write, or take no text of a user.
+        // (`.raw` is left to the source scan below: the shadows use it, nowhere else may.)
+        let escapesItself: Set<String> = ["text", "element", "selfClosedElement", "attribute", "raw"]
+        var missing: [String] = []
+        for file in files {
+            let source = try String(contentsOf: plotAPI.appendingPathComponent(file), encoding: .utf8)
+            for match in source.matches(of: /static func `?(\w+)`?\(_ \w+: (String|URLRepresentable)/) {
+                let name = String(match.output.1)
+                if escapesItself.contains(name) { continue }
+                if !escaping.contains("func \(name)(") && !escaping.contains("func `\(name)`(") { missing.append("\(file): \(name)") }
+            }
+        }
+        #expect(missing.isEmpty, "Plot helpers that write a text around the escaping: \(missing)")
+
+        let sources = root.appendingPathComponent("Sources/MaillageApp")
+        let enumerator = try #require(FileManager.default.enumerator(atPath: sources.path))
+        var bypasses: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            guard path.hasSuffix(".swift"), !path.hasSuffix("AttributeEscaping.swift") else { continue }
+            let source = try String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
+            if source.contains(/[\s(,]\.raw\(/) { bypasses.append("\(path): .raw(") }
+            if source.contains("Attribute(name:") { bypasses.append("\(path): Attribute(name:") }
+        }
+        #expect(bypasses.isEmpty, "markup written around the escaping: \(bypasses)")
+    }
+
     @Test func markupTypedInTextFieldsIsShownEscapedOnEveryPage() async throws {
         try await withMaillage { app in
             let coop = try await Demo.cooperative(Demo.caillols, app: app)

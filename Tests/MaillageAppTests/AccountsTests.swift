@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 @testable import MaillageApp
+import MaillageCore
 import Testing
 import VaporTesting
 
@@ -85,15 +86,40 @@ struct AccountsTests {
         }
     }
 
-    @Test func throttlingAlsoCountsFailuresFromOneAddress() async throws {
+    @Test func aSharedConnectionIsNotLockedOutByFiveMistakesButASweepIs() async throws {
         try await withMaillage { app in
             let accounts = AccountService(db: app.db)
+            // A social centre's connection: five people mistype their password.
             for index in 0..<5 {
                 _ = try await accounts.login(email: "inconnu\(index)@exemple.fr", password: "x", address: "192.0.2.7", request: nil)
             }
-            let result = try await accounts.login(email: "cooperant@maillage.example", password: DemoData.password, address: "192.0.2.7", request: nil)
+            let neighbour = try await accounts.login(email: "cooperant@maillage.example", password: DemoData.password, address: "192.0.2.7", request: nil)
+            guard case .success = neighbour else { Issue.record("a shared address should not lock everyone out, got \(neighbour)"); return }
+            // A sweep over many accounts from one address is stopped at the address's limit.
+            for index in 5..<LoginThrottle.sharedAddress.maximumFailures {
+                _ = try await accounts.login(email: "inconnu\(index)@exemple.fr", password: "x", address: "192.0.2.7", request: nil)
+            }
+            let result = try await accounts.login(email: "societaire@maillage.example", password: DemoData.password, address: "192.0.2.7", request: nil)
             guard case .throttled(let seconds) = result else { Issue.record("expected throttling, got \(result)"); return }
             #expect(seconds > 0 && seconds <= 900)
+        }
+    }
+
+    @Test func fortyGuessesAtOnceGetFiveAnswers() async throws {
+        try await withMaillage { app in
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        var browser = Browser(app)
+                        return try await browser.login("caisse@maillage.example", password: "mauvais-mot-de-passe").status.code
+                    }
+                }
+                return try await group.reduce(into: [UInt]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == 429 }.count == 35, "\(statuses)")
+            let failures = try await LoginAttempt.query(on: app.db).filter(\.$email == "caisse@maillage.example").count()
+            #expect(failures == 5)
         }
     }
 

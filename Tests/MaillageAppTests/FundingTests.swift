@@ -156,6 +156,15 @@ struct FundingTests {
             #expect(try await APIClient.forDemo("coordination.vendomois@maillage.example", app: app).send(.GET, "/api/v1/coops/\(vendomois.id!)/funding-agreements/\(id)").status == .notFound)
             #expect(try await coordinator.send(.GET, "/api/v1/coops/\(avignon.id!)/funding-agreements/\(id)").status == .notFound)
 
+            // What the agreement holds is the recording cooperative's (Marseille) to change:
+            // Avignon's coordination reads it, changes none of it; each change is audited.
+            let fromAvignon = try await karim.send(.PUT, "/api/v1/coops/\(avignon.id!)/funding-agreements/\(id)/report", json: #"{"text":"Réécrit par Avignon"}"#)
+            #expect(fromAvignon.status == .forbidden)
+            #expect(try await FundingAgreement.find(UUID(uuidString: id), on: app.db)?.reportText == nil)
+            let fromMarseille = try await admin.send(.PUT, "/api/v1/coops/\(caillols.id!)/funding-agreements/\(id)/report", json: #"{"text":"Bilan commun"}"#)
+            #expect(fromMarseille.status.code < 300, "\(fromMarseille.body.string)")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "funding.report").filter(\.$entityID == UUID(uuidString: id)).count() == 1)
+
             // The agreement's page shows both cooperatives, side by side, to the network admin.
             var browser = Browser(app)
             try await browser.login("admin@maillage.example")

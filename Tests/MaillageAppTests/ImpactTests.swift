@@ -275,12 +275,14 @@ struct ImpactTests {
                 competence.position = 1
                 competence.active = true
                 try await competence.create(on: tx)
-                // Discovered, then autonomous: two gains; then a lower self-assessment: none.
-                for (level, days) in [(SkillLevel.discovered, 40), (.autonomous, 5), (.practisedWithHelp, 2)] {
+                // By the coordination: discovered, then autonomous (two gains), then a lower level
+                // (none). The resident's own word, however high, gains nothing (issue 21).
+                for (level, days, source) in [(SkillLevel.discovered, 40, SkillSource.coordinator), (.autonomous, 5, .coordinator),
+                                              (.practisedWithHelp, 2, .coordinator), (SkillLevel.allCases.last!, 1, .selfAssessment)] {
                     let assessment = SkillAssessment()
                     assessment.$pathway.id = pathway.id!
                     assessment.$competence.id = competence.id!
-                    assessment.source = "coordination"
+                    assessment.source = source.rawValue
                     assessment.level = level.rawValue
                     assessment.assessedOn = ago(days)
                     assessment.authorLabel = "Lucie Moreau"

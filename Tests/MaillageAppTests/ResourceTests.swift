@@ -46,6 +46,8 @@ struct ResourceTests {
             let calendar = try await app.testing().sendRequest(.GET, feed)
             #expect(calendar.status == .ok)
             #expect(calendar.headers.contentType?.subType == "calendar")
+            // Its address is its secret: no cache keeps a copy.
+            #expect(calendar.headers.first(name: .cacheControl) == "no-store")
             let text = calendar.body.string
             #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
             #expect(text.hasSuffix("END:VCALENDAR\r\n"))

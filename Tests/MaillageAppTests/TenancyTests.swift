@@ -92,6 +92,32 @@ struct TenancyTests {
         }
     }
 
+    @Test func anotherCooperativeCannotGiveARoleToAnAccountWithoutItsConsentNorLearnWhoHasOne() async throws {
+        try await withMaillage { app in
+            let avignon = try await Demo.cooperative(Demo.avignon, app: app)
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination.avignon@maillage.example")
+            func invite(_ email: String) async throws -> (status: UInt, text: String) {
+                let response = try await coordinator.post("/coops/\(avignon.id!)/access", form: ["email": email, "name": "Quelqu'un", "role": "coordinator"])
+                // The page differs only by the link's secret.
+                let text = response.body.string.replacing(/\/invitations\/[A-Za-z0-9_\-]+/, with: "/invitations/…")
+                    .replacing(/name="_csrf" value="[^"]*"/, with: "")
+                return (response.status.code, text)
+            }
+            let known = try await invite("societaire@maillage.example")
+            let unknown = try await invite("personne.inconnue@exemple.fr")
+            #expect(known.status == 201 && unknown.status == 201)
+            #expect(known.text.replacingOccurrences(of: "societaire@maillage.example", with: "") == unknown.text.replacingOccurrences(of: "personne.inconnue@exemple.fr", with: ""))
+            // Jeanne has no role in Avignon until she accepts.
+            let jeanne = try #require(try await User.query(on: app.db).filter(\.$email == "societaire@maillage.example").first())
+            let roles = try await RoleAssignment.query(on: app.db).filter(\.$user.$id == jeanne.id!).filter(\.$scopeID == avignon.id!).count()
+            #expect(roles == 0)
+            // Someone else holding the link cannot accept for her.
+            let invitation = try #require(try await Invitation.query(on: app.db).filter(\.$email == "societaire@maillage.example").first())
+            #expect(invitation.acceptedAt == nil)
+        }
+    }
+
     @Test func theAuditLogRecordsLoginsAndRoleChanges() async throws {
         try await withMaillage { app in
             var browser = Browser(app)
@@ -101,7 +127,13 @@ struct TenancyTests {
                 "email": "financeur@maillage.example", "name": "Hélène Garnier", "role": "funder",
                 "scope": "cooperative:\(try await Demo.cooperative(Demo.avignon, app: app).id!.uuidString)",
             ])
-            #expect(invite.status == .seeOther)
+            #expect(invite.status == .created)
+            // The role waits for its owner's consent: she accepts it once logged in.
+            let path = try #require(invite.body.string.firstMatch(of: /\/invitations\/[A-Za-z0-9_\-]+/)).output
+            var funder = Browser(app)
+            try await funder.login("financeur@maillage.example")
+            #expect(try await funder.get(String(path)).body.string.contains("Accepter ce rôle"))
+            #expect(try await funder.post(String(path), form: [:]).status == .seeOther)
             let holders = try await AccessService(db: app.db).holders(scopes: [(.cooperative, caillols.id!)])
             let staff = try #require(holders.first { $0.email == "caisse@maillage.example" })
             let revoke = try await browser.post("/admin/roles/\(staff.assignmentID)/revoke", form: [:])

@@ -92,8 +92,7 @@ struct TillPagesTests {
             _ = try await cashier.json(.POST, "\(base)/sales", json: #"{"lines":[{"productID":"\#(meal)","quantity":1}],"donationCents":900,"payments":[{"method":"card","amountCents":1800}]}"#)
             _ = try await cashier.json(.POST, "\(base)/sales", json: #"{"householdID":"\#(households["CAIL01"]!)","lines":[{"productID":"\#(meal)","quantity":1}],"payments":[{"method":"cash","amountCents":225}]}"#)
             _ = try await cashier.json(.POST, "\(base)/sales", json: #"{"householdID":"\#(households["CAIL01"]!)","lines":[{"productID":"\#(meal)","quantity":1}],"payments":[],"suspendedMealsUsed":1}"#)
-            let funder = try await APIClient.forDemo("financeur@maillage.example", app: app)
-            let figures = try await funder.json(.GET, "\(base)/trade-figures")
+            let figures = try await coordination.json(.GET, "\(base)/trade-figures")
             #expect(figures["tickets"] as? Int == 3)
             #expect(figures["meals"] as? Int == 3)
             // Two reductions of 6,75 € and the 2,25 € the pool paid.
@@ -105,14 +104,26 @@ struct TillPagesTests {
             #expect(t1["tier"] as? String == "T1")
             #expect(t1["meals"] as? Int == 2)
             // A period before any sale; a period the wrong way round.
-            #expect(try await funder.json(.GET, "\(base)/trade-figures?from=2025-01-01&to=2025-01-31")["tickets"] as? Int == 0)
+            #expect(try await coordination.json(.GET, "\(base)/trade-figures?from=2025-01-01&to=2025-01-31")["tickets"] as? Int == 0)
+            let funder = try await APIClient.forDemo("financeur@maillage.example", app: app)
             #expect(try await funder.send(.GET, "\(base)/trade-figures?from=2026-02-01&to=2026-01-01").status == .unprocessableEntity)
+            // The funder reads whole months, and the first bracket, where one household bought,
+            // is hidden with the totals that would give it away; who funded it stays shown.
+            let month = CalendarDay.today
+            let secret = try await funder.json(.GET, "\(base)/trade-figures?from=\(month)&to=\(month)")
+            #expect(secret["wholeMonths"] as? Bool == true)
+            #expect(secret["from"] as? String == CalendarDay(year: month.year, month: month.month, day: 1).description)
+            let hiddenT1 = try #require((secret["byTier"] as? [[String: Any]])?.first { $0["tier"] as? String == "T1" })
+            #expect(hiddenT1["masked"] as? Bool == true && hiddenT1["tickets"] == nil && hiddenT1["meals"] == nil)
+            #expect(secret["totalsMasked"] as? Bool == true && secret["tickets"] == nil)
+            #expect((secret["funding"] as? [[String: Any]])?.count == 2)
             // The page, as the funder.
             var browser = Browser(app)
             try await browser.login("financeur@maillage.example")
             let page = try await browser.get(SiteURL.tradeFigures(coop.id!).path)
             #expect(page.status == .ok)
             #expect(page.body.string.contains("CCAS de Marseille"))
+            #expect(page.body.string.contains("secret") && page.body.string.contains("id=\"secret-note\""))
         }
     }
 }

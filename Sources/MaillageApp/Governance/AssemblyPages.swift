@@ -175,7 +175,7 @@ struct AssemblyPagesController: RouteCollection {
         let fragment = try await MinutesView.fragment(assembly, repository: repository)
         return Layout.render(context, title: MinutesView.title(assembly), content: .group(
             .p(.class("no-print"), .a(.href(SiteURL.assembly(repository.scope.id, assembly.id!).path), .text(context.t("Retour à l'assemblée", "Back to the assembly")))),
-            .raw(fragment)))
+            .markup(Markup(escapedHTML: fragment))))
     }
 
     func lockMinutes(request: Request) async throws -> Response {

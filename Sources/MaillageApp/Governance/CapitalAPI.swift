@@ -201,7 +201,7 @@ enum CapitalPage {
                        (context.t("Dont collectivités publiques", "Of which public bodies"), Euros.french(capital.publicBodiesCents) + context.t(" (au plus la moitié)", " (half at most)"))]
                       + capital.byCategory.map { ($0.category, Euros.french($0.cents)) }),
             .h2(.text(context.t("Le capital mois après mois", "Capital month by month"))),
-            .div(.class("chart"), .id("capital-history"), .raw(MonthColumns.svg(history, title: context.t("Capital souscrit à la fin de chaque mois, sur deux ans", "Subscribed capital at the end of each month, over two years")))),
+            .div(.class("chart"), .id("capital-history"), .markup(MonthColumns.svg(history, title: context.t("Capital souscrit à la fin de chaque mois, sur deux ans", "Subscribed capital at the end of each month, over two years")))),
             .h2(.text(context.t("Catégories de parts", "Share classes"))),
             classes.isEmpty ? .p(.text(context.t("Aucune catégorie de parts.", "No share class."))) :
                 .ul(.forEach(classes) { shareClass in

@@ -101,10 +101,10 @@ enum CertificatePage {
 
 /// Columns drawn by the server: the capital at the end of each month.
 enum MonthColumns {
-    static func svg(_ months: [CapitalHistory.Month], title: String) -> String {
+    static func svg(_ months: [CapitalHistory.Month], title: String) -> Markup {
         let columnWidth = 26, gap = 6, chartHeight = 160, top = 10, labelHeight = 34
         let maximum = max(months.map(\.totalCents).max() ?? 0, 1)
-        func escape(_ text: String) -> String { text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
+        let escape = MarkupEscaping.escape
         var body = ""
         for (index, month) in months.enumerated() {
             let x = index * (columnWidth + gap)
@@ -118,7 +118,7 @@ enum MonthColumns {
         }
         let width = max(months.count * (columnWidth + gap), 100)
         body += "<text x=\"0\" y=\"\(top + chartHeight + labelHeight - 4)\" font-size=\"11\" fill=\"#55636a\">\(escape("max. " + Euros.french(maximum)))</text>"
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(width) \(top + chartHeight + labelHeight)\" width=\"100%\" "
-            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>"
+        return Markup(escapedHTML: "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(width) \(top + chartHeight + labelHeight)\" width=\"100%\" "
+            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>")
     }
 }

@@ -25,7 +25,7 @@ enum MinutesView {
             .lang(.french),
             .head(.meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                   .title(title), .link(.rel(.stylesheet), .href(SiteURL.stylesheet.path))),
-            .body(.main(.class("minutes"), .raw(fragment)))
+            .body(.main(.class("minutes"), .markup(Markup(escapedHTML: fragment))))
         )
         return Layout.htmlResponse(html.render())
     }

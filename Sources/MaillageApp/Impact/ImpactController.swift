@@ -229,8 +229,8 @@ struct ImpactController: RouteCollection {
 enum ImpactCSV {
     static let header = ["périmètre", "indicateur", "libellé", "détail", "unité", "valeur", "période précédente"]
 
-    static func text(_ value: Double?, masked: Bool?, unit: String, threshold: Int) -> String {
-        if masked == true { return "< \(threshold)" }
+    static func text(_ value: Double?, masked: Bool?, secret: Bool? = nil, unit: String, threshold: Int) -> String {
+        if masked == true { return secret == true || unit == IndicatorUnit.percent.rawValue ? "secret" : "< \(threshold)" }
         guard let value else { return "" }
         if unit == IndicatorUnit.cents.rawValue { return String(format: "%.2f", value / 100) }
         return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
@@ -239,8 +239,8 @@ enum ImpactCSV {
     static func rows(scope: String, _ rows: [IndicatorRow], threshold: Int) -> [[String]] {
         rows.flatMap { row -> [[String]] in
             let unit = row.unit == IndicatorUnit.cents.rawValue ? "euros" : (IndicatorUnit(rawValue: row.unit)?.frenchLabel ?? row.unit)
-            let line = [scope, row.key, row.name, "", unit, text(row.value, masked: row.masked, unit: row.unit, threshold: threshold), text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: threshold)]
-            return [line] + (row.parts ?? []).map { part in [scope, row.key, row.name, part.label, unit, text(part.value, masked: part.masked, unit: row.unit, threshold: threshold), ""] }
+            let line = [scope, row.key, row.name, "", unit, text(row.value, masked: row.masked, secret: row.secret, unit: row.unit, threshold: threshold), text(row.previous, masked: row.previousMasked, secret: row.previousSecret, unit: row.unit, threshold: threshold)]
+            return [line] + (row.parts ?? []).map { part in [scope, row.key, row.name, part.label, unit, text(part.value, masked: part.masked, secret: part.secret, unit: row.unit, threshold: threshold), ""] }
         }
     }
 

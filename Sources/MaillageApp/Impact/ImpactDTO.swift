@@ -3,13 +3,15 @@ import MaillageCore
 import Vapor
 
 /// One indicator as the viewer may see it: `masked` (present only when true) replaces a value
-/// under the statistical secret, shown as "< 5".
+/// under the statistical secret, shown as "< 5" for a small count, and as « secret » when
+/// `secret` is true too (a share, or a cell hidden so that another cannot be subtracted out).
 struct IndicatorRow: Content, Sendable {
     struct Part: Content, Sendable {
         var key: String
         var label: String
         var value: Double?
         var masked: Bool?
+        var secret: Bool?
     }
 
     var key: String
@@ -17,9 +19,11 @@ struct IndicatorRow: Content, Sendable {
     var unit: String
     var value: Double?
     var masked: Bool?
+    var secret: Bool?
     /// The same indicator over the period of the same length just before.
     var previous: Double?
     var previousMasked: Bool?
+    var previousSecret: Bool?
     var parts: [Part]?
 
     var indicator: Indicator? { Indicator(rawValue: key) }
@@ -31,10 +35,21 @@ struct IndicatorRow: Content, Sendable {
         unit = indicator.unit.rawValue
         value = current.value
         masked = current.masked ? true : nil
+        secret = current.secret ? true : nil
         self.previous = previous.value
         previousMasked = previous.masked ? true : nil
+        previousSecret = previous.secret ? true : nil
         parts = withParts && !current.parts.isEmpty
-            ? current.parts.map { Part(key: $0.key, label: indicator.partLabel($0.key), value: $0.value, masked: $0.masked ? true : nil) } : nil
+            ? current.parts.map { Part(key: $0.key, label: indicator.partLabel($0.key), value: $0.value, masked: $0.masked ? true : nil, secret: $0.secret ? true : nil) } : nil
+    }
+
+    /// Hides the current or the previous value as « secret ».
+    mutating func hideAsSecret(previous isPrevious: Bool) {
+        if isPrevious {
+            previous = nil; previousMasked = true; previousSecret = true
+        } else {
+            value = nil; masked = true; secret = true
+        }
     }
 
     /// A cooperative's indicators, exact or under the secret.
@@ -99,16 +114,24 @@ struct ImpactComparison: Content, Sendable {
                 let sum = IndicatorFigure.total(figures.flatMap(pick), of: indicator)
                 var shown = ShownFigure(sum, exact: allExact, threshold: threshold)
                 guard !allExact, indicator.countsPeople else { return shown }
-                // What the viewer knows exactly (their own cooperatives) must not leave a small
-                // remainder to subtract: the total, and each of its parts, hide it then.
-                let known = figures.filter(\.exact).flatMap(pick).filter { $0.indicator == indicator }
-                if StatisticalSecret.isSmall(sum.amount - known.reduce(0) { $0 + $1.amount }, threshold: threshold) {
-                    shown.value = nil
-                    shown.masked = true
+                // What the viewer reads anywhere (their own cooperatives exactly, the dashboards
+                // they may open under the secret) must not leave a small remainder to subtract:
+                // the total, and each of its parts, hide it then.
+                var knownAmount = 0.0
+                var knownParts: [String: Double] = [:]
+                for coop in figures {
+                    guard let figure = pick(coop).first(where: { $0.indicator == indicator }) else { continue }
+                    let own = ShownFigure(figure, exact: coop.exact, threshold: threshold)
+                    guard coop.exact || coop.readable else { continue }
+                    if !own.masked { knownAmount += figure.amount }
+                    for part in own.parts where !part.masked { knownParts[part.key, default: 0] += part.value ?? 0 }
+                }
+                if !shown.masked, StatisticalSecret.isSmall(sum.amount - knownAmount, threshold: threshold) {
+                    shown.hideAsSecret()
                 }
                 shown.parts = shown.parts.map { part in
-                    let rest = (sum.parts[part.key] ?? 0) - known.reduce(0) { $0 + ($1.parts[part.key] ?? 0) }
-                    return StatisticalSecret.isSmall(rest, threshold: threshold) ? .init(key: part.key, value: nil, masked: true) : part
+                    let rest = (sum.parts[part.key] ?? 0) - (knownParts[part.key] ?? 0)
+                    return !part.masked && StatisticalSecret.isSmall(rest, threshold: threshold) ? .init(key: part.key, value: nil, masked: true, secret: true) : part
                 }
                 return shown
             }
@@ -119,15 +142,16 @@ struct ImpactComparison: Content, Sendable {
                 for isPrevious in [false, true] {
                     let amounts = figures.map { coop in (isPrevious ? coop.previous : coop.current).first { $0.indicator == indicator }?.amount ?? 0 }
                     let hidden = Set(coops.indices.filter { (isPrevious ? coops[$0].indicators[index].previousMasked : coops[$0].indicators[index].masked) == true })
-                    let known = Set(figures.indices.filter { figures[$0].exact })
+                    // Cells the viewer reads on a cooperative's own dashboard cannot be the
+                    // second hidden one: they would be subtracted all the same.
+                    let known = Set(figures.indices.filter { figures[$0].exact || (figures[$0].readable && !hidden.contains($0)) })
                     let totalShown = !(isPrevious ? previous.masked : current.masked)
                     let (cells, hideTotal) = StatisticalSecret.across(amounts: amounts, hidden: hidden, known: known, totalShown: totalShown)
-                    for cell in cells {
-                        if isPrevious { coops[cell].indicators[index].previous = nil; coops[cell].indicators[index].previousMasked = true }
-                        else { coops[cell].indicators[index].value = nil; coops[cell].indicators[index].masked = true }
+                    for cell in cells.subtracting(hidden) {
+                        coops[cell].indicators[index].hideAsSecret(previous: isPrevious)
                     }
                     if hideTotal {
-                        if isPrevious { previous.value = nil; previous.masked = true } else { current.value = nil; current.masked = true }
+                        if isPrevious { previous.hideAsSecret() } else { current.hideAsSecret() }
                     }
                 }
             }

@@ -10,6 +10,9 @@ struct CooperativeFigures: Sendable {
     var territoryName: String
     /// The viewer works in the cooperative: the figures are exact, not under the statistical secret.
     var exact: Bool
+    /// The viewer may open the cooperative's own dashboard (exact or under the secret): what
+    /// it shows there is known to them, and cannot hide anything by being hidden elsewhere.
+    var readable: Bool = false
     var current: [IndicatorFigure]
     var previous: [IndicatorFigure]
     /// Its road from the residents' collective to the SCIC, when it has one.
@@ -85,6 +88,7 @@ struct ImpactRepository: Sendable {
         }
         return cooperatives.map { coop in
             CooperativeFigures(cooperative: coop, territoryName: names[coop.$territory.id] ?? "", exact: exact(in: coop),
+                               readable: principal.decide(.viewImpact, at: coop.location) == .allowed,
                                current: computed[coop.id!]?.current ?? [], previous: computed[coop.id!]?.previous ?? [],
                                onboarding: OnboardingRepository.progress(tasks.filter { $0.cooperativeID == coop.id }))
         }
@@ -237,7 +241,10 @@ struct ImpactRepository: Sendable {
                 (CalendarDay(date: attendance.appointment.day), attendance.appointment.durationMinutes, AttendanceStatus(rawValue: attendance.status) ?? .registered))
         }
         for assessment in try await SkillAssessment.query(on: db).join(Pathway.self, on: \SkillAssessment.$pathway.$id == \Pathway.$id)
-            .filter(Pathway.self, \.$cooperativeID ~~ ids).filter(Pathway.self, \.$openedOn < end).filter(\.$assessedOn < end).sort(\.$assessedOn).sort(\.$createdAt).all() {
+            .filter(Pathway.self, \.$cooperativeID ~~ ids).filter(Pathway.self, \.$openedOn < end).filter(\.$assessedOn < end)
+            // A skill counts as gained when the coordination assesses it, not on the resident's own word.
+            .filter(\.$source == SkillSource.coordinator.rawValue)
+            .sort(\.$assessedOn).sort(\.$createdAt).all() {
             guard let level = SkillLevel(rawValue: assessment.level), let coopID = try? assessment.joined(Pathway.self).cooperativeID else { continue }
             records[coopID]?.facts.skills.append(.init(person: assessment.$pathway.id.uuidString, competence: assessment.$competence.id.uuidString, level: level,
                                                        day: CalendarDay(date: assessment.assessedOn)))

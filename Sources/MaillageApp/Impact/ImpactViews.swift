@@ -5,9 +5,12 @@ import Vapor
 
 /// The impact pages: the catalogue, a cooperative's dashboard, cooperatives side by side.
 enum ImpactViews {
-    /// A figure as read on the page: "< 5" under the secret, euros, hours, percent…
-    static func text(_ value: Double?, masked: Bool?, unit: String, threshold: Int) -> String {
-        if masked == true { return "< \(threshold)" }
+    /// A figure as read on the page: "< 5" for a small count under the secret, « secret » for a
+    /// share or a cell hidden to protect another (never a false "< 5"), euros, hours, percent…
+    static func text(_ value: Double?, masked: Bool?, secret: Bool? = nil, unit: String, threshold: Int) -> String {
+        if masked == true {
+            return secret == true || IndicatorUnit(rawValue: unit) == .percent ? "secret" : "< \(threshold)"
+        }
         guard let value else { return "—" }
         switch IndicatorUnit(rawValue: unit) {
         case .cents: return Euros.french(Int(value.rounded()))
@@ -41,8 +44,8 @@ enum ImpactViews {
 
     static func secretNote(_ exact: Bool, threshold: Int, context: PageContext) -> Node<HTML.BodyContext> {
         exact ? .empty : .p(.class("hint"), .id("secret-note"), .text(context.t(
-            "Secret statistique : un effectif de 1 à \(threshold - 1) personnes s'affiche « < \(threshold) », et une deuxième case est masquée quand le total permettrait de le retrouver.",
-            "Statistical secret: a count of 1 to \(threshold - 1) people shows as \"< \(threshold)\", and a second cell is hidden where the total would give it away.")))
+            "Secret statistique : un effectif de 1 à \(threshold - 1) personnes s'affiche « < \(threshold) » ; « secret » marque un taux dont la base ou la partie est petite, ou une case masquée pour qu'une autre ne se retrouve pas par soustraction.",
+            "Statistical secret: a count of 1 to \(threshold - 1) people shows as \"< \(threshold)\"; \"secret\" marks a rate whose base or part is small, or a cell hidden so that another cannot be worked out by subtraction.")))
     }
 
     // MARK: Catalogue
@@ -96,8 +99,8 @@ enum ImpactViews {
                                    .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
                         .tbody(.forEach(rows) { row in
                             .tr(.id("row-\(row.key)"), .td(.a(.href(SiteURL.indicators.path + "#indicator-\(row.key)"), .text(row.name))),
-                                .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit, threshold: board.threshold))),
-                                .td(.class("num"), .text(text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: board.threshold))))
+                                .td(.class("num"), .text(text(row.value, masked: row.masked, secret: row.secret, unit: row.unit, threshold: board.threshold))),
+                                .td(.class("num"), .text(text(row.previous, masked: row.previousMasked, secret: row.previousSecret, unit: row.unit, threshold: board.threshold))))
                         })),
                     .forEach(rows.filter { !($0.parts ?? []).isEmpty }) { row in breakdown(row, threshold: board.threshold, context: context) })
             }))
@@ -113,12 +116,12 @@ enum ImpactViews {
                 let shown = board.months.map { month in month.figures.first { $0.indicator == indicator } }
                 return .div(.class("chart"), .id("months-\(indicator.rawValue)"),
                     .h3(.text(indicator.frenchName)),
-                    .raw(Lines.svg(zip(labels, shown).map { Lines.Point(label: $0, value: $1?.masked == true ? nil : $1?.value) },
+                    .markup(Lines.svg(zip(labels, shown).map { Lines.Point(label: $0, value: $1?.masked == true ? nil : $1?.value) },
                                    title: indicator.frenchName + context.t(", mois par mois", ", month by month"))),
                     Kit.table(label: indicator.frenchName + context.t(", mois par mois", ", month by month"),
                         .thead(.tr(.forEach(labels) { .th(.class("num"), .text($0)) })),
                         .tbody(.tr(.forEach(shown) { figure in
-                            .td(.class("num"), .text(text(figure?.value, masked: figure?.masked, unit: indicator.unit.rawValue, threshold: board.threshold)))
+                            .td(.class("num"), .text(text(figure?.value, masked: figure?.masked, secret: figure?.secret, unit: indicator.unit.rawValue, threshold: board.threshold)))
                         }))))
             })
     }
@@ -128,15 +131,15 @@ enum ImpactViews {
         let parts = row.parts ?? []
         let widest = parts.compactMap(\.value).max() ?? 0
         let bars = parts.map { part in
-            Bars.Row(label: part.label, fraction: widest > 0 ? (part.value ?? 0) / widest : 0, text: text(part.value, masked: part.masked, unit: row.unit, threshold: threshold))
+            Bars.Row(label: part.label, fraction: widest > 0 ? (part.value ?? 0) / widest : 0, text: text(part.value, masked: part.masked, secret: part.secret, unit: row.unit, threshold: threshold))
         }
         return .div(.class("chart"), .id("chart-\(row.key)"),
             .h3(.text(row.name + context.t(", en détail", ", in detail"))),
-            .raw(Bars.svg(bars, title: row.name)),
+            .markup(Bars.svg(bars, title: row.name)),
             Kit.table(label: row.name,
                 .thead(.tr(.th(.text(context.t("Détail", "Detail"))), .th(.class("num"), .text(context.t("Période", "Period"))))),
                 .tbody(.forEach(parts) { part in
-                    .tr(.td(.text(part.label)), .td(.class("num"), .text(text(part.value, masked: part.masked, unit: row.unit, threshold: threshold))))
+                    .tr(.td(.text(part.label)), .td(.class("num"), .text(text(part.value, masked: part.masked, secret: part.secret, unit: row.unit, threshold: threshold))))
                 })))
     }
 
@@ -175,10 +178,10 @@ enum ImpactViews {
                         .tr(.id("row-\(total.key)"), .td(.a(.href(SiteURL.indicators.path + "#indicator-\(total.key)"), .text(total.name))),
                             .forEach(coops) { coop in
                                 let row = coop.indicators[index]
-                                return .td(.class("num"), .text(text(row.value, masked: row.masked, unit: row.unit, threshold: comparison.threshold)))
+                                return .td(.class("num"), .text(text(row.value, masked: row.masked, secret: row.secret, unit: row.unit, threshold: comparison.threshold)))
                             },
-                            .td(.class("num total"), .text(text(total.value, masked: total.masked, unit: total.unit, threshold: comparison.threshold))),
-                            .td(.class("num"), .text(text(total.previous, masked: total.previousMasked, unit: total.unit, threshold: comparison.threshold))))
+                            .td(.class("num total"), .text(text(total.value, masked: total.masked, secret: total.secret, unit: total.unit, threshold: comparison.threshold))),
+                            .td(.class("num"), .text(text(total.previous, masked: total.previousMasked, secret: total.previousSecret, unit: total.unit, threshold: comparison.threshold))))
                     }))),
             .h2(.text(context.t("Ensemble, en détail", "Together, in detail"))),
             .forEach(comparison.total.filter { !($0.parts ?? []).isEmpty }) { breakdown($0, threshold: comparison.threshold, context: context) },

@@ -62,14 +62,8 @@ struct AccessController: RouteCollection {
         let (principal, networkID) = try adminNetwork(request)
         let form = try request.content.decode(InviteForm.self)
         return try await FormSubmission.handle {
-            let outcome = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
-            switch outcome {
-            case .granted:
-                request.flash(request.language.t("Cette personne avait déjà un compte : le rôle lui est donné.", "This person already had an account: the role is given."))
-                return request.redirect(to: SiteURL.adminUsers.path)
-            case .link(let token):
-                return try await renderNetwork(request, principal: principal, networkID: networkID, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
-            }
+            let token = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
+            return try await renderNetwork(request, principal: principal, networkID: networkID, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
         } invalid: { errors in
             return try await renderNetwork(request, principal: principal, networkID: networkID, form: form, errors: errors, link: nil, status: .unprocessableEntity)
         }
@@ -117,14 +111,8 @@ struct AccessController: RouteCollection {
         // This page only gives roles in this cooperative, whatever the form says.
         form.scope = AccessService.scopeValue(.cooperative, coop.id!)
         return try await FormSubmission.handle {
-            let outcome = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
-            switch outcome {
-            case .granted:
-                request.flash(request.language.t("Cette personne avait déjà un compte : le rôle lui est donné.", "This person already had an account: the role is given."))
-                return request.redirect(to: SiteURL.cooperativeAccess(coop.id!).path)
-            case .link(let token):
-                return try await renderCooperative(request, coop: coop, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
-            }
+            let token = try await AccessService(db: request.db).invite(email: form.email, name: form.name, role: form.role, scope: form.scope, by: principal, request: request)
+            return try await renderCooperative(request, coop: coop, form: InviteForm(), errors: [:], link: SiteURL.invitation(token: token).path, status: .created)
         } invalid: { errors in
             return try await renderCooperative(request, coop: coop, form: form, errors: errors, link: nil, status: .unprocessableEntity)
         }
@@ -154,7 +142,14 @@ struct AccessController: RouteCollection {
               let invitation = try await AccessService(db: request.db).pendingInvitation(token: token) else {
             throw Problem(status: .notFound, title: "Invitation introuvable", detail: "Ce lien d'invitation n'existe pas, a déjà servi ou a expiré. Demandez-en un nouveau.")
         }
-        return InvitationPage.render(invitation: invitation, token: token, name: invitation.name, errors: [:], context: request.pageContext())
+        let invitee = try await AccessService(db: request.db).invitee(of: invitation)
+        return InvitationPage.render(invitation: invitation, token: token, name: invitation.name, account: Self.accountState(invitee, request),
+                                     errors: [:], context: request.pageContext())
+    }
+
+    private static func accountState(_ invitee: User?, _ request: Request) -> InvitationPage.Account {
+        guard let invitee else { return .none }
+        return request.principal?.userID == invitee.id ? .signedIn : .existing
     }
 
     func acceptInvitation(request: Request) async throws -> Response {
@@ -162,13 +157,24 @@ struct AccessController: RouteCollection {
               let invitation = try await AccessService(db: request.db).pendingInvitation(token: token) else {
             throw Problem(status: .notFound, title: "Invitation introuvable", detail: "Ce lien d'invitation n'existe pas, a déjà servi ou a expiré. Demandez-en un nouveau.")
         }
+        let service = AccessService(db: request.db)
+        if let invitee = try await service.invitee(of: invitation) {
+            // An existing account: only its owner, logged in, accepts.
+            guard request.principal?.userID == invitee.id else {
+                return request.redirect(to: SiteURL.login(next: SiteURL.invitation(token: token).path).path)
+            }
+            try await service.accept(invitation, as: invitee, request: request)
+            request.flash(request.language.t("Rôle accepté.", "Role accepted."))
+            return request.redirect(to: SiteURL.home.path)
+        }
         let form = try request.content.decode(AcceptForm.self)
         return try await FormSubmission.handle {
             let user = try await AccessService(db: request.db).accept(invitation, name: form.name, password: form.password ?? "", confirmation: form.confirmation, request: request)
             try await request.startSession(for: user.id!)
             return request.redirect(to: SiteURL.home.path)
         } invalid: { errors in
-            return InvitationPage.render(invitation: invitation, token: token, name: form.name ?? invitation.name, errors: errors, context: request.pageContext(), status: .unprocessableEntity)
+            return InvitationPage.render(invitation: invitation, token: token, name: form.name ?? invitation.name, account: .none, errors: errors,
+                                         context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -268,7 +274,10 @@ enum AccessPage {
 }
 
 enum InvitationPage {
-    static func render(invitation: Invitation, token: String, name: String, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+    /// Whether the invited address has an account, and whether its owner is the one here.
+    enum Account { case none, existing, signedIn }
+
+    static func render(invitation: Invitation, token: String, name: String, account: Account, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
         let title = context.t("Rejoindre Maillage", "Join Maillage")
         let role = Role(rawValue: invitation.role).map { context.language == .french ? $0.frenchLabel : $0.englishLabel } ?? invitation.role
         let content: BodyNode = .div(.class("panel login"),
@@ -276,14 +285,28 @@ enum InvitationPage {
             .p(.text(context.t("Vous êtes invité·e avec le rôle : ", "You are invited with the role: ") + role + ".")),
             Kit.errorSummary(errors, order: ["name", "password", "confirmation"], context: context),
             Kit.facts([(context.t("Adresse électronique", "Email address"), invitation.email)]),
-            .form(.action(SiteURL.invitation(token: token).path), .method(.post),
+            form(account, token: token, name: name, errors: errors, context: context)
+        )
+        return Layout.render(context, title: title, status: status, content: content)
+    }
+
+    private static func form(_ account: Account, token: String, name: String, errors: [String: String], context: PageContext) -> BodyNode {
+        switch account {
+        case .existing:
+            return .p(.a(.class("button"), .href(SiteURL.login(next: SiteURL.invitation(token: token).path).path),
+                         .text(context.t("Se connecter pour accepter", "Log in to accept"))))
+        case .signedIn:
+            return .form(.id("accept-form"), .action(SiteURL.invitation(token: token).path), .method(.post),
+                Kit.csrfField(context.csrfToken),
+                Kit.submit(context.t("Accepter ce rôle", "Accept this role")))
+        case .none:
+            return .form(.action(SiteURL.invitation(token: token).path), .method(.post),
                 Kit.csrfField(context.csrfToken),
                 Kit.input(.init(name: "name", label: context.t("Votre nom", "Your name"), value: name, error: errors["name"], required: true, autocomplete: "name")),
                 Kit.input(.init(name: "password", label: context.t("Choisissez un mot de passe", "Choose a password"), type: .password, error: errors["password"],
                                 hint: context.t("Au moins \(PasswordPolicy.minimumLength) caractères.", "At least \(PasswordPolicy.minimumLength) characters."), required: true, autocomplete: "new-password")),
                 Kit.input(.init(name: "confirmation", label: context.t("Confirmez le mot de passe", "Confirm the password"), type: .password, error: errors["confirmation"], required: true, autocomplete: "new-password")),
                 Kit.submit(context.t("Créer mon compte", "Create my account")))
-        )
-        return Layout.render(context, title: title, status: status, content: content)
+        }
     }
 }

@@ -60,15 +60,11 @@ struct AccessService: Sendable {
         }.sorted { ($0.userName, $0.role.rawValue) < ($1.userName, $1.role.rawValue) }
     }
 
-    enum InvitationOutcome: Sendable {
-        /// The person had no account: here is the link to send them (shown once).
-        case link(token: String)
-        /// The person already had an account: the role was given at once.
-        case granted
-    }
-
-    /// Invites someone to a role. An existing account receives the role directly.
-    func invite(email rawEmail: String?, name rawName: String?, role rawRole: String?, scope rawScope: String?, by principal: Principal, request: Request) async throws -> InvitationOutcome {
+    /// Invites someone to a role and returns the secret of the link to send them (shown once).
+    /// An existing account gets an invitation too, which its owner accepts once logged in:
+    /// nobody receives a role without consenting, and the answer is the same whether the
+    /// address has an account or not (it tells no other cooperative who uses Maillage).
+    func invite(email rawEmail: String?, name rawName: String?, role rawRole: String?, scope rawScope: String?, by principal: Principal, request: Request) async throws -> String {
         var errors = FieldErrors()
         let email = User.normalise(email: rawEmail ?? "")
         if !FrenchIdentifiers.isPlausibleEmail(email) { errors.add("email", "Cette adresse électronique n'est pas valide.") }
@@ -84,12 +80,6 @@ struct AccessService: Sendable {
         let location = try await authorize(principal, toManage: scope!.kind, id: scope!.id)
         let networkID = UUID(uuidString: location.networkID)!
 
-        if let existing = try await User.query(on: db).filter(\.$email == email).first() {
-            try await db.transaction { tx in
-                try await AccountService(db: tx).grant(role!, on: scope!.kind, id: scope!.id, to: existing.id!, by: principal.userID, request: request)
-            }
-            return .granted
-        }
         let secret = Secrets.make()
         let invitation = Invitation()
         invitation.networkID = networkID
@@ -108,7 +98,7 @@ struct AccessService: Sendable {
                 cooperativeID: scope!.kind == .cooperative ? scope!.id : nil
             ), details: "\(email) \(role!.rawValue) @ \(scope!.kind.rawValue)")
         }
-        return .link(token: secret)
+        return secret
     }
 
     /// Takes a role back. Nobody removes their own network administration, so that a
@@ -134,6 +124,24 @@ struct AccessService: Sendable {
         guard let invitation = try await Invitation.query(on: db).filter(\.$tokenHash == Secrets.digest(token)).first(),
               invitation.acceptedAt == nil, invitation.expiresAt > Date() else { return nil }
         return invitation
+    }
+
+    /// The account an invitation is for, when its address already has one.
+    func invitee(of invitation: Invitation) async throws -> User? {
+        try await User.query(on: db).filter(\.$email == invitation.email).first()
+    }
+
+    /// The owner of an existing account, logged in, takes the role offered.
+    func accept(_ invitation: Invitation, as user: User, request: Request) async throws {
+        guard let role = Role(rawValue: invitation.role), let kind = ScopeKind(rawValue: invitation.scopeKind) else { throw Problem.notFound }
+        try await db.transaction { tx in
+            try await AccountService(db: tx).grant(role, on: kind, id: invitation.scopeID, to: user.id!, by: invitation.invitedByID, request: request)
+            invitation.acceptedAt = Date()
+            try await invitation.save(on: tx)
+            try await AuditLog.record(.invitationAccepted, on: tx, actor: user.id, actorLabel: user.email,
+                                      subject: AuditSubject(entityType: "invitation", entityID: invitation.id, networkID: invitation.networkID),
+                                      requestID: request.requestID)
+        }
     }
 
     /// Creates the account of an invited person and gives the invitation's role, at once.

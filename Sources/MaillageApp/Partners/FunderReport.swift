@@ -104,7 +104,7 @@ enum ReportTables {
             .tbody(.forEach(targets) { target in
                 let indicator = FundingIndicator(rawValue: target.indicator)
                 return .tr(.td(.text(target.label)), .td(.class("num"), .text(FundingPages.figure(target.target, indicator))),
-                           .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: threshold))))
+                           .td(.class("num"), .text(FundingPages.figure(target.achieved, indicator, masked: target.masked, secret: target.secret, threshold: threshold))))
             }))
     }
 
@@ -118,8 +118,8 @@ enum ReportTables {
                            .th(.class("num"), .text(context.t("Période précédente", "Previous period"))))),
                 .tbody(.forEach(comparison.total) { row in
                     .tr(.id(rowID + row.key), .td(.text(row.name)),
-                        .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, unit: row.unit, threshold: threshold))),
-                        .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, unit: row.unit, threshold: threshold))))
+                        .td(.class("num"), .text(ImpactViews.text(row.value, masked: row.masked, secret: row.secret, unit: row.unit, threshold: threshold))),
+                        .td(.class("num"), .text(ImpactViews.text(row.previous, masked: row.previousMasked, secret: row.previousSecret, unit: row.unit, threshold: threshold))))
                 })))
     }
 
@@ -133,7 +133,7 @@ enum ReportTables {
         targets.map { target in
             let unit = target.indicator == FundingIndicator.solidarityGiven.rawValue ? IndicatorUnit.cents.rawValue : IndicatorUnit.count.rawValue
             return [scope, target.indicator, target.label, "cible " + ImpactCSV.text(target.target, masked: nil, unit: unit, threshold: threshold), "",
-                    ImpactCSV.text(target.achieved, masked: target.masked, unit: unit, threshold: threshold), ""]
+                    ImpactCSV.text(target.achieved, masked: target.masked, secret: target.secret, unit: unit, threshold: threshold), ""]
         }
     }
 }

@@ -7,7 +7,9 @@ import Vapor
 struct FundingAgreementDTO: Content {
     /// `achieved`: all the covered cooperatives together; `byCoop`: each one the viewer may read.
     /// `masked`: a count of people under the statistical secret ("< 5"), present only when true.
-    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double?, masked: Bool?, byCoop: [CoopFigure] }
+    /// `secret`: the masked figure is not itself a small count (the total of several
+    /// cooperatives, one of which is small; a rate): shown as « secret », never as "< 5".
+    struct Target: Content { var indicator: String, label: String, target: Double, achieved: Double?, masked: Bool?, secret: Bool?, byCoop: [CoopFigure] }
     struct CoopFigure: Content { var coopID: UUID, achieved: Double?, masked: Bool? }
     struct Coop: Content { var id: UUID, name: String }
     struct Deadline: Content { var id: UUID, dueOn: String, label: String, reportedOn: String? }
@@ -55,6 +57,7 @@ struct FundingAgreementDTO: Content {
             let masked = indicator.flatMap { record.maskedByCoop[$0] } ?? []
             return Target(indicator: target.indicator, label: indicator?.frenchLabel ?? target.indicator, target: target.target,
                           achieved: indicator.flatMap { record.achieved($0) }, masked: masked.isEmpty ? nil : true,
+                          secret: !masked.isEmpty && (record.cooperatives.count > 1 || indicator?.isPercent == true) ? true : nil,
                           byCoop: record.cooperatives.compactMap { coop in
                               masked.contains(coop.id!) ? CoopFigure(coopID: coop.id!, achieved: nil, masked: true)
                                   : byCoop[coop.id!].map { CoopFigure(coopID: coop.id!, achieved: $0.value, masked: nil) }
@@ -191,8 +194,8 @@ struct FundingController: RouteCollection {
 
     func reportPage(request: Request) async throws -> Response {
         let (repository, record, report) = try await Self.reportData(request)
-        return FundingReportView.render(report, record: record, canWrite: repository.scope.allows(.manageFunding), coopID: repository.scope.id,
-                                        errors: [:], context: request.pageContext())
+        return FundingReportView.render(report, record: record, canWrite: repository.scope.allows(.manageFunding) && record.agreement.cooperativeID == repository.scope.id,
+                                        coopID: repository.scope.id, errors: [:], context: request.pageContext())
     }
 
     func saveReportFromForm(request: Request) async throws -> Response {
@@ -285,8 +288,8 @@ enum FundingPages {
               .button(.type(.submit), .id(id), .text(label)))
     }
 
-    static func figure(_ value: Double?, _ indicator: FundingIndicator?, masked: Bool? = nil, threshold: Int = StatisticalSecret.defaultThreshold) -> String {
-        if masked == true { return "< \(threshold)" }
+    static func figure(_ value: Double?, _ indicator: FundingIndicator?, masked: Bool? = nil, secret: Bool? = nil, threshold: Int = StatisticalSecret.defaultThreshold) -> String {
+        if masked == true { return secret == true || indicator?.isPercent == true ? "secret" : "< \(threshold)" }
         guard let value else { return "—" }
         if indicator == .solidarityGiven { return Euros.french(Int(value.rounded())) }
         if indicator?.isPercent == true { return MinutesView.percent(value / 100) }
@@ -341,7 +344,8 @@ enum FundingPages {
     static func agreement(_ repository: FundingRepository, _ record: FundingRecord, context: PageContext) async throws -> Response {
         let coop = repository.scope.cooperative
         let dto = FundingAgreementDTO(record)
-        let canManage = repository.scope.allows(.manageFunding)
+        // A joint agreement is kept by the cooperative that recorded it.
+        let canManage = repository.scope.allows(.manageFunding) && record.agreement.cooperativeID == repository.scope.id
         let title = dto.funder + " — " + dto.programme
         let joint = dto.cooperatives.count > 1
         return Layout.render(context, title: title, content: .group(
@@ -402,7 +406,7 @@ enum FundingReportView {
             let indicator = FundingIndicator(rawValue: target.indicator)
             let fraction = target.target > 0 ? (target.achieved ?? 0) / target.target : 0
             return Bars.Row(label: target.label, fraction: fraction,
-                            text: FundingPages.figure(target.achieved, indicator, masked: target.masked, threshold: record.threshold) + " / " + FundingPages.figure(target.target, indicator), target: 1)
+                            text: FundingPages.figure(target.achieved, indicator, masked: target.masked, secret: target.secret, threshold: record.threshold) + " / " + FundingPages.figure(target.target, indicator), target: 1)
         }
         return Layout.render(context, title: title, status: status, content: .group(
             .p(.class("no-print"), .a(.href(base), .text(context.t("La convention", "The agreement"))), .text(" · "),
@@ -418,7 +422,7 @@ enum FundingReportView {
                 ]),
                 .h2(.text(context.t("Engagements et réalisé", "Commitments and achieved"))),
                 dto.targets.isEmpty ? .p(.text(context.t("Aucun indicateur engagé.", "No committed indicator."))) : .group(
-                    .div(.class("chart"), .raw(Bars.svg(bars, title: context.t("Réalisé rapporté à la cible", "Achieved against the target")))),
+                    .div(.class("chart"), .markup(Bars.svg(bars, title: context.t("Réalisé rapporté à la cible", "Achieved against the target")))),
                     ReportTables.commitments(dto.targets, label: context.t("Engagements", "Commitments"), threshold: record.threshold, context: context)),
                 .h2(.text(context.t("Le mot de la coordination", "The coordination's words"))),
                 .div(.id("report-text"), .forEach(ReportTables.paragraphs(dto.reportText ?? context.t("(à écrire)", "(to be written)"))) { .p(.text($0)) }),

@@ -322,31 +322,59 @@ struct FundingRepository: Sendable {
 
     /// The coordinator's text for the funder's report (4 000 characters at most; empty clears it).
     func saveReportText(_ agreement: FundingAgreement, text: String?) async throws {
-        try scope.require(.manageFunding)
+        try requireRecording(agreement)
         let clean = TextRules.clean(text)
         if let clean, clean.count > 4_000 { throw Problem.invalid(FieldErrors(["text": "Le texte du compte rendu compte au plus 4 000 caractères."])) }
         agreement.reportText = clean
-        try await agreement.save(on: db)
+        try await db.transaction { tx in
+            try await agreement.save(on: tx)
+            try await audit(.fundingReportWritten, agreement, details: "\(clean?.count ?? 0) caractères", on: tx)
+        }
+    }
+
+    /// What a joint agreement holds (its report, instalments, deadlines) is the recording
+    /// cooperative's to change; the others covered read it.
+    func requireRecording(_ agreement: FundingAgreement) throws {
+        try scope.require(.manageFunding)
+        guard agreement.cooperativeID == scope.id else {
+            throw Problem(status: .forbidden, title: "Convention d'une autre coopérative",
+                          detail: "Cette convention commune est tenue par la coopérative qui l'a enregistrée : elle seule la modifie.")
+        }
+    }
+
+    private func audit(_ action: AuditAction, _ agreement: FundingAgreement, details: String, on tx: any Database) async throws {
+        try await AuditLog.record(action, on: tx, actor: scope.principal.userID, actorLabel: scope.principal.email,
+                                  subject: AuditSubject(entityType: "funding-agreement", entityID: agreement.id,
+                                                        networkID: scope.cooperative.networkID, cooperativeID: scope.id),
+                                  details: details)
     }
 
     /// Records that an instalment came, or that a report was sent, on `date` (today by default,
     /// not in the future).
     func markInstalmentReceived(_ agreement: FundingAgreement, instalmentID: UUID?, date: String?, today: CalendarDay) async throws {
-        try scope.require(.manageFunding)
+        try requireRecording(agreement)
         guard let instalmentID, let instalment = try await FundingInstalment.query(on: db).filter(\.$id == instalmentID).filter(\.$agreementID == agreement.id!).first() else {
             throw Problem.notFound
         }
-        instalment.receivedOn = try Self.pastDay(date, subject: "La date de réception", today: today).date
-        try await instalment.save(on: db)
+        let day = try Self.pastDay(date, subject: "La date de réception", today: today)
+        instalment.receivedOn = day.date
+        try await db.transaction { tx in
+            try await instalment.save(on: tx)
+            try await audit(.fundingInstalmentReceived, agreement, details: "\(Euros.french(instalment.amountCents)) le \(day)", on: tx)
+        }
     }
 
     func markReported(_ agreement: FundingAgreement, deadlineID: UUID?, date: String?, today: CalendarDay) async throws {
-        try scope.require(.manageFunding)
+        try requireRecording(agreement)
         guard let deadlineID, let deadline = try await ReportingDeadline.query(on: db).filter(\.$id == deadlineID).filter(\.$agreementID == agreement.id!).first() else {
             throw Problem.notFound
         }
-        deadline.reportedOn = try Self.pastDay(date, subject: "La date d'envoi", today: today).date
-        try await deadline.save(on: db)
+        let day = try Self.pastDay(date, subject: "La date d'envoi", today: today)
+        deadline.reportedOn = day.date
+        try await db.transaction { tx in
+            try await deadline.save(on: tx)
+            try await audit(.fundingReportSent, agreement, details: "échéance du \(CalendarDay(date: deadline.dueOn)) envoyée le \(day)", on: tx)
+        }
     }
 
     /// A day typed for something that happened: today when blank, never in the future.

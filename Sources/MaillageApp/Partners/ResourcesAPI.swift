@@ -135,6 +135,8 @@ struct ResourcesController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(name).ics\"")
+        // The feed's address holds its secret: no cache may keep a copy.
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 

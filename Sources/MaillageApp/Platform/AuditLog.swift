@@ -69,6 +69,9 @@ enum AuditAction: String, Sendable {
     case personExported = "person.exported"
     case personErased = "person.erased"
     case personAnonymised = "person.anonymised"
+    case fundingReportWritten = "funding.report"
+    case fundingInstalmentReceived = "funding.instalment"
+    case fundingReportSent = "funding.reported"
 
     var frenchLabel: String {
         switch self {
@@ -95,6 +98,9 @@ enum AuditAction: String, Sendable {
         case .personExported: "Données d'une personne exportées"
         case .personErased: "Données d'une personne effacées"
         case .personAnonymised: "Dossier anonymisé (2 ans sans contact)"
+        case .fundingReportWritten: "Compte rendu d'une convention écrit"
+        case .fundingInstalmentReceived: "Versement d'une convention reçu"
+        case .fundingReportSent: "Rapport d'une convention envoyé"
         }
     }
 
@@ -123,6 +129,9 @@ enum AuditAction: String, Sendable {
         case .personExported: "Person's data exported"
         case .personErased: "Person's data erased"
         case .personAnonymised: "File anonymised (2 years without contact)"
+        case .fundingReportWritten: "Funding agreement's report written"
+        case .fundingInstalmentReceived: "Funding agreement's instalment received"
+        case .fundingReportSent: "Funding agreement's report sent"
         }
     }
 }
@@ -142,6 +151,7 @@ struct AuditSubject: Sendable {
         case "cooperative": language.t("Coopérative", "Cooperative")
         case "referral": language.t("Orientation", "Referral")
         case "person": language.t("Personne", "Person")
+        case "funding-agreement": language.t("Convention de financement", "Funding agreement")
         default: entityType
         }
     }

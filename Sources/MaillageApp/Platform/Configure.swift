@@ -39,11 +39,13 @@ public func configure(_ app: Application, options: MaillageOptions = .fromEnviro
     // before CSRF is checked and before any route runs.
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: options.secureCookies))
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(PrincipalMiddleware())
     app.middleware.use(CSRFMiddleware())
+    app.middleware.use(ControlCharacterMiddleware())
+    app.middleware.use(SQLiteWriteTurnMiddleware())
 
     try routes(app)
     Commands.register(on: app)

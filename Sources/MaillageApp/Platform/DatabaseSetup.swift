@@ -38,6 +38,7 @@ enum DatabaseSetup {
             app.sqliteWriteGate = WriteGate()
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+            app.sqliteWriteGate = WriteGate()
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema] }
@@ -92,6 +93,10 @@ enum DatabaseSetup {
 /// transaction that holds the lock is not slowed by the others' retries. PostgreSQL locks rows
 /// and needs none of this.
 actor WriteGate {
+    /// Set while a task holds a gate: a write inside a request already in its turn (the till's
+    /// idempotent write inside a form's POST) goes straight on instead of waiting for itself.
+    @TaskLocal static var isHeld = false
+
     private var held = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
@@ -105,15 +110,49 @@ actor WriteGate {
     }
 
     nonisolated func serialize<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
+        if Self.isHeld { return try await work() }
         await enter()
         do {
-            let result = try await work()
+            let result = try await Self.$isHeld.withValue(true) { try await work() }
             await leave()
             return result
         } catch {
             await leave()
             throw error
         }
+    }
+}
+
+/// On SQLite, every request that may write takes its turn at the write gate: in WAL mode a
+/// transaction that read before another one committed cannot write any more ("database is
+/// locked", at once, whatever the busy timeout), so ten people accepting one invitation
+/// together got 500s. Waiting in turn costs nothing SQLite would not make them wait anyway.
+/// The login is left out: it takes its turn only for its count (the password check is slow).
+struct SQLiteWriteTurnMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let gate = request.application.sqliteWriteGate,
+              ![.GET, .HEAD, .OPTIONS].contains(request.method),
+              request.url.path != "/login" else {
+            return try await next.respond(to: request)
+        }
+        return try await gate.serialize { try await next.respond(to: request) }
+    }
+}
+
+extension DatabaseError {
+    /// Two writers in each other's way: SQLite's busy or locked database, PostgreSQL's
+    /// serialization failure, deadlock or lock not available. The user may simply try again.
+    var isContention: Bool {
+        if let sqlite = self as? SQLiteError {
+            switch sqlite.reason {
+            case .busy, .locked, .busyInRecovery, .busyInSnapshot, .busyTimeout, .lockedBySharedCache: return true
+            default: return false
+            }
+        }
+        if let postgres = self as? PSQLError, let state = postgres.serverInfo?[.sqlState] {
+            return ["40001", "40P01", "55P03"].contains(state)
+        }
+        return false
     }
 }
 

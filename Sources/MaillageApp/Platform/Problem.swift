@@ -59,6 +59,9 @@ struct Problem: Error, Sendable {
             // Two writes of the same thing at once: the other one won.
             return Problem(status: .conflict, title: "Déjà enregistré",
                            detail: "La même information vient d'être enregistrée par ailleurs : rechargez la page pour la voir.")
+        case let database as any DatabaseError where database.isContention:
+            return Problem(status: .conflict, title: "Enregistrement simultané",
+                           detail: "Une autre modification était enregistrée au même moment : réessayez dans un instant.")
         default:
             return Problem(
                 status: .internalServerError, title: "Erreur interne",

@@ -170,7 +170,7 @@ struct SourcingRepository: Sendable {
         guard !bytes.isEmpty else { throw Problem.invalid(FieldErrors(["file": "Le fichier est vide."])) }
         guard bytes.count <= Self.attachmentMaximumBytes else { throw Problem.invalid(FieldErrors(["file": "Le fichier dépasse 5 Mo : réduisez-le (un scan en 150 dpi suffit)."])) }
         guard let type = Self.attachmentType(bytes) else { throw Problem.invalid(FieldErrors(["file": "Joignez la facture en PDF, PNG ou JPEG."])) }
-        let name = String((TextRules.clean(rawName) ?? "facture").filter { !"/\\\"\r\n".contains($0) }.prefix(120))
+        let name = String((TextRules.clean(rawName.map(ControlCharacters.stripped)) ?? "facture").filter { !"/\\\"\r\n".contains($0) }.prefix(120))
         let cooperativeID = scope.id
         try await db.transaction { db in
             let stored = try await PurchaseAttachment.find(purchaseID, on: db) ?? PurchaseAttachment()

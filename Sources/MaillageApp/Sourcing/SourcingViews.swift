@@ -272,7 +272,7 @@ enum ImportPage {
 
 /// Horizontal bars drawn by the server: one a share, with the target marked.
 enum ShareBars {
-    static func svg(_ rows: [(label: String, share: Double?, target: Double?)], title: String) -> String {
+    static func svg(_ rows: [(label: String, share: Double?, target: Double?)], title: String) -> Markup {
         Bars.svg(rows.map { Bars.Row(label: $0.label, fraction: $0.share ?? 0, text: frenchPercent($0.share), target: $0.target) }, title: title)
     }
 }
@@ -302,7 +302,7 @@ enum SourcingPage {
                         (context.t("Acheté dans un quartier prioritaire", "Bought in a priority neighbourhood"), frenchPercent(figures.qpvShare)),
                         (context.t("Acheté à l'économie sociale et solidaire", "Bought from the social economy"), frenchPercent(figures.essShare)),
                     ]),
-                    .div(.class("chart"), .raw(ShareBars.svg([
+                    .div(.class("chart"), .markup(ShareBars.svg([
                         (context.t("EGAlim (objectif 50 %)", "EGAlim (target 50 %)"), figures.egalimShare, 0.5),
                         (context.t("Bio (objectif 20 %)", "Organic (target 20 %)"), figures.bioShare, 0.2),
                         (context.t("Viandes et poissons EGAlim", "EGAlim meat and fish"), figures.meatFishEgalimShare, nil),

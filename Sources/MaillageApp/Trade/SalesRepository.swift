@@ -64,6 +64,10 @@ extension TradeRepository {
             if household == nil { errors.add("householdID", "Cette carte n'est pas connue de la coopérative.") }
         }
         if draft.lines.isEmpty { errors.add("lines", "Ajoutez au moins un produit.") }
+        if draft.lines.count > SaleRules.maximumLines {
+            errors.add("lines", "Un ticket compte au plus \(SaleRules.maximumLines) lignes.")
+            try errors.throwIfAny()
+        }
         let ids = draft.lines.compactMap { $0.productID.flatMap(UUID.init(uuidString:)) }
         let products = Dictionary(uniqueKeysWithValues: try await Product.query(on: tx).filter(\.$cooperativeID == scope.id)
             .filter(\.$id ~~ ids).all().map { ($0.id!, $0) })

@@ -26,6 +26,37 @@ struct TradeFiguresRepository: Sendable {
         return try await Self.figures(of: scope.id, from: from, to: to, on: db)
     }
 
+    /// Who sells at the till reads the figures as they are; a funder reads them under the
+    /// statistical secret (`TradeSecret`).
+    var exact: Bool { scope.allows(.sell) }
+
+    /// The figures as the viewer may read them, over the period they may ask for.
+    func shown(from rawFrom: CalendarDay, to rawTo: CalendarDay) async throws -> TradeFiguresDTO {
+        guard !exact else { return TradeFiguresDTO(try await figures(from: rawFrom, to: rawTo), from: rawFrom, to: rawTo) }
+        let (from, to) = TradeSecret.wholeMonths(from: rawFrom, to: rawTo)
+        let summary = try await figures(from: from, to: to)
+        let threshold = try await ImpactController.threshold(of: scope.cooperative.networkID, on: db)
+        let decision = TradeSecret.decide(householdsByTier: try await householdsByTier(from: from, to: to),
+                                          tiers: summary.byTier.map(\.tier), threshold: threshold)
+        var dto = TradeFiguresDTO(summary, from: from, to: to)
+        dto.applySecret(decision)
+        dto.wholeMonths = true
+        return dto
+    }
+
+    /// How many households bought in each bracket over the period.
+    private func householdsByTier(from: CalendarDay, to: CalendarDay) async throws -> [String: Int] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        struct Row: Decodable { var tier: String; var households: Int }
+        let rows = try await sql.raw("""
+            SELECT tier, COUNT(DISTINCT household_id) AS households FROM sales
+            WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: from.date)
+              AND recorded_at < \(bind: to.adding(days: 1).date) AND household_id IS NOT NULL
+            GROUP BY tier
+            """).all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.tier, $0.households) }, uniquingKeysWith: +)
+    }
+
     /// The trade figures of a cooperative, for a caller that checked the reader's right: from
     /// the day rows kept with the journal (`SaleDayTotals`).
     static func figures(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> TradeFigures.Summary {
@@ -34,14 +65,18 @@ struct TradeFiguresRepository: Sendable {
 }
 
 struct TradeFiguresDTO: Content {
+    /// A bracket's line; under the statistical secret its figures are null and `masked` is
+    /// true (`secret` too when it is hidden to protect another line).
     struct TierLine: Content {
         var tier: String
         var label: String
-        var tickets: Int
-        var salesCents: Int
-        var publicValueCents: Int
-        var solidarityCents: Int
-        var meals: Int
+        var tickets: Int?
+        var salesCents: Int?
+        var publicValueCents: Int?
+        var solidarityCents: Int?
+        var meals: Int?
+        var masked: Bool?
+        var secret: Bool?
     }
     struct FundingLine: Content {
         var source: String
@@ -50,14 +85,18 @@ struct TradeFiguresDTO: Content {
     }
     var from: String
     var to: String
-    var tickets: Int
-    var salesCents: Int
-    var publicValueCents: Int
-    var solidarityCents: Int
+    /// True for a funder: the period was widened to whole months.
+    var wholeMonths: Bool?
+    var tickets: Int?
+    var salesCents: Int?
+    var publicValueCents: Int?
+    var solidarityCents: Int?
+    /// The totals above are hidden (they would give a hidden bracket away).
+    var totalsMasked: Bool?
     var donationsCents: Int
     var poolDrawCents: Int
     var suspendedMeals: Int
-    var meals: Int
+    var meals: Int?
     var byTier: [TierLine]
     var funding: [FundingLine]
 
@@ -77,6 +116,18 @@ struct TradeFiguresDTO: Content {
                      publicValueCents: $0.publicValueCents, solidarityCents: $0.solidarityCents, meals: $0.meals)
         }
         funding = summary.funding.map { FundingLine(source: $0.source.rawValue, name: $0.name, cents: $0.cents) }
+    }
+
+    mutating func applySecret(_ decision: TradeSecret.Decision) {
+        byTier = byTier.map { line in
+            guard decision.hidden.contains(line.tier) else { return line }
+            return TierLine(tier: line.tier, label: line.label, tickets: nil, salesCents: nil, publicValueCents: nil, solidarityCents: nil, meals: nil,
+                            masked: true, secret: decision.secondary.contains(line.tier) ? true : nil)
+        }
+        if decision.hideTotals {
+            (tickets, salesCents, publicValueCents, solidarityCents, meals) = (nil, nil, nil, nil, nil)
+            totalsMasked = true
+        }
     }
 }
 
@@ -101,7 +152,7 @@ struct TradeFiguresController: RouteCollection {
 
     func json(request: Request) async throws -> Response {
         let (repository, from, to, _) = try await load(request)
-        return try Idempotency.encode(status: .ok, body: TradeFiguresDTO(try await repository.figures(from: from, to: to), from: from, to: to))
+        return try Idempotency.encode(status: .ok, body: try await repository.shown(from: from, to: to))
     }
 
     func page(request: Request) async throws -> Response {
@@ -109,8 +160,8 @@ struct TradeFiguresController: RouteCollection {
         let query = try request.query.decode(Query.self)
         do {
             let (repository, from, to, _) = try await load(request)
-            let figures = TradeFiguresDTO(try await repository.figures(from: from, to: to), from: from, to: to)
-            return TradeFiguresPage(coop: scope.cooperative, figures: figures, from: from.description, to: to.description, errors: [:]).render(request.pageContext())
+            let figures = try await repository.shown(from: from, to: to)
+            return TradeFiguresPage(coop: scope.cooperative, figures: figures, from: figures.from, to: figures.to, errors: [:]).render(request.pageContext())
         } catch let errors as FieldErrors {
             return TradeFiguresPage(coop: scope.cooperative, figures: nil, from: query.from, to: query.to, errors: errors.messages)
                 .render(request.pageContext(), status: .unprocessableEntity)
@@ -119,6 +170,10 @@ struct TradeFiguresController: RouteCollection {
 }
 
 struct TradeFiguresPage {
+    /// A figure hidden under the statistical secret reads « secret ».
+    static func count(_ value: Int?) -> String { value.map { "\($0)" } ?? "secret" }
+    static func euros(_ cents: Int?) -> String { cents.map(Euros.french) ?? "secret" }
+
     var coop: Cooperative
     var figures: TradeFiguresDTO?
     var from: String?
@@ -138,11 +193,11 @@ struct TradeFiguresPage {
             .unwrap(figures) { figures in
                 .group(
                     Kit.facts([
-                        (context.t("Tickets", "Tickets"), "\(figures.tickets)"),
-                        (context.t("Ventes", "Sales"), Euros.french(figures.salesCents)),
-                        (context.t("Valeur au prix public", "Value at public price"), Euros.french(figures.publicValueCents)),
-                        (context.t("Solidarité donnée aux foyers", "Solidarity given to households"), Euros.french(figures.solidarityCents)),
-                        (context.t("Repas servis", "Meals served"), "\(figures.meals)"),
+                        (context.t("Tickets", "Tickets"), Self.count(figures.tickets)),
+                        (context.t("Ventes", "Sales"), Self.euros(figures.salesCents)),
+                        (context.t("Valeur au prix public", "Value at public price"), Self.euros(figures.publicValueCents)),
+                        (context.t("Solidarité donnée aux foyers", "Solidarity given to households"), Self.euros(figures.solidarityCents)),
+                        (context.t("Repas servis", "Meals served"), Self.count(figures.meals)),
                         (context.t("Dons à la caisse de solidarité", "Donations to the pool"), Euros.french(figures.donationsCents)),
                         (context.t("Repas suspendus offerts", "Suspended meals given"), "\(figures.suspendedMeals)"),
                     ]),
@@ -152,10 +207,13 @@ struct TradeFiguresPage {
                                    .th(.class("num"), .text(context.t("Repas", "Meals"))), .th(.class("num"), .text(context.t("Ventes", "Sales"))),
                                    .th(.class("num"), .text(context.t("Prix public", "Public value"))), .th(.class("num"), .text(context.t("Solidarité", "Solidarity"))))),
                         .tbody(.forEach(figures.byTier) { line in
-                            .tr(.td(.text(line.label)), .td(.class("num"), .text("\(line.tickets)")), .td(.class("num"), .text("\(line.meals)")),
-                                .td(.class("num"), .text(Euros.french(line.salesCents))), .td(.class("num"), .text(Euros.french(line.publicValueCents))),
-                                .td(.class("num"), .text(Euros.french(line.solidarityCents))))
+                            .tr(.td(.text(line.label)), .td(.class("num"), .text(Self.count(line.tickets))), .td(.class("num"), .text(Self.count(line.meals))),
+                                .td(.class("num"), .text(Self.euros(line.salesCents))), .td(.class("num"), .text(Self.euros(line.publicValueCents))),
+                                .td(.class("num"), .text(Self.euros(line.solidarityCents))))
                         })),
+                    .if(figures.wholeMonths == true, .p(.class("hint"), .id("secret-note"), .text(context.t(
+                        "Secret statistique : les chiffres se lisent par mois entiers, et une tranche achetée par moins de cinq foyers est masquée (« secret »), avec une deuxième quand les totaux permettraient de la retrouver.",
+                        "Statistical secret: figures are read by whole months, and a bracket bought in by fewer than five households is hidden (\"secret\"), with a second one when the totals would give it away.")))),
                     .h2(.text(context.t("Qui a financé la solidarité", "Who funded the solidarity"))),
                     figures.funding.isEmpty ? .p(.text(context.t("Aucune réduction sur la période.", "No reduction in the period."))) :
                     Kit.table(label: context.t("Financement", "Funding"),

@@ -239,7 +239,7 @@ enum HouseholdCardPage {
                     .p(.text(context.t("Carte foyer", "Household card"))),
                     .p(.class("household-card-code"), .text(card)),
                     .p(.class("legal"), .text(context.t("À montrer à la caisse : le prix suit votre justificatif en cours.", "Show it at the till: the price follows your current proof.")))),
-                .div(.class("household-card-qr"), .raw(qr))),
+                .div(.class("household-card-qr"), .markup(Markup(escapedHTML: qr)))),
             .p(.class("no-print"), .text(context.t("Imprimez cette page (Ctrl+P) : la carte sort à la taille d'une carte bancaire. Un lecteur de codes-barres à la caisse lit le code QR et tape le numéro.",
                                                    "Print this page (Ctrl+P): the card comes out bank-card sized. A barcode reader at the till reads the QR code and types the number.")))
         ))

@@ -5,7 +5,11 @@ public struct LoginThrottle: Sendable {
     public var maximumFailures: Int
     public var windowSeconds: Double
 
+    /// For one account: five guesses in a quarter of an hour.
     public static let standard = LoginThrottle(maximumFailures: 5, windowSeconds: 15 * 60)
+    /// For one network address: a social centre's or a school's shared connection carries many
+    /// people, each of whom may mistype; it stops a sweep over many accounts, not a room.
+    public static let sharedAddress = LoginThrottle(maximumFailures: 50, windowSeconds: 15 * 60)
 
     public init(maximumFailures: Int, windowSeconds: Double) {
         self.maximumFailures = maximumFailures

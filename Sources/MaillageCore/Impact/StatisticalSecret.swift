@@ -34,13 +34,26 @@ public struct ShownFigure: Sendable, Equatable {
     /// Nil when masked, or for a share of nothing.
     public var value: Double?
     public var masked: Bool
+    /// Masked for another reason than being a small count (a share, a cell hidden so that
+    /// another cannot be subtracted out): shown as « secret », never as a false "< 5".
+    public var secret: Bool = false
     public var parts: [Part]
 
     public struct Part: Sendable, Equatable {
         public var key: String
         public var value: Double?
         public var masked: Bool
-        public init(key: String, value: Double?, masked: Bool) { self.key = key; self.value = value; self.masked = masked }
+        public var secret: Bool
+        public init(key: String, value: Double?, masked: Bool, secret: Bool = false) {
+            self.key = key; self.value = value; self.masked = masked; self.secret = secret
+        }
+    }
+
+    /// Hides the value as « secret ».
+    public mutating func hideAsSecret() {
+        value = nil
+        masked = true
+        secret = true
     }
 
     /// `exact`: the viewer works in the cooperative (every figure as it is); otherwise the
@@ -57,6 +70,7 @@ public struct ShownFigure: Sendable, Equatable {
         }
         if indicator.isShareOfPeople {
             masked = StatisticalSecret.hidesShare(part: figure.amount, whole: figure.whole ?? 0, threshold: threshold)
+            secret = masked
             value = masked ? nil : figure.value
             parts = []
             return
@@ -65,7 +79,11 @@ public struct ShownFigure: Sendable, Equatable {
         value = masked ? nil : figure.value
         let cells = keys.map { figure.parts[$0] ?? 0 }
         let hidden = masked ? Set(cells.indices) : StatisticalSecret.hidden(cells: cells, total: figure.amount, threshold: threshold)
-        parts = keys.enumerated().map { index, key in Part(key: key, value: hidden.contains(index) ? nil : cells[index], masked: hidden.contains(index)) }
+        parts = keys.enumerated().map { index, key in
+            let isHidden = hidden.contains(index)
+            return Part(key: key, value: isHidden ? nil : cells[index], masked: isHidden,
+                        secret: isHidden && !StatisticalSecret.isSmall(cells[index], threshold: threshold))
+        }
     }
 }
 

@@ -4,7 +4,18 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
     public var month: Int
     public var day: Int
 
+    /// Years a day typed by someone may fall in: year 0 or 9999 is a slip of the keyboard that
+    /// would sit in every report and sort.
+    public static let plausibleYears = 1900...2100
+
+    /// A well-formed day in `plausibleYears`.
     public init?(_ text: String) {
+        guard let day = CalendarDay(wellFormed: text), Self.plausibleYears.contains(day.year) else { return nil }
+        self = day
+    }
+
+    /// A well-formed day, whatever its year.
+    init?(wellFormed text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -63,7 +74,11 @@ extension CalendarDay {
             return fallback
         }
         guard let day = CalendarDay(text) else {
-            errors.add(field, "\(subject) doit s'écrire AAAA-MM-JJ.")
+            if CalendarDay(wellFormed: text) != nil {
+                errors.add(field, "\(subject) doit être entre \(plausibleYears.lowerBound) et \(plausibleYears.upperBound).")
+            } else {
+                errors.add(field, "\(subject) doit s'écrire AAAA-MM-JJ.")
+            }
             return fallback
         }
         if let latest, day > latest {

@@ -74,7 +74,7 @@ public struct QRCode: Sendable, Equatable {
                 path += "M\(column + quiet) \(row + quiet)h1v1h-1z"
             }
         }
-        let escaped = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        let escaped = MarkupEscaping.escape(title)
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 \(side) \(side)\" width=\"\(side * moduleSize)\" height=\"\(side * moduleSize)\""
             + " shape-rendering=\"crispEdges\"><title>\(escaped)</title><rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }

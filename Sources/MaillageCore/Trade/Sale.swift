@@ -60,6 +60,9 @@ public enum SaleRules {
     /// The category whose units a suspended meal pays for.
     public static let mealCategory = "repas"
     public static let maximumQuantity = 999
+    /// A ticket holds at most this many lines: a lunch rush never needs more, and 5 000
+    /// repeated lines would hold the journal's write lock for nothing.
+    public static let maximumLines = 100
 
     /// Prices the lines for a household at `tier` (public price without one) and draws
     /// `suspendedMeals` meal units from the pool, the dearest first.

@@ -77,7 +77,7 @@ struct AuthController: RouteCollection {
 
     /// Only local paths, so that the login page cannot send anyone to another site.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.hasPrefix("/login") else { return SiteURL.home.path }
+        guard let next, LocalRedirect.isSafe(next), !next.hasPrefix("/login") else { return SiteURL.home.path }
         return next
     }
 

@@ -1,3 +1,4 @@
+import MaillageCore
 /// Horizontal bars drawn by the server as SVG (no script): a label, a bar for a fraction of
 /// the widest, the figure as text, and an optional target mark. The figures also appear in a
 /// table beside the chart for screen readers.
@@ -10,11 +11,9 @@ enum Bars {
         var target: Double? = nil
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { MarkupEscaping.escape(text) }
 
-    static func svg(_ rows: [Row], title: String) -> String {
+    static func svg(_ rows: [Row], title: String) -> Markup {
         let rowHeight = 34, labelWidth = 230, barWidth = 300
         let height = rows.count * rowHeight + 10
         var body = ""
@@ -31,8 +30,8 @@ enum Bars {
             body += "<text x=\"\(labelWidth + barWidth + 8)\" y=\"\(y + 20)\" font-size=\"14\" fill=\"#1f2a30\">\(escape(row.text))</text>"
         }
         let width = labelWidth + barWidth + 110
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
-            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>"
+        return Markup(escapedHTML: "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
+            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(escape(title))</title>\(body)</svg>")
     }
 }
 
@@ -44,7 +43,7 @@ enum Lines {
         var value: Double?
     }
 
-    static func svg(_ points: [Point], title: String) -> String {
+    static func svg(_ points: [Point], title: String) -> Markup {
         let width = 640, height = 220, left = 50, right = 20, top = 20, bottom = 40
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let highest = max(points.compactMap(\.value).max() ?? 0, 1)
@@ -70,7 +69,7 @@ enum Lines {
             body += "<text x=\"\(x(index))\" y=\"\(height - 12)\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1f2a30\">\(Bars.escape(point.label))</text>"
         }
         flush()
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(Bars.escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
-            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(Bars.escape(title))</title>\(body)</svg>"
+        return Markup(escapedHTML: "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"\(Bars.escape(title))\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" "
+            + "preserveAspectRatio=\"xMinYMin meet\"><title>\(Bars.escape(title))</title>\(body)</svg>")
     }
 }

@@ -63,8 +63,15 @@ extension Request {
 /// Headers that close common doors: no framing, no MIME sniffing, no inline script, no
 /// referrer leaking ids to other sites, and a request id to find a request in the logs.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
+    /// Served over HTTPS (`MAILLAGE_PUBLIC_URL=https://…`): browsers are told to come back
+    /// over HTTPS only, for two years, so that nobody on a café's network can strip it.
+    var strictTransportSecurity = false
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        if strictTransportSecurity {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains")
+        }
         let headers = [
             ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
             ("X-Content-Type-Options", "nosniff"),

@@ -1,0 +1,21 @@
+/// The one escaping of text written into HTML or SVG, for attribute values and text alike:
+/// `&`, both quotes, `<` and `>`. Every page, printable and server-drawn chart goes through
+/// it (the app's Plot overrides in `AttributeEscaping.swift`, the SVG builders, the QR code).
+public enum MarkupEscaping {
+    public static func escape(_ value: String) -> String {
+        guard value.contains(where: { "&\"'<>".contains($0) }) else { return value }
+        var escaped = ""
+        escaped.reserveCapacity(value.count + 16)
+        for character in value {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
