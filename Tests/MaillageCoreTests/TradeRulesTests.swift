@@ -601,7 +601,7 @@ struct QRCodeTests {
         let svg = try #require(QRCode("CAIL01")).svg(moduleSize: 4, title: "Carte <CAIL01>")
         #expect(svg.contains("viewBox=\"0 0 29 29\""))
         #expect(svg.contains("width=\"116\""))
-        #expect(svg.contains("<title>Carte &lt;CAIL01></title>"))
+        #expect(svg.contains("<title>Carte &lt;CAIL01&gt;</title>"))
         #expect(svg.contains("M4 4h1v1h-1z")) // the top-left finder's corner, after 4 modules of margin
     }
 }

@@ -159,6 +159,8 @@ struct AccessController: RouteCollection {
         }
         let service = AccessService(db: request.db)
         if let invitee = try await service.invitee(of: invitation) {
+            // An account created a moment ago by another acceptance of this very link.
+            guard try await service.pendingInvitation(token: token) != nil else { throw AccessService.alreadyUsed }
             // An existing account: only its owner, logged in, accepts.
             guard request.principal?.userID == invitee.id else {
                 return request.redirect(to: SiteURL.login(next: SiteURL.invitation(token: token).path).path)

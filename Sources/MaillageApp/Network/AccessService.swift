@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import MaillageCore
 import Vapor
@@ -135,9 +136,8 @@ struct AccessService: Sendable {
     func accept(_ invitation: Invitation, as user: User, request: Request) async throws {
         guard let role = Role(rawValue: invitation.role), let kind = ScopeKind(rawValue: invitation.scopeKind) else { throw Problem.notFound }
         try await db.transaction { tx in
+            try await Self.claim(invitation, on: tx)
             try await AccountService(db: tx).grant(role, on: kind, id: invitation.scopeID, to: user.id!, by: invitation.invitedByID, request: request)
-            invitation.acceptedAt = Date()
-            try await invitation.save(on: tx)
             try await AuditLog.record(.invitationAccepted, on: tx, actor: user.id, actorLabel: user.email,
                                       subject: AuditSubject(entityType: "invitation", entityID: invitation.id, networkID: invitation.networkID),
                                       requestID: request.requestID)
@@ -151,15 +151,35 @@ struct AccessService: Sendable {
         }
         guard let role = Role(rawValue: invitation.role), let kind = ScopeKind(rawValue: invitation.scopeKind) else { throw Problem.notFound }
         return try await db.transaction { tx in
+            try await Self.claim(invitation, on: tx)
             let user = try await AccountService(db: tx).createUser(email: invitation.email, name: name ?? invitation.name, password: password)
             try await AccountService(db: tx).grant(role, on: kind, id: invitation.scopeID, to: user.id!, by: invitation.invitedByID, request: request)
-            invitation.acceptedAt = Date()
-            try await invitation.save(on: tx)
             try await AuditLog.record(.invitationAccepted, on: tx, actor: user.id, actorLabel: user.email,
                                       subject: AuditSubject(entityType: "invitation", entityID: invitation.id, networkID: invitation.networkID),
                                       requestID: request.requestID)
             return user
         }
+    }
+
+    static let alreadyUsed = Problem(status: .gone, title: "Invitation déjà utilisée",
+                                     detail: "Ce lien d'invitation vient de servir. Connectez-vous avec le compte créé, ou demandez un nouveau lien.")
+
+    /// Marks the invitation used, first thing in the acceptance's transaction: of ten people
+    /// accepting at once, one claims it (the row is locked until it commits) and the others
+    /// find it used (410), whatever the database.
+    private static func claim(_ invitation: Invitation, on tx: any Database) async throws {
+        let now = Date()
+        if let sql = tx as? any SQLDatabase {
+            let claimed = try await sql.raw("""
+                UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: invitation.id!) AND accepted_at IS NULL RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { throw alreadyUsed }
+        } else {
+            guard try await Invitation.find(invitation.id, on: tx)?.acceptedAt == nil else { throw alreadyUsed }
+            invitation.acceptedAt = now
+            try await invitation.save(on: tx)
+        }
+        invitation.acceptedAt = now
     }
 
     static func parseScope(_ raw: String?) -> (kind: ScopeKind, id: UUID)? {

@@ -24,8 +24,8 @@ struct AccountService: Sendable {
     /// and thirty-five refusals, on one instance or several.
     func login(email rawEmail: String, password: String, address: String, request: Request?) async throws -> LoginResult {
         let email = User.normalise(email: rawEmail)
-        let now = Date()
-        let admission = try await admit(email: email, address: address, now: now, gate: request?.application.sqliteWriteGate)
+        let gate = request?.application.sqliteWriteGate
+        let admission = try await admit(email: email, address: address, gate: gate)
         guard case .admitted(let attempt) = admission else {
             if case .throttled(let wait) = admission {
                 try await AuditLog.record(.loginThrottled, on: db, actor: nil, actorLabel: email, subject: AuditSubject(entityType: "user"), details: address, requestID: request?.requestID)
@@ -37,18 +37,29 @@ struct AccountService: Sendable {
         let user = try await User.query(on: db).filter(\.$email == email).first()
         // Verify against a fixed hash when the account does not exist, so timing reveals nothing.
         let hash = user?.passwordHash ?? Self.decoyHash
-        let matches = (try? Bcrypt.verify(password, created: hash)) ?? false
-        let succeeded = matches && user != nil && user!.isActive
-        try await db.transaction { tx in
-            if succeeded {
-                attempt.succeeded = true
-                try await attempt.update(on: tx)
-            }
-            try await AuditLog.record(
-                succeeded ? .loginSucceeded : .loginFailed, on: tx, actor: succeeded ? user?.id : nil, actorLabel: email,
-                subject: AuditSubject(entityType: "user", entityID: user?.id), details: address, requestID: request?.requestID
-            )
+        // bcrypt takes a quarter of a second of CPU: off the event loop, so that forty
+        // guesses at once do not stall every other request (and their database connections).
+        let matches: Bool
+        if let pool = request?.application.threadPool {
+            matches = (try? await pool.runIfActive { try Bcrypt.verify(password, created: hash) }) ?? false
+        } else {
+            matches = (try? Bcrypt.verify(password, created: hash)) ?? false
         }
+        let succeeded = matches && user != nil && user!.isActive
+        let db = self.db, requestID = request?.requestID
+        let record: @Sendable () async throws -> Void = {
+            try await db.transaction { tx in
+                if succeeded {
+                    attempt.succeeded = true
+                    try await attempt.update(on: tx)
+                }
+                try await AuditLog.record(
+                    succeeded ? .loginSucceeded : .loginFailed, on: tx, actor: succeeded ? user?.id : nil, actorLabel: email,
+                    subject: AuditSubject(entityType: "user", entityID: user?.id), details: address, requestID: requestID
+                )
+            }
+        }
+        if let gate { try await gate.serialize(record) } else { try await record() }
         return succeeded ? .success(user!) : .invalid
     }
 
@@ -61,13 +72,16 @@ struct AccountService: Sendable {
     /// its limit, records this attempt as a failure (turned into a success once the password
     /// matches). On PostgreSQL an advisory lock on the account makes instances wait in turn;
     /// on SQLite the in-process write gate does (one instance writes an SQLite file).
-    private func admit(email: String, address: String, now: Date, gate: WriteGate?) async throws -> Admission {
+    private func admit(email: String, address: String, gate: WriteGate?) async throws -> Admission {
         let db = self.db, throttle = self.throttle, addressThrottle = self.addressThrottle
         let step: @Sendable () async throws -> Admission = {
             try await db.transaction { tx in
                 if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
                     try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login:" + email)))").run()
                 }
+                // The time is read once the turn is ours: attempts recorded while this one
+                // waited are in the past, and count.
+                let now = Date()
                 let windowStart = Date(timeIntervalSince1970: addressThrottle.windowStart(now: now.timeIntervalSince1970))
                 let failures = try await LoginAttempt.query(on: tx)
                     .filter(\.$succeeded == false)
