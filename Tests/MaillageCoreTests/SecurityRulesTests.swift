@@ -59,34 +59,41 @@ struct SecurityRulesTests {
         #expect(shown.masked && shown.secret && shown.value == nil)
     }
 
-    @Test func aCellHiddenToProtectAnotherIsSecretAndTheSmallOneIsLessThanFive() {
-        // 12 people referred by the mission locale, 2 by a social centre: the 2 is small, the
-        // 12 hidden so that 14 − 12 does not give the 2 back.
-        let referred = IndicatorFigure(.peopleReferred, amount: 14, parts: ["mission-locale": 12, "centre-social": 2])
+    @Test func aBreakdownIsShownWholeOrNotAtAllWithSecretBesideLessThanFive() {
+        // 12 people referred by the mission locale, 2 by a social centre, 9 without one: the 2
+        // is small, and the others are hidden with it (the total would give it back).
+        let referred = IndicatorFigure(.peopleReferred, amount: 23, parts: ["mission-locale": 12, "centre-social": 2, "sans-structure": 9])
         let shown = ShownFigure(referred, exact: false, threshold: 5)
         let parts = Dictionary(uniqueKeysWithValues: shown.parts.map { ($0.key, $0) })
         #expect(parts["centre-social"]?.masked == true && parts["centre-social"]?.secret == false)
         #expect(parts["mission-locale"]?.masked == true && parts["mission-locale"]?.secret == true)
-        #expect(shown.value == 14)
+        #expect(parts["sans-structure"]?.masked == true && parts["sans-structure"]?.secret == true)
+        #expect(shown.value == 23)
+        let large = ShownFigure(IndicatorFigure(.peopleReferred, amount: 21, parts: ["mission-locale": 12, "sans-structure": 9]), exact: false, threshold: 5)
+        #expect(large.parts.allSatisfy { !$0.masked })
     }
 
-    @Test func aBracketBoughtInByFewHouseholdsIsHiddenWithASecondOne() {
-        // Tranche 1: 3 households, tranche 2: 11, tranche 3: 8, public price: many.
+    @Test func mealsByBracketAreNotBrokenDownOutsideTheCooperative() {
+        let meals = IndicatorFigure(.reducedPriceMeals, amount: 412, parts: ["T1": 300, "T2": 112])
+        let shown = ShownFigure(meals, exact: false, threshold: 5)
+        #expect(shown.value == 412 && shown.parts.allSatisfy { $0.masked && $0.secret })
+        #expect(ShownFigure(meals, exact: true, threshold: 5).parts.allSatisfy { !$0.masked })
+    }
+
+    @Test func underTheSecretPeriodsAreWholeCalendarYearsAndTheirPreviousOnes() {
+        let asked = DayPeriod(from: CalendarDay(year: 2026, month: 10, day: 1), to: CalendarDay(year: 2026, month: 12, day: 7))
+        #expect(asked.wholeYears == DayPeriod(from: CalendarDay(year: 2026, month: 1, day: 1), to: CalendarDay(year: 2026, month: 12, day: 31)))
+        #expect(asked.wholeYears.isWholeYears && !asked.isWholeYears)
+        #expect(asked.wholeYears.previousWholeYears == DayPeriod(from: CalendarDay(year: 2025, month: 1, day: 1), to: CalendarDay(year: 2025, month: 12, day: 31)))
+        let two = DayPeriod(from: CalendarDay(year: 2025, month: 3, day: 1), to: CalendarDay(year: 2026, month: 2, day: 1)).wholeYears
+        #expect(two.previousWholeYears == DayPeriod(from: CalendarDay(year: 2023, month: 1, day: 1), to: CalendarDay(year: 2024, month: 12, day: 31)))
+    }
+
+    @Test func aBracketBoughtInByFewHouseholdsIsHiddenWithTheTotals() {
+        // Tranche 1: 3 households, tranche 2: 11, tranche 3: 8, public price: any number.
         let decision = TradeSecret.decide(householdsByTier: ["T1": 3, "T2": 11, "T3": 8], tiers: ["T1", "T2", "T3", "public"], threshold: 5)
-        #expect(decision.small == ["T1"])
-        #expect(decision.secondary == ["T3"])
-        #expect(!decision.hideTotals)
-        // With only one bracket, the totals would give it away: they are hidden.
-        let alone = TradeSecret.decide(householdsByTier: ["T1": 2], tiers: ["T1", "public"], threshold: 5)
-        #expect(alone.small == ["T1"] && alone.secondary.isEmpty && alone.hideTotals)
-        let none = TradeSecret.decide(householdsByTier: ["T1": 6, "T2": 9], tiers: ["T1", "T2"], threshold: 5)
+        #expect(decision.hidden == ["T1"] && decision.hideTotals)
+        let none = TradeSecret.decide(householdsByTier: ["T1": 6, "T2": 9, "public": 1], tiers: ["T1", "T2", "public"], threshold: 5)
         #expect(none.hidden.isEmpty && !none.hideTotals)
-    }
-
-    @Test func fundersReadWholeMonths() {
-        let (from, to) = TradeSecret.wholeMonths(from: CalendarDay(year: 2026, month: 2, day: 14), to: CalendarDay(year: 2026, month: 2, day: 15))
-        #expect(from.description == "2026-02-01" && to.description == "2026-02-28")
-        let leap = TradeSecret.wholeMonths(from: CalendarDay(year: 2028, month: 2, day: 3), to: CalendarDay(year: 2028, month: 2, day: 3))
-        #expect(leap.to.description == "2028-02-29")
     }
 }

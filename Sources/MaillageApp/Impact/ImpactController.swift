@@ -53,8 +53,8 @@ struct ImpactController: RouteCollection {
 
     static func cooperativeBoard(_ request: Request) async throws -> CooperativeBoard {
         let scope = try await request.cooperativeScope(.viewImpact)
-        let period = try period(request)
         let repository = ImpactRepository(request, principal: scope.principal)
+        let period = repository.readable(try period(request), of: [scope.cooperative])
         let figures = try await repository.figures(of: [scope.cooperative], period: period)[0]
         let threshold = try await threshold(of: scope.cooperative.networkID, on: request.db)
         return CooperativeBoard(cooperative: scope.cooperative, exact: figures.exact, period: period, rows: IndicatorRow.rows(figures, threshold: threshold), threshold: threshold)
@@ -63,6 +63,9 @@ struct ImpactController: RouteCollection {
     /// The board with its months, for the page (the API gives the period's figures).
     static func cooperativeBoardWithMonths(_ request: Request) async throws -> CooperativeBoard {
         var board = try await cooperativeBoard(request)
+        // Month by month only for who reads the figures exactly: under the statistical secret,
+        // a year is read whole (a month could be subtracted out of it).
+        guard board.exact else { return board }
         let monthly = try await ImpactRepository(request, principal: try request.requirePrincipal()).monthly(of: board.cooperative, period: board.period)
         board.months = monthly.map { month in (month.month, month.figures.map { ShownFigure($0, exact: board.exact, threshold: board.threshold) }) }
         return board
@@ -71,17 +74,18 @@ struct ImpactController: RouteCollection {
     static func territoryComparison(_ request: Request) async throws -> (Territory, ImpactComparison) {
         let principal = try request.requirePrincipal()
         let territory = try await NetworkRepository(db: request.db).territory(try request.uuidParameter("territoryID"), for: principal, permission: .viewImpact)
-        let period = try period(request)
         let repository = ImpactRepository(request, principal: principal)
-        let figures = try await repository.figures(of: try await repository.cooperatives(in: territory), period: period)
+        let cooperatives = try await repository.cooperatives(in: territory)
+        let period = repository.readable(try period(request), of: cooperatives)
+        let figures = try await repository.figures(of: cooperatives, period: period)
         return (territory, ImpactComparison(figures, period: period, threshold: try await threshold(of: territory.$network.id, on: request.db)))
     }
 
     static func networkComparison(_ request: Request) async throws -> (Network, ImpactComparison) {
         let principal = try request.requirePrincipal()
-        let period = try period(request)
         let repository = ImpactRepository(request, principal: principal)
         let (network, cooperatives) = try await repository.network()
+        let period = repository.readable(try period(request), of: cooperatives)
         return (network, ImpactComparison(try await repository.figures(of: cooperatives, period: period), period: period, threshold: network.secretThreshold))
     }
 

@@ -96,7 +96,7 @@ struct ImpactComparison: Content, Sendable {
         to = period.to.description
         self.threshold = threshold
         let allExact = figures.allSatisfy(\.exact)
-        var coops = figures.map { coop in
+        let coops = figures.map { coop in
             Coop(coopID: coop.cooperative.id!, name: coop.cooperative.name, territoryID: coop.cooperative.$territory.id, territory: coop.territoryName,
                  stage: coop.cooperative.stage, exact: coop.exact,
                  // A cooperative's breakdown only for who works in it: the parts of several
@@ -109,53 +109,34 @@ struct ImpactComparison: Content, Sendable {
                  onboarding: coop.onboarding.map { Onboarding(done: $0.done, total: $0.total, next: $0.next?.title, nextDueOn: $0.next?.dueOn.description, late: $0.late) })
         }
         // Every cooperative's rows follow the catalogue's order (`ImpactFigures.compute`).
+        // Under the statistical secret a total is a sum of figures the viewer can read: shown
+        // only when no cooperative's figure is hidden (else it would give the hidden one back,
+        // alone or with the figures shown elsewhere), its breakdown only when every
+        // cooperative's breakdown is known to the viewer.
+        let partsKnown = { (coop: CooperativeFigures, figure: IndicatorFigure) -> Bool in
+            coop.exact || (coop.readable && ShownFigure(figure, exact: false, threshold: threshold).parts.allSatisfy { !$0.masked })
+        }
         total = Indicator.allCases.enumerated().map { index, indicator in
-            func shown(_ pick: (CooperativeFigures) -> [IndicatorFigure]) -> ShownFigure {
+            func shown(previous isPrevious: Bool) -> ShownFigure {
+                let pick: (CooperativeFigures) -> [IndicatorFigure] = { isPrevious ? $0.previous : $0.current }
                 let sum = IndicatorFigure.total(figures.flatMap(pick), of: indicator)
                 var shown = ShownFigure(sum, exact: allExact, threshold: threshold)
-                guard !allExact, indicator.countsPeople else { return shown }
-                // What the viewer reads anywhere (their own cooperatives exactly, the dashboards
-                // they may open under the secret) must not leave a small remainder to subtract:
-                // the total, and each of its parts, hide it then.
-                var knownAmount = 0.0
-                var knownParts: [String: Double] = [:]
-                for coop in figures {
-                    guard let figure = pick(coop).first(where: { $0.indicator == indicator }) else { continue }
-                    let own = ShownFigure(figure, exact: coop.exact, threshold: threshold)
-                    guard coop.exact || coop.readable else { continue }
-                    if !own.masked { knownAmount += figure.amount }
-                    for part in own.parts where !part.masked { knownParts[part.key, default: 0] += part.value ?? 0 }
+                guard !allExact, indicator.countsPeople || indicator.isShareOfPeople || indicator.partsAreTiers else { return shown }
+                let hiddenCell = coops.indices.contains { i in
+                    !figures[i].exact && (isPrevious ? coops[i].indicators[index].previousMasked : coops[i].indicators[index].masked) == true
                 }
-                if !shown.masked, StatisticalSecret.isSmall(sum.amount - knownAmount, threshold: threshold) {
-                    shown.hideAsSecret()
+                if hiddenCell, !shown.masked { shown.hideAsSecret() }
+                let known = figures.allSatisfy { coop in
+                    pick(coop).first { $0.indicator == indicator }.map { partsKnown(coop, $0) } ?? true
                 }
-                shown.parts = shown.parts.map { part in
-                    let rest = (sum.parts[part.key] ?? 0) - (knownParts[part.key] ?? 0)
-                    return !part.masked && StatisticalSecret.isSmall(rest, threshold: threshold) ? .init(key: part.key, value: nil, masked: true, secret: true) : part
+                if !known {
+                    shown.parts = shown.parts.map { part in
+                        part.masked ? part : .init(key: part.key, value: nil, masked: true, secret: !StatisticalSecret.isSmall(sum.parts[part.key] ?? 0, threshold: threshold))
+                    }
                 }
                 return shown
             }
-            var current = shown { $0.current }
-            var previous = shown { $0.previous }
-            // A cooperative hidden beside the total must not come back by subtraction.
-            if !allExact, indicator.countsPeople {
-                for isPrevious in [false, true] {
-                    let amounts = figures.map { coop in (isPrevious ? coop.previous : coop.current).first { $0.indicator == indicator }?.amount ?? 0 }
-                    let hidden = Set(coops.indices.filter { (isPrevious ? coops[$0].indicators[index].previousMasked : coops[$0].indicators[index].masked) == true })
-                    // Cells the viewer reads on a cooperative's own dashboard cannot be the
-                    // second hidden one: they would be subtracted all the same.
-                    let known = Set(figures.indices.filter { figures[$0].exact || (figures[$0].readable && !hidden.contains($0)) })
-                    let totalShown = !(isPrevious ? previous.masked : current.masked)
-                    let (cells, hideTotal) = StatisticalSecret.across(amounts: amounts, hidden: hidden, known: known, totalShown: totalShown)
-                    for cell in cells.subtracting(hidden) {
-                        coops[cell].indicators[index].hideAsSecret(previous: isPrevious)
-                    }
-                    if hideTotal {
-                        if isPrevious { previous.hideAsSecret() } else { current.hideAsSecret() }
-                    }
-                }
-            }
-            return IndicatorRow(current: current, previous: previous)
+            return IndicatorRow(current: shown(previous: false), previous: shown(previous: true))
         }
         cooperatives = coops
     }

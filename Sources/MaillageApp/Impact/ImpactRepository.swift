@@ -57,6 +57,9 @@ struct ImpactRepository: Sendable {
 
     /// The period of the same length just before.
     static func previous(_ period: DayPeriod) -> DayPeriod {
+        // Whole years (the periods under the statistical secret): the years before, so that
+        // the previous period is read on the same calendar grid.
+        if period.isWholeYears { return period.previousWholeYears }
         let days = period.to.daysSinceEpoch - period.from.daysSinceEpoch
         let end = period.from.adding(days: -1)
         return DayPeriod(from: end.adding(days: -days), to: end)
@@ -66,6 +69,12 @@ struct ImpactRepository: Sendable {
     /// admins); the statistical secret for everyone else.
     func exact(in coop: Cooperative) -> Bool {
         principal.decide(.managePathways, at: coop.location) == .allowed
+    }
+
+    /// The period the viewer reads: as asked when they work in every cooperative shown;
+    /// otherwise widened to whole calendar years (`StatisticalSecret`).
+    func readable(_ period: DayPeriod, of coops: [Cooperative]) -> DayPeriod {
+        coops.allSatisfy(exact(in:)) ? period : period.wholeYears
     }
 
     func figures(of cooperatives: [Cooperative], period: DayPeriod) async throws -> [CooperativeFigures] {

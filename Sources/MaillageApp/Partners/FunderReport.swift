@@ -39,10 +39,11 @@ struct FunderReportController: RouteCollection {
         for agreement in agreements.sorted(by: { $0.startsOn < $1.startsOn }) { records.append(try await repository.record(agreement, today: .today)) }
         let from = CalendarDay(date: first.startsOn)
         let lastEnd = agreements.map { CalendarDay(date: $0.endsOn) }.max() ?? from
-        let period = DayPeriod(from: from, to: max(from, min(lastEnd, .today)))
         var cooperatives: [Cooperative] = []
         for coop in records.flatMap(\.cooperatives) where !cooperatives.contains(where: { $0.id == coop.id }) { cooperatives.append(coop) }
-        let figures = try await ImpactRepository(request, principal: repository.scope.principal).figures(of: cooperatives, period: period)
+        let impact = ImpactRepository(request, principal: repository.scope.principal)
+        let period = impact.readable(DayPeriod(from: from, to: max(from, min(lastEnd, .today))), of: cooperatives)
+        let figures = try await impact.figures(of: cooperatives, period: period)
         let threshold = records.first?.threshold ?? StatisticalSecret.defaultThreshold
         return (repository, records, FunderReportDTO(funderID: funderID, funder: funder.name, from: period.from.description, to: period.to.description,
                                                      agreements: records.map(FundingAgreementDTO.init),

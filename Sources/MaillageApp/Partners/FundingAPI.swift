@@ -165,8 +165,9 @@ struct FundingController: RouteCollection {
         let agreement = try await repository.agreement(request.parameters.get("agreementID", as: UUID.self))
         let record = try await repository.record(agreement, today: .today)
         let from = CalendarDay(date: agreement.startsOn)
-        let period = DayPeriod(from: from, to: max(from, min(CalendarDay(date: agreement.endsOn), .today)))
-        let figures = try await ImpactRepository(request, principal: repository.scope.principal).figures(of: record.cooperatives, period: period)
+        let impact = ImpactRepository(request, principal: repository.scope.principal)
+        let period = impact.readable(DayPeriod(from: from, to: max(from, min(CalendarDay(date: agreement.endsOn), .today))), of: record.cooperatives)
+        let figures = try await impact.figures(of: record.cooperatives, period: period)
         return (repository, record, ReportDTO(agreement: FundingAgreementDTO(record), from: period.from.description, to: period.to.description,
                                               indicators: ImpactComparison(figures, period: period, threshold: record.threshold)))
     }

@@ -268,8 +268,12 @@ struct FundingRepository: Sendable {
         let coverage = try await FundingCoverage.query(on: db).filter(\.$agreementID == id).all().map(\.cooperativeID)
         let cooperatives = try await Cooperative.query(on: db).filter(\.$id ~~ coverage).sort(\.$name).all()
             .sorted { ($0.id == agreement.cooperativeID ? 0 : 1) < ($1.id == agreement.cooperativeID ? 0 : 1) }
-        let from = CalendarDay(date: agreement.startsOn)
-        let to = min(CalendarDay(date: agreement.endsOn), today)
+        var (from, to) = (CalendarDay(date: agreement.startsOn), min(CalendarDay(date: agreement.endsOn), today))
+        // Under the statistical secret (a funder), figures are read over whole calendar years,
+        // as on the dashboards, so that no two periods can be subtracted (`StatisticalSecret`).
+        if from <= to, !cooperatives.allSatisfy({ scope.principal.decide(.managePathways, at: $0.location) == .allowed }) {
+            (from, to) = (DayPeriod(from: from, to: to).wholeYears.from, DayPeriod(from: from, to: to).wholeYears.to)
+        }
         var achieved: [FundingIndicator: [UUID: FundingFigure]] = [:]
         var masked: [FundingIndicator: Set<UUID>] = [:]
         let threshold = try await ImpactController.threshold(of: scope.cooperative.networkID, on: db)

@@ -33,14 +33,15 @@ struct TradeFiguresRepository: Sendable {
     /// The figures as the viewer may read them, over the period they may ask for.
     func shown(from rawFrom: CalendarDay, to rawTo: CalendarDay) async throws -> TradeFiguresDTO {
         guard !exact else { return TradeFiguresDTO(try await figures(from: rawFrom, to: rawTo), from: rawFrom, to: rawTo) }
-        let (from, to) = TradeSecret.wholeMonths(from: rawFrom, to: rawTo)
+        let whole = DayPeriod(from: rawFrom, to: rawTo).wholeYears
+        let (from, to) = (whole.from, whole.to)
         let summary = try await figures(from: from, to: to)
         let threshold = try await ImpactController.threshold(of: scope.cooperative.networkID, on: db)
         let decision = TradeSecret.decide(householdsByTier: try await householdsByTier(from: from, to: to),
                                           tiers: summary.byTier.map(\.tier), threshold: threshold)
         var dto = TradeFiguresDTO(summary, from: from, to: to)
         dto.applySecret(decision)
-        dto.wholeMonths = true
+        dto.wholeYears = true
         return dto
     }
 
@@ -85,8 +86,8 @@ struct TradeFiguresDTO: Content {
     }
     var from: String
     var to: String
-    /// True for a funder: the period was widened to whole months.
-    var wholeMonths: Bool?
+    /// True for a funder: the period was widened to whole calendar years (`StatisticalSecret`).
+    var wholeYears: Bool?
     var tickets: Int?
     var salesCents: Int?
     var publicValueCents: Int?
@@ -99,6 +100,8 @@ struct TradeFiguresDTO: Content {
     var meals: Int?
     var byTier: [TierLine]
     var funding: [FundingLine]
+    /// Who funded the solidarity is hidden with the totals.
+    var fundingMasked: Bool?
 
     init(_ summary: TradeFigures.Summary, from: CalendarDay, to: CalendarDay) {
         self.from = from.description
@@ -122,11 +125,14 @@ struct TradeFiguresDTO: Content {
         byTier = byTier.map { line in
             guard decision.hidden.contains(line.tier) else { return line }
             return TierLine(tier: line.tier, label: line.label, tickets: nil, salesCents: nil, publicValueCents: nil, solidarityCents: nil, meals: nil,
-                            masked: true, secret: decision.secondary.contains(line.tier) ? true : nil)
+                            masked: true, secret: true)
         }
         if decision.hideTotals {
             (tickets, salesCents, publicValueCents, solidarityCents, meals) = (nil, nil, nil, nil, nil)
             totalsMasked = true
+            // Who funded the solidarity adds up to its total, which would give the bracket back.
+            funding = []
+            fundingMasked = true
         }
     }
 }
@@ -211,10 +217,11 @@ struct TradeFiguresPage {
                                 .td(.class("num"), .text(Self.euros(line.salesCents))), .td(.class("num"), .text(Self.euros(line.publicValueCents))),
                                 .td(.class("num"), .text(Self.euros(line.solidarityCents))))
                         })),
-                    .if(figures.wholeMonths == true, .p(.class("hint"), .id("secret-note"), .text(context.t(
-                        "Secret statistique : les chiffres se lisent par mois entiers, et une tranche achetée par moins de cinq foyers est masquée (« secret »), avec une deuxième quand les totaux permettraient de la retrouver.",
-                        "Statistical secret: figures are read by whole months, and a bracket bought in by fewer than five households is hidden (\"secret\"), with a second one when the totals would give it away.")))),
+                    .if(figures.wholeYears == true, .p(.class("hint"), .id("secret-note"), .text(context.t(
+                        "Secret statistique : les chiffres se lisent par années civiles entières ; une tranche achetée par moins de cinq foyers est masquée (« secret »), et les totaux avec elle.",
+                        "Statistical secret: figures are read by whole calendar years; a bracket bought in by fewer than five households is hidden (\"secret\"), and the totals with it.")))),
                     .h2(.text(context.t("Qui a financé la solidarité", "Who funded the solidarity"))),
+                    figures.fundingMasked == true ? .p(.text(context.t("Secret statistique : masqué avec les totaux.", "Statistical secret: hidden with the totals."))) :
                     figures.funding.isEmpty ? .p(.text(context.t("Aucune réduction sur la période.", "No reduction in the period."))) :
                     Kit.table(label: context.t("Financement", "Funding"),
                         .thead(.tr(.th(.text(context.t("Source", "Source"))), .th(.class("num"), .text(context.t("Montant", "Amount"))))),

@@ -1,24 +1,17 @@
 /// The statistical secret of the figures shown outside the cooperative (to a funder, to another
-/// cooperative's coordinator): a count of people from 1 to `threshold − 1` is shown as "< 5", and
-/// a second cell is hidden where the total and the other cells would give it away. Zero is
-/// shown: it points at nobody.
+/// cooperative's coordinator): a count of people from 1 to `threshold − 1` is shown as "< 5";
+/// zero is shown (it points at nobody).
+///
+/// So that nothing hidden can be worked out by subtracting what is shown (another level,
+/// another endpoint, an adjacent period), a figure shown under the secret is always a sum of
+/// figures shown under the secret: periods are whole calendar years (`DayPeriod.wholeYears`),
+/// a breakdown is shown whole or not at all, and a total of several cooperatives only when
+/// every cooperative's figure is shown.
 public enum StatisticalSecret {
     public static let defaultThreshold = 5
 
     public static func isSmall(_ count: Double, threshold: Int) -> Bool {
         count > 0 && count < Double(threshold)
-    }
-
-    /// Which of `cells` to hide when they are shown beside `total` (nil when the total itself is
-    /// hidden or not shown): the small ones, and when exactly one is hidden while the total is
-    /// shown, the smallest other non-zero one as well, so the hidden one cannot be subtracted out.
-    public static func hidden(cells: [Double], total: Double?, threshold: Int) -> Set<Int> {
-        var hidden = Set(cells.indices.filter { isSmall(cells[$0], threshold: threshold) })
-        if total != nil, hidden.count == 1,
-           let second = cells.indices.filter({ !hidden.contains($0) && cells[$0] > 0 }).min(by: { cells[$0] < cells[$1] }) {
-            hidden.insert(second)
-        }
-        return hidden
     }
 
     /// A share over people (of those accompanied, of the voters) is hidden when its base, its
@@ -62,10 +55,18 @@ public struct ShownFigure: Sendable, Equatable {
         indicator = figure.indicator
         let keys = figure.parts.keys.sorted()
         let indicator = figure.indicator
-        guard !exact, indicator.countsPeople || indicator.isShareOfPeople else {
+        guard !exact, indicator.countsPeople || indicator.isShareOfPeople || indicator.partsAreTiers else {
             value = figure.value
             masked = false
             parts = keys.map { Part(key: $0, value: figure.parts[$0], masked: false) }
+            return
+        }
+        if indicator.partsAreTiers && !indicator.countsPeople {
+            // Meals by bracket: a bracket reflects a household's income, and the trade figures
+            // hide a bracket bought in by few households; outside the cooperative, no breakdown.
+            value = figure.value
+            masked = false
+            parts = keys.map { Part(key: $0, value: nil, masked: true, secret: true) }
             return
         }
         if indicator.isShareOfPeople {
@@ -77,26 +78,36 @@ public struct ShownFigure: Sendable, Equatable {
         }
         masked = StatisticalSecret.isSmall(figure.amount, threshold: threshold)
         value = masked ? nil : figure.value
+        // A breakdown whole or not at all: with one cell hidden, the total and the others
+        // would give it back; a cell hidden to protect another reads « secret ».
         let cells = keys.map { figure.parts[$0] ?? 0 }
-        let hidden = masked ? Set(cells.indices) : StatisticalSecret.hidden(cells: cells, total: figure.amount, threshold: threshold)
+        let hideAll = masked || cells.contains { StatisticalSecret.isSmall($0, threshold: threshold) }
         parts = keys.enumerated().map { index, key in
-            let isHidden = hidden.contains(index)
-            return Part(key: key, value: isHidden ? nil : cells[index], masked: isHidden,
-                        secret: isHidden && !StatisticalSecret.isSmall(cells[index], threshold: threshold))
+            // Zero points at nobody and stays.
+            guard hideAll, cells[index] != 0 else { return Part(key: key, value: cells[index], masked: false) }
+            return Part(key: key, value: nil, masked: true, secret: !StatisticalSecret.isSmall(cells[index], threshold: threshold))
         }
     }
 }
 
-extension StatisticalSecret {
-    /// Cooperatives side by side with their total: a cooperative's cell hidden under the secret
-    /// must not come back as the total minus the cells shown. When exactly one cell is hidden and
-    /// the total is shown, the smallest other cell the viewer does not already know is hidden too;
-    /// when there is none, the total is. Returns the cells to hide and whether to hide the total.
-    public static func across(amounts: [Double], hidden: Set<Int>, known: Set<Int>, totalShown: Bool) -> (cells: Set<Int>, hideTotal: Bool) {
-        guard totalShown, hidden.count == 1 else { return (hidden, false) }
-        if let second = amounts.indices.filter({ !hidden.contains($0) && !known.contains($0) && amounts[$0] > 0 }).min(by: { amounts[$0] < amounts[$1] }) {
-            return (hidden.union([second]), false)
-        }
-        return (hidden, true)
+
+extension Indicator {
+    /// Broken down by bracket of the solidarity grid.
+    public var partsAreTiers: Bool { self == .householdsServed || self == .reducedPriceMeals }
+}
+
+extension DayPeriod {
+    /// From the first of January of the first day's year to the thirty-first of December of
+    /// the last day's: the periods read under the statistical secret.
+    public var wholeYears: DayPeriod {
+        DayPeriod(from: CalendarDay(year: from.year, month: 1, day: 1), to: CalendarDay(year: to.year, month: 12, day: 31))
+    }
+
+    public var isWholeYears: Bool { self == wholeYears }
+
+    /// As many whole years just before.
+    public var previousWholeYears: DayPeriod {
+        let years = to.year - from.year + 1
+        return DayPeriod(from: CalendarDay(year: from.year - years, month: 1, day: 1), to: CalendarDay(year: from.year - 1, month: 12, day: 31))
     }
 }

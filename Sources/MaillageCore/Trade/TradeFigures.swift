@@ -118,33 +118,17 @@ public enum TradeFigures {
 
 /// The trade figures as a funder reads them: a bracket reflects a household's income, so a
 /// bracket's line (tickets, meals, amounts) is hidden when fewer than `threshold` households
-/// bought in it over the period, and a second line too when the totals would give the first
-/// away (or the totals themselves, when no other line can be hidden). Public-price tickets
-/// say nothing of anyone's income and stay shown. Periods are whole months (`wholeMonths`), so
-/// that two close periods cannot be subtracted to single out a household's day.
+/// bought in it over the period, and the totals with it (they would give it back). Public-price
+/// tickets say nothing of anyone's income and stay shown. Periods are whole calendar years
+/// (`DayPeriod.wholeYears`), so that two periods cannot be subtracted to single out a household.
 public enum TradeSecret {
     public struct Decision: Sendable, Equatable {
-        /// Tiers hidden for being small, and tiers hidden to protect them.
-        public var small: Set<String>
-        public var secondary: Set<String>
-        public var hideTotals: Bool
-        public var hidden: Set<String> { small.union(secondary) }
+        /// Brackets hidden for being bought in by few households.
+        public var hidden: Set<String>
+        public var hideTotals: Bool { !hidden.isEmpty }
     }
 
     public static func decide(householdsByTier: [String: Int], tiers: [String], threshold: Int) -> Decision {
-        let sensitive = tiers.filter { Tier(code: $0) != .publicPrice }
-        let cells = sensitive.map { Double(householdsByTier[$0] ?? 0) }
-        let small = Set(sensitive.indices.filter { StatisticalSecret.isSmall(cells[$0], threshold: threshold) })
-        let hidden = StatisticalSecret.hidden(cells: cells, total: 1, threshold: threshold)
-        let secondary = hidden.subtracting(small)
-        return Decision(small: Set(small.map { sensitive[$0] }), secondary: Set(secondary.map { sensitive[$0] }),
-                        hideTotals: hidden.count == 1)
-    }
-
-    /// The period widened to whole months: from the first day of `from`'s month to the last
-    /// day of `to`'s.
-    public static func wholeMonths(from: CalendarDay, to: CalendarDay) -> (from: CalendarDay, to: CalendarDay) {
-        (CalendarDay(year: from.year, month: from.month, day: 1),
-         CalendarDay(year: to.year, month: to.month, day: CalendarDay.days(inMonth: to.month, year: to.year)))
+        Decision(hidden: Set(tiers.filter { Tier(code: $0) != .publicPrice && StatisticalSecret.isSmall(Double(householdsByTier[$0] ?? 0), threshold: threshold) }))
     }
 }
