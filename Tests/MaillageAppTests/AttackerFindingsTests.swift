@@ -25,6 +25,15 @@ import VaporTesting
                 #expect(response.status == .unprocessableEntity, "\(text): \(response.status)")
                 #expect(Self.errors(response)["name"] != nil, "\(response.body.string)")
             }
+            // Nor under another content type, which the API decodes as JSON all the same.
+            for type in ["text/json", "text/plain"] {
+                var headers = HTTPHeaders()
+                headers.bearerAuthorization = BearerAuthorization(token: coordinator.token)
+                headers.replaceOrAdd(name: .contentType, value: type)
+                let response = try await app.testing().sendRequest(.POST, "/api/v1/coops/\(coop.id!)/suppliers", headers: headers,
+                                                                   body: ByteBuffer(string: #"{"name":"Ferme\u0000du Loup","kind":"producer","postalCode":"13400","commune":"Aubagne"}"#))
+                #expect(response.status == .unprocessableEntity, "\(type): \(response.status)")
+            }
             #expect(try await Supplier.query(on: app.db).count() == before)
             // Tabs and line breaks are text.
             let fine = try await coordinator.send(.POST, "/api/v1/coops/\(coop.id!)/suppliers",

@@ -73,11 +73,16 @@ struct SecurityRulesTests {
         #expect(large.parts.allSatisfy { !$0.masked })
     }
 
-    @Test func mealsByBracketAreNotBrokenDownOutsideTheCooperative() {
+    @Test func mealsOfABracketOfFewHouseholdsAreHiddenWithTheTotal() {
         let meals = IndicatorFigure(.reducedPriceMeals, amount: 412, parts: ["T1": 300, "T2": 112])
-        let shown = ShownFigure(meals, exact: false, threshold: 5)
-        #expect(shown.value == 412 && shown.parts.allSatisfy { $0.masked && $0.secret })
-        #expect(ShownFigure(meals, exact: true, threshold: 5).parts.allSatisfy { !$0.masked })
+        var shown = ShownFigure(meals, exact: false, threshold: 5)
+        shown.hideBrackets(withFewHouseholds: ["T1": 14, "T2": 3, "public": 2], threshold: 5)
+        let parts = Dictionary(uniqueKeysWithValues: shown.parts.map { ($0.key, $0) })
+        #expect(parts["T1"]?.value == 300 && parts["T2"]?.masked == true && parts["T2"]?.secret == true)
+        #expect(shown.masked && shown.secret && shown.value == nil)
+        var many = ShownFigure(meals, exact: false, threshold: 5)
+        many.hideBrackets(withFewHouseholds: ["T1": 14, "T2": 9], threshold: 5)
+        #expect(many.value == 412 && many.parts.allSatisfy { !$0.masked })
     }
 
     @Test func underTheSecretPeriodsAreWholeCalendarYearsAndTheirPreviousOnes() {

@@ -98,7 +98,14 @@ struct ImpactController: RouteCollection {
 
     /// `[{key, name, unit, value, masked?, previous, previousMasked?, parts?}]`.
     func cooperative(request: Request) async throws -> Response {
-        try Idempotency.encode(status: .ok, body: try await Self.cooperativeBoard(request).rows)
+        let board = try await Self.cooperativeBoard(request)
+        // This answer is a list that does not say its period: a period asked for that the
+        // secret had to widen is refused rather than answered for another one.
+        if request.query[String.self, at: "from"] != nil || request.query[String.self, at: "to"] != nil, board.period != (try Self.period(request)) {
+            let message = "Sous le secret statistique, les chiffres se lisent par années civiles entières : du \(board.period.from) au \(board.period.to)."
+            throw Problem.invalid(FieldErrors(["from": message, "to": message]), detail: message)
+        }
+        return try Idempotency.encode(status: .ok, body: board.rows)
     }
 
     func territory(request: Request) async throws -> Response {

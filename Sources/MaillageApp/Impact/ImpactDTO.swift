@@ -56,9 +56,19 @@ struct IndicatorRow: Content, Sendable {
     static func rows(_ figures: CooperativeFigures, threshold: Int) -> [IndicatorRow] {
         let previous = Dictionary(uniqueKeysWithValues: figures.previous.map { ($0.indicator, $0) })
         return figures.current.map { figure in
-            IndicatorRow(current: ShownFigure(figure, exact: figures.exact, threshold: threshold),
-                         previous: ShownFigure(previous[figure.indicator] ?? IndicatorFigure(figure.indicator, amount: 0), exact: figures.exact, threshold: threshold))
+            IndicatorRow(current: shown(figure, in: figures, current: true, threshold: threshold),
+                         previous: shown(previous[figure.indicator] ?? IndicatorFigure(figure.indicator, amount: 0), in: figures, current: false, threshold: threshold))
         }
+    }
+
+    /// One figure of a cooperative as the viewer reads it. Meals by bracket follow the trade
+    /// figures: a bracket bought in by few households is hidden, and the total with it.
+    static func shown(_ figure: IndicatorFigure, in coop: CooperativeFigures, current: Bool, threshold: Int) -> ShownFigure {
+        var shown = ShownFigure(figure, exact: coop.exact, threshold: threshold)
+        guard !coop.exact, figure.indicator == .reducedPriceMeals else { return shown }
+        let households = (current ? coop.current : coop.previous).first { $0.indicator == .householdsServed }?.parts ?? [:]
+        shown.hideBrackets(withFewHouseholds: households, threshold: threshold)
+        return shown
     }
 }
 
@@ -113,21 +123,27 @@ struct ImpactComparison: Content, Sendable {
         // only when no cooperative's figure is hidden (else it would give the hidden one back,
         // alone or with the figures shown elsewhere), its breakdown only when every
         // cooperative's breakdown is known to the viewer.
-        let partsKnown = { (coop: CooperativeFigures, figure: IndicatorFigure) -> Bool in
-            coop.exact || (coop.readable && ShownFigure(figure, exact: false, threshold: threshold).parts.allSatisfy { !$0.masked })
+        let partsKnown = { (coop: CooperativeFigures, figure: IndicatorFigure, current: Bool) -> Bool in
+            // Nobody counted: every part is zero, whoever reads it.
+            figure.amount == 0 || coop.exact
+                || (coop.readable && IndicatorRow.shown(figure, in: coop, current: current, threshold: threshold).parts.allSatisfy { !$0.masked })
         }
         total = Indicator.allCases.enumerated().map { index, indicator in
             func shown(previous isPrevious: Bool) -> ShownFigure {
                 let pick: (CooperativeFigures) -> [IndicatorFigure] = { isPrevious ? $0.previous : $0.current }
                 let sum = IndicatorFigure.total(figures.flatMap(pick), of: indicator)
                 var shown = ShownFigure(sum, exact: allExact, threshold: threshold)
-                guard !allExact, indicator.countsPeople || indicator.isShareOfPeople || indicator.partsAreTiers else { return shown }
+                if !allExact, indicator == .reducedPriceMeals {
+                    let households = IndicatorFigure.total(figures.flatMap(pick), of: .householdsServed).parts
+                    shown.hideBrackets(withFewHouseholds: households, threshold: threshold)
+                }
+                guard !allExact, indicator.countsPeople || indicator.isShareOfPeople || indicator == .reducedPriceMeals else { return shown }
                 let hiddenCell = coops.indices.contains { i in
                     !figures[i].exact && (isPrevious ? coops[i].indicators[index].previousMasked : coops[i].indicators[index].masked) == true
                 }
                 if hiddenCell, !shown.masked { shown.hideAsSecret() }
                 let known = figures.allSatisfy { coop in
-                    pick(coop).first { $0.indicator == indicator }.map { partsKnown(coop, $0) } ?? true
+                    pick(coop).first { $0.indicator == indicator }.map { partsKnown(coop, $0, !isPrevious) } ?? true
                 }
                 if !known {
                     shown.parts = shown.parts.map { part in

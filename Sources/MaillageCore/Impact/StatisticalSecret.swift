@@ -55,18 +55,10 @@ public struct ShownFigure: Sendable, Equatable {
         indicator = figure.indicator
         let keys = figure.parts.keys.sorted()
         let indicator = figure.indicator
-        guard !exact, indicator.countsPeople || indicator.isShareOfPeople || indicator.partsAreTiers else {
+        guard !exact, indicator.countsPeople || indicator.isShareOfPeople else {
             value = figure.value
             masked = false
             parts = keys.map { Part(key: $0, value: figure.parts[$0], masked: false) }
-            return
-        }
-        if indicator.partsAreTiers && !indicator.countsPeople {
-            // Meals by bracket: a bracket reflects a household's income, and the trade figures
-            // hide a bracket bought in by few households; outside the cooperative, no breakdown.
-            value = figure.value
-            masked = false
-            parts = keys.map { Part(key: $0, value: nil, masked: true, secret: true) }
             return
         }
         if indicator.isShareOfPeople {
@@ -91,9 +83,15 @@ public struct ShownFigure: Sendable, Equatable {
 }
 
 
-extension Indicator {
-    /// Broken down by bracket of the solidarity grid.
-    public var partsAreTiers: Bool { self == .householdsServed || self == .reducedPriceMeals }
+extension ShownFigure {
+    /// Meals by bracket follow the trade figures (`TradeSecret`): a bracket bought in by fewer
+    /// than `threshold` households is hidden, and the total with it (it would give it back).
+    public mutating func hideBrackets(withFewHouseholds householdsByTier: [String: Double], threshold: Int) {
+        let few = Set(householdsByTier.filter { Tier(code: $0.key) != .publicPrice && StatisticalSecret.isSmall($0.value, threshold: threshold) }.keys)
+        guard !few.isEmpty else { return }
+        parts = parts.map { few.contains($0.key) ? Part(key: $0.key, value: nil, masked: true, secret: true) : $0 }
+        if !masked { hideAsSecret() }
+    }
 }
 
 extension DayPeriod {

@@ -12,17 +12,17 @@ struct ControlCharacterMiddleware: AsyncMiddleware {
         if let query = request.url.query {
             Self.checkForm(query, into: &errors)
         }
-        if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
-            let type = request.headers.contentType
-            if type == .json || type == .urlEncodedForm {
-                let body = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
-                if let body, body.readableBytes > 0 {
-                    let bytes = Data(body.readableBytesView)
-                    if type == .json {
-                        Self.checkJSON(bytes, into: &errors)
-                    } else {
-                        Self.checkForm(String(decoding: bytes, as: UTF8.self), into: &errors)
-                    }
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method), Self.isText(request.headers.contentType) {
+            // The route's own limit (a purchases file may be 10 MB); over it, the route answers 413.
+            let limit = CSRFMiddleware.uploadLimit(path: request.url.path) ?? request.application.routes.defaultMaxBodySize.value
+            let body = try await request.body.collect(max: limit).get()
+            if let body, body.readableBytes > 0 {
+                let bytes = Data(body.readableBytesView)
+                if request.headers.contentType == .urlEncodedForm {
+                    Self.checkForm(String(decoding: bytes, as: UTF8.self), into: &errors)
+                } else if !Self.checkJSON(bytes, into: &errors), bytes.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
+                    // Not JSON (a CSV file, a text): a raw control byte.
+                    errors.add("body", ControlCharacters.message)
                 }
             }
         }
@@ -50,16 +50,28 @@ struct ControlCharacterMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Every string of a JSON document, keys included, named by its path (`lines[0].name`).
-    static func checkJSON(_ data: Data, into errors: inout FieldErrors) {
+    /// Bodies read as text: JSON whatever its declared type (a client may send `text/json`, or
+    /// none, and the API still decodes it), forms, CSV. Files (multipart, PDF, images) are not.
+    static func isText(_ type: HTTPMediaType?) -> Bool {
+        guard let type else { return true }
+        if type.type == "multipart" { return false }
+        return type.type == "text" || type.subType.contains("json") || type == .urlEncodedForm
+    }
+
+    /// Every string of a JSON document, keys included, named by its path (`lines[0].name`);
+    /// false when the body is not JSON.
+    @discardableResult
+    static func checkJSON(_ data: Data, into errors: inout FieldErrors) -> Bool {
         // Fast path: a control character can only be escaped (`\u0000`, `\b`, `\f`) in JSON;
         // a bidi mark is raw (E2 80 AA–AE, E2 81 A6–A9) or escaped (`\u202e`).
         let hasEscape = data.firstRange(of: Data("\\u".utf8)) != nil || data.firstRange(of: Data("\\b".utf8)) != nil
             || data.firstRange(of: Data("\\f".utf8)) != nil
         let hasBidi = data.firstRange(of: Data([0xE2, 0x80])) != nil || data.firstRange(of: Data([0xE2, 0x81])) != nil
-        guard hasEscape || hasBidi,
-              let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return }
+        guard let first = data.first(where: { !" \t\r\n".utf8.contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") else { return false }
+        guard hasEscape || hasBidi else { return true }
+        guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return false }
         walk(document, path: "", into: &errors)
+        return true
     }
 
     private static func walk(_ value: Any, path: String, into errors: inout FieldErrors) {
