@@ -70,13 +70,16 @@ struct AccountService: Sendable {
 
     /// Counts the recent failures of the account and of the address and, when neither is at
     /// its limit, records this attempt as a failure (turned into a success once the password
-    /// matches). On PostgreSQL an advisory lock on the account makes instances wait in turn;
+    /// matches). On PostgreSQL advisory locks on the address and the account make instances wait in turn;
     /// on SQLite the in-process write gate does (one instance writes an SQLite file).
     private func admit(email: String, address: String, gate: WriteGate?) async throws -> Admission {
         let db = self.db, throttle = self.throttle, addressThrottle = self.addressThrottle
         let step: @Sendable () async throws -> Admission = {
             try await db.transaction { tx in
                 if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                    // The address first, then the account: always in that order, so that two
+                    // attempts never wait for each other's second lock.
+                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login-address:" + address)))").run()
                     try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login:" + email)))").run()
                 }
                 // The time is read once the turn is ours: attempts recorded while this one
