@@ -33,28 +33,18 @@ import concurrent.futures
 import dataclasses
 import datetime
 import json
-import os
-import pathlib
-import pwd
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 
-import pytest
 import requests
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BINARY = pathlib.Path(os.environ.get("MAILLAGE_BIN", ROOT / ".build" / "debug" / "maillage"))
-PG_BIN = pathlib.Path("/usr/lib/postgresql/15/bin")
+from servers import PASSWORD, START_TIMEOUT, Instance, maillage
+from servers import postgres_env, sqlite_env, workdir  # noqa: F401 (fixtures, found by name)
+
 COOP_NAME = "Coopérative d'habitants des Caillols"
-PASSWORD = "maillage-demo-2026"
 
 CLIENTS = 5
 SALES = 100
@@ -65,154 +55,7 @@ DECISIONS = 6
 KILL_AT = (0.2, 0.45, 0.7)  # fraction of the requests acknowledged when each kill happens
 REQUEST_TIMEOUT = (5, 30)
 ABANDON_EVERY = 8  # one request in 8 is first sent by a client that does not wait for the answer
-START_TIMEOUT = 60
 RETRY_DEADLINE = 150  # seconds for the whole load, retries included; what is left then is reported lost
-
-
-# --------------------------------------------------------------------------- processes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(cmd: list[str], env: dict | None = None, timeout: int = 180, user: str | None = None) -> str:
-    if user and os.getuid() == 0:
-        cmd = ["runuser", "-u", user, "--", *cmd]
-    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=timeout)
-    if result.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def maillage(env: dict, *args: str) -> str:
-    return run([str(BINARY), *args], env=dict(env, LOG_LEVEL="error"))
-
-
-class Instance:
-    """One `maillage serve` process, killed and restarted at will."""
-
-    def __init__(self, name: str, env: dict, workdir: pathlib.Path) -> None:
-        self.name = name
-        self.env = env
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / f"server-{name}.log"
-        self.proc: subprocess.Popen | None = None
-        self.up = threading.Event()
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        with open(self.log, "a") as log:
-            log.write(f"\n===== crash test: start #{self.starts} of {self.name} at {time.time():.3f} =====\n")
-            log.flush()
-            self.proc = subprocess.Popen(
-                [str(BINARY), "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited ({self.proc.returncode}) before /healthz answered:\n{self.tail()}")
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: /healthz did not answer 200 within {START_TIMEOUT} s:\n{self.tail()}")
-            time.sleep(0.1)
-        self.up.set()
-
-    def kill(self) -> None:
-        self.up.clear()
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=30)
-            with open(self.log, "a") as log:
-                log.write(f"\n===== crash test: kill -9 of {self.name} at {time.time():.3f} =====\n")
-
-    def stop(self) -> None:
-        self.up.clear()
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-    def tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-
-# --------------------------------------------------------------------------- databases
-
-
-@pytest.fixture
-def workdir():
-    path = pathlib.Path(tempfile.mkdtemp(prefix="maillage-crash-"))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def require_binary() -> None:
-    if not BINARY.is_file():
-        pytest.fail(f"{BINARY} is missing: build the server first (swift build), or set MAILLAGE_BIN", pytrace=False)
-
-
-@pytest.fixture
-def sqlite_env(workdir):
-    require_binary()
-    env = dict(os.environ, MAILLAGE_DB_PATH=str(workdir / "m.sqlite"), LOG_LEVEL="info")
-    env.pop("DATABASE_URL", None)
-    yield env
-
-
-@pytest.fixture
-def postgres_env(workdir):
-    """A throwaway PostgreSQL 15 cluster, as scripts/check's pg_start makes it."""
-    require_binary()
-    for tool in ("initdb", "pg_ctl", "psql"):
-        if not os.access(PG_BIN / tool, os.X_OK):
-            pytest.fail(f"{PG_BIN / tool} is missing: run scripts/install-test-deps (it installs postgresql)", pytrace=False)
-    pg_dir = pathlib.Path(tempfile.mkdtemp(prefix="maillage-crash-pg-"))
-    user = "postgres" if os.getuid() == 0 else None
-    if user:
-        entry = pwd.getpwnam("postgres")
-        os.chown(pg_dir, entry.pw_uid, entry.pw_gid)
-    port = free_port()
-    data = pg_dir / "data"
-    started = False
-    try:
-        run([str(PG_BIN / "initdb"), "-D", str(data), "--username=postgres", "--encoding=UTF8", "--no-locale",
-             "--auth-local=peer", "--auth-host=scram-sha-256"], user=user)
-        run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(pg_dir / "postgres.log"), "-w", "-t", "60",
-             "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {pg_dir} -c max_connections=300 -c fsync=on", "start"], user=user)
-        started = True
-        run([str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(pg_dir), "-p", str(port), "-U", "postgres", "-d", "postgres",
-             "-c", "CREATE ROLE maillage LOGIN PASSWORD 'maillage'", "-c", "CREATE DATABASE maillage_crash OWNER maillage"], user=user)
-        env = dict(os.environ, DATABASE_URL=f"postgres://maillage:maillage@127.0.0.1:{port}/maillage_crash", LOG_LEVEL="info")
-        env.pop("MAILLAGE_DB_PATH", None)
-        yield env
-    finally:
-        if started:
-            try:
-                run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "-t", "30", "stop"], user=user, timeout=60)
-            except (AssertionError, subprocess.TimeoutExpired):
-                pid_file = data / "postmaster.pid"
-                if pid_file.exists():
-                    try:
-                        os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
-                    except (OSError, ValueError):
-                        pass
-        shutil.rmtree(pg_dir, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- requests
