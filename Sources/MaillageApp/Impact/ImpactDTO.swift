@@ -65,9 +65,22 @@ struct IndicatorRow: Content, Sendable {
     /// figures: a bracket bought in by few households is hidden, and the total with it.
     static func shown(_ figure: IndicatorFigure, in coop: CooperativeFigures, current: Bool, threshold: Int) -> ShownFigure {
         var shown = ShownFigure(figure, exact: coop.exact, threshold: threshold)
-        guard !coop.exact, figure.indicator == .reducedPriceMeals else { return shown }
-        let households = (current ? coop.current : coop.previous).first { $0.indicator == .householdsServed }?.parts ?? [:]
-        shown.hideBrackets(withFewHouseholds: households, threshold: threshold)
+        guard !coop.exact else { return shown }
+        let households = (current ? coop.tradeHouseholds : coop.tradeHouseholdsBefore).mapValues(Double.init)
+        if figure.indicator == .reducedPriceMeals || figure.indicator == .solidarityValue {
+            shown.hideBrackets(withFewHouseholds: households, threshold: threshold, wholeBreakdown: figure.indicator == .solidarityValue)
+        }
+        // A span of years: only what each year shows (else a span minus a year gives it back).
+        for year in current ? coop.years : coop.yearsBefore {
+            guard let atom = year.current.first(where: { $0.indicator == figure.indicator }) else { continue }
+            let inYear = Self.shown(atom, in: year, current: true, threshold: threshold)
+            if inYear.masked, !shown.masked { shown.hideAsSecret() }
+            if inYear.parts.contains(where: \.masked) {
+                shown.parts = shown.parts.map { part in
+                    part.masked || part.value == 0 ? part : .init(key: part.key, value: nil, masked: true, secret: true)
+                }
+            }
+        }
         return shown
     }
 }
@@ -133,11 +146,7 @@ struct ImpactComparison: Content, Sendable {
                 let pick: (CooperativeFigures) -> [IndicatorFigure] = { isPrevious ? $0.previous : $0.current }
                 let sum = IndicatorFigure.total(figures.flatMap(pick), of: indicator)
                 var shown = ShownFigure(sum, exact: allExact, threshold: threshold)
-                if !allExact, indicator == .reducedPriceMeals {
-                    let households = IndicatorFigure.total(figures.flatMap(pick), of: .householdsServed).parts
-                    shown.hideBrackets(withFewHouseholds: households, threshold: threshold)
-                }
-                guard !allExact, indicator.countsPeople || indicator.isShareOfPeople || indicator == .reducedPriceMeals else { return shown }
+                guard !allExact, indicator.countsPeople || indicator.isShareOfPeople || indicator == .reducedPriceMeals || indicator == .solidarityValue else { return shown }
                 let hiddenCell = coops.indices.contains { i in
                     !figures[i].exact && (isPrevious ? coops[i].indicators[index].previousMasked : coops[i].indicators[index].masked) == true
                 }
@@ -147,7 +156,9 @@ struct ImpactComparison: Content, Sendable {
                 }
                 if !known {
                     shown.parts = shown.parts.map { part in
-                        part.masked ? part : .init(key: part.key, value: nil, masked: true, secret: !StatisticalSecret.isSmall(sum.parts[part.key] ?? 0, threshold: threshold))
+                        // Zero points at nobody and stays.
+                        part.masked || part.value == 0 ? part
+                            : .init(key: part.key, value: nil, masked: true, secret: !StatisticalSecret.isSmall(sum.parts[part.key] ?? 0, threshold: threshold))
                     }
                 }
                 return shown

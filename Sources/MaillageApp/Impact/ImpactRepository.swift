@@ -17,6 +17,14 @@ struct CooperativeFigures: Sendable {
     var previous: [IndicatorFigure]
     /// Its road from the residents' collective to the SCIC, when it has one.
     var onboarding: OnboardingProgress? = nil
+    /// Under the statistical secret only. Households that bought in each bracket, as the trade
+    /// figures count them (`TradeSecret`), over the period and the previous one.
+    var tradeHouseholds: [String: Int] = [:]
+    var tradeHouseholdsBefore: [String: Int] = [:]
+    /// Under the statistical secret, over several whole years: each year's figures (as their
+    /// `current`), so that a span shows only what each of its years shows.
+    var years: [CooperativeFigures] = []
+    var yearsBefore: [CooperativeFigures] = []
 }
 
 /// The impact figures of cooperatives the viewer may read (`viewImpact`), over a chosen
@@ -95,11 +103,39 @@ struct ImpactRepository: Sendable {
             for try await figures in group { all.merge(figures) { first, _ in first } }
             return all
         }
-        return cooperatives.map { coop in
+        var result = cooperatives.map { coop in
             CooperativeFigures(cooperative: coop, territoryName: names[coop.$territory.id] ?? "", exact: exact(in: coop),
                                readable: principal.decide(.viewImpact, at: coop.location) == .allowed,
                                current: computed[coop.id!]?.current ?? [], previous: computed[coop.id!]?.previous ?? [],
                                onboarding: OnboardingRepository.progress(tasks.filter { $0.cooperativeID == coop.id }))
+        }
+        try await addSecretAtoms(&result, period: period, previous: previous)
+        return result
+    }
+
+    /// What the statistical secret needs beside the figures, for the cooperatives the viewer
+    /// reads under it: the trade figures' households by bracket, and each year of a span.
+    private func addSecretAtoms(_ figures: inout [CooperativeFigures], period: DayPeriod, previous: DayPeriod) async throws {
+        let underSecret = figures.indices.filter { !figures[$0].exact }
+        guard !underSecret.isEmpty else { return }
+        for index in underSecret {
+            let coopID = figures[index].cooperative.id!
+            figures[index].tradeHouseholds = try await TradeFiguresRepository.householdsByTier(of: coopID, from: period.from, to: period.to, on: db)
+            figures[index].tradeHouseholdsBefore = try await TradeFiguresRepository.householdsByTier(of: coopID, from: previous.from, to: previous.to, on: db)
+        }
+        guard period.isWholeYears, period.to.year > period.from.year else { return }
+        let coops = underSecret.map { figures[$0].cooperative }
+        func years(of span: DayPeriod) async throws -> [[CooperativeFigures]] {
+            var result: [[CooperativeFigures]] = []
+            for year in span.from.year...span.to.year {
+                result.append(try await self.figures(of: coops, period: DayPeriod(from: CalendarDay(year: year, month: 1, day: 1), to: CalendarDay(year: year, month: 12, day: 31))))
+            }
+            return result
+        }
+        let current = try await years(of: period), before = try await years(of: previous)
+        for (position, index) in underSecret.enumerated() {
+            figures[index].years = current.map { $0[position] }
+            figures[index].yearsBefore = before.map { $0[position] }
         }
     }
 

@@ -285,9 +285,9 @@ struct FundingRepository: Sendable {
                 for target in targets {
                     guard let indicator = FundingIndicator(rawValue: target.indicator),
                           let figure = try await Self.figure(indicator, in: coopScope, from: from, to: to, on: db) else { continue }
-                    // A funder reads counts of people under the statistical secret.
-                    if indicator.countsPeople, !coopScope.allows(.managePathways), let value = figure.value,
-                       StatisticalSecret.isSmall(value, threshold: threshold) {
+                    // A funder reads counts of people and the till's figures under the statistical
+                    // secret, over whole years: hidden when any of them hides it.
+                    if !coopScope.allows(.managePathways), try await Self.hiddenUnderSecret(indicator, figure, in: coopScope, from: from, to: to, threshold: threshold, on: db) {
                         masked[indicator, default: []].insert(coop.id!)
                         continue
                     }
@@ -299,6 +299,26 @@ struct FundingRepository: Sendable {
             agreement: agreement, funderName: try await Partner.find(agreement.funderID, on: db)?.name ?? "", cooperatives: cooperatives,
             targets: targets, deadlines: try await ReportingDeadline.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(),
             instalments: try await FundingInstalment.query(on: db).filter(\.$agreementID == id).sort(\.$dueOn).all(), achievedByCoop: achieved, maskedByCoop: masked, threshold: threshold)
+    }
+
+    /// Under the secret: a count of people small over the period or in one of its years; the
+    /// meals sold or the solidarity given in a year where a bracket of few households is hidden
+    /// from the trade figures (the total would give it back).
+    static func hiddenUnderSecret(_ indicator: FundingIndicator, _ figure: FundingFigure, in scope: CooperativeScope, from: CalendarDay, to: CalendarDay,
+                                  threshold: Int, on db: any Database) async throws -> Bool {
+        guard indicator.countsPeople || indicator == .mealsSold || indicator == .solidarityGiven else { return false }
+        if indicator.countsPeople, let value = figure.value, StatisticalSecret.isSmall(value, threshold: threshold) { return true }
+        for year in from.year...to.year {
+            let (start, end) = (CalendarDay(year: year, month: 1, day: 1), CalendarDay(year: year, month: 12, day: 31))
+            if indicator.countsPeople {
+                if let value = try await Self.figure(indicator, in: scope, from: start, to: end, on: db)?.value,
+                   StatisticalSecret.isSmall(value, threshold: threshold) { return true }
+            } else {
+                let households = try await TradeFiguresRepository.householdsByTier(of: scope.id, from: start, to: end, on: db)
+                if TradeSecret.decide(householdsByTier: households, tiers: Array(households.keys), threshold: threshold).hideTotals { return true }
+            }
+        }
+        return false
     }
 
     /// What the other areas compute for `indicator` in one cooperative over the period, when

@@ -46,6 +46,7 @@ enum DatabaseSetup {
                 .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10), sqlLogLevel: .debug),
                 as: .psql
             )
+            app.loginGate = WriteGate()
         }
     }
 
@@ -163,5 +164,15 @@ extension Application {
     var sqliteWriteGate: WriteGate? {
         get { storage[WriteGateKey.self] }
         set { storage[WriteGateKey.self] = newValue }
+    }
+
+    private struct LoginGateKey: StorageKey { typealias Value = WriteGate }
+
+    /// Where login attempts count in turn inside this instance: the write gate on SQLite, a
+    /// gate of their own on PostgreSQL (where advisory locks order the instances), so that
+    /// forty attempts at once wait in memory, not each holding a pooled connection.
+    var loginGate: WriteGate? {
+        get { storage[LoginGateKey.self] ?? sqliteWriteGate }
+        set { storage[LoginGateKey.self] = newValue }
     }
 }

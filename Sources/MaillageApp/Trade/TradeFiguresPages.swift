@@ -37,21 +37,27 @@ struct TradeFiguresRepository: Sendable {
         let (from, to) = (whole.from, whole.to)
         let summary = try await figures(from: from, to: to)
         let threshold = try await ImpactController.threshold(of: scope.cooperative.networkID, on: db)
-        let decision = TradeSecret.decide(householdsByTier: try await householdsByTier(from: from, to: to),
-                                          tiers: summary.byTier.map(\.tier), threshold: threshold)
+        // A span of several years shows a bracket only where every one of its years does.
+        var hidden = Set<String>()
+        for year in from.year...to.year {
+            let households = try await Self.householdsByTier(of: scope.id, from: CalendarDay(year: year, month: 1, day: 1), to: CalendarDay(year: year, month: 12, day: 31), on: db)
+            hidden.formUnion(TradeSecret.decide(householdsByTier: households, tiers: summary.byTier.map(\.tier), threshold: threshold).hidden)
+        }
+        let decision = TradeSecret.Decision(hidden: hidden)
         var dto = TradeFiguresDTO(summary, from: from, to: to)
         dto.applySecret(decision)
         dto.wholeYears = true
         return dto
     }
 
-    /// How many households bought in each bracket over the period.
-    private func householdsByTier(from: CalendarDay, to: CalendarDay) async throws -> [String: Int] {
+    /// How many households bought in each bracket over the period (the unit of the secret on
+    /// the trade figures, also used by the indicators that break meals down by bracket).
+    static func householdsByTier(of coopID: UUID, from: CalendarDay, to: CalendarDay, on db: any Database) async throws -> [String: Int] {
         guard let sql = db as? any SQLDatabase else { return [:] }
         struct Row: Decodable { var tier: String; var households: Int }
         let rows = try await sql.raw("""
             SELECT tier, COUNT(DISTINCT household_id) AS households FROM sales
-            WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: from.date)
+            WHERE cooperative_id = \(bind: coopID) AND recorded_at >= \(bind: from.date)
               AND recorded_at < \(bind: to.adding(days: 1).date) AND household_id IS NOT NULL
             GROUP BY tier
             """).all(decoding: Row.self)

@@ -86,10 +86,12 @@ public struct ShownFigure: Sendable, Equatable {
 extension ShownFigure {
     /// Meals by bracket follow the trade figures (`TradeSecret`): a bracket bought in by fewer
     /// than `threshold` households is hidden, and the total with it (it would give it back).
-    public mutating func hideBrackets(withFewHouseholds householdsByTier: [String: Double], threshold: Int) {
+    /// `wholeBreakdown`: the parts are not brackets (the solidarity by who funded it) and go
+    /// with the total.
+    public mutating func hideBrackets(withFewHouseholds householdsByTier: [String: Double], threshold: Int, wholeBreakdown: Bool = false) {
         let few = Set(householdsByTier.filter { Tier(code: $0.key) != .publicPrice && StatisticalSecret.isSmall($0.value, threshold: threshold) }.keys)
         guard !few.isEmpty else { return }
-        parts = parts.map { few.contains($0.key) ? Part(key: $0.key, value: nil, masked: true, secret: true) : $0 }
+        parts = parts.map { wholeBreakdown || few.contains($0.key) ? Part(key: $0.key, value: nil, masked: true, secret: true) : $0 }
         if !masked { hideAsSecret() }
     }
 }

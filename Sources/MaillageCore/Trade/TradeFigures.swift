@@ -126,6 +126,7 @@ public enum TradeSecret {
         /// Brackets hidden for being bought in by few households.
         public var hidden: Set<String>
         public var hideTotals: Bool { !hidden.isEmpty }
+        public init(hidden: Set<String>) { self.hidden = hidden }
     }
 
     public static func decide(householdsByTier: [String: Int], tiers: [String], threshold: Int) -> Decision {

@@ -25,7 +25,7 @@ struct AccountService: Sendable {
     func login(email rawEmail: String, password: String, address: String, request: Request?) async throws -> LoginResult {
         let email = User.normalise(email: rawEmail)
         let gate = request?.application.sqliteWriteGate
-        let admission = try await admit(email: email, address: address, gate: gate)
+        let admission = try await admit(email: email, address: address, gate: request?.application.loginGate)
         guard case .admitted(let attempt) = admission else {
             if case .throttled(let wait) = admission {
                 try await AuditLog.record(.loginThrottled, on: db, actor: nil, actorLabel: email, subject: AuditSubject(entityType: "user"), details: address, requestID: request?.requestID)
