@@ -117,6 +117,20 @@ struct TillPagesTests {
             #expect(hiddenT1["masked"] as? Bool == true && hiddenT1["tickets"] == nil && hiddenT1["meals"] == nil)
             #expect(secret["totalsMasked"] as? Bool == true && secret["tickets"] == nil)
             #expect(secret["fundingMasked"] as? Bool == true && (secret["funding"] as? [Any])?.isEmpty == true)
+            // Nor can the indicators give it back: the solidarity and the meals, for the year
+            // and over two years (a span minus a year would give the year back).
+            for period in ["", "?from=\(today.year - 1)-01-01&to=\(today.year)-12-31"] {
+                let span = try await funder.json(.GET, "\(base)/trade-figures\(period)")
+                #expect((span["byTier"] as? [[String: Any]])?.first { $0["tier"] as? String == "T1" }?["masked"] as? Bool == true, "\(period)")
+                let response = try await funder.send(.GET, "\(base)/indicators\(period)")
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+                for key in ["solidarity-value", "reduced-price-meals"] {
+                    let row = try #require(rows.first { $0["key"] as? String == key })
+                    #expect(row["masked"] as? Bool == true && row["secret"] as? Bool == true && row["value"] == nil, "\(key) \(period)")
+                }
+            }
+            // The cooperative's list, which does not say its period, refuses one the secret would widen.
+            #expect(try await funder.send(.GET, "\(base)/indicators?from=\(today)&to=\(today)").status == .unprocessableEntity)
             // The page, as the funder.
             var browser = Browser(app)
             try await browser.login("financeur@maillage.example")

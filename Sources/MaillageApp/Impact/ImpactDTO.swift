@@ -71,7 +71,9 @@ struct IndicatorRow: Content, Sendable {
             shown.hideBrackets(withFewHouseholds: households, threshold: threshold, wholeBreakdown: figure.indicator == .solidarityValue)
         }
         // A span of years: only what each year shows (else a span minus a year gives it back).
-        for year in current ? coop.years : coop.yearsBefore {
+        // A count on the span's last day is the last year's own figure, read the same way.
+        let atoms = figure.indicator.isCountAtPeriodEnd ? [] : (current ? coop.years : coop.yearsBefore)
+        for year in atoms {
             guard let atom = year.current.first(where: { $0.indicator == figure.indicator }) else { continue }
             let inYear = Self.shown(atom, in: year, current: true, threshold: threshold)
             if inYear.masked, !shown.masked { shown.hideAsSecret() }

@@ -96,6 +96,12 @@ extension ShownFigure {
     }
 }
 
+extension Indicator {
+    /// Counted on the period's last day (the associates): a span of years says what its last
+    /// year says, nothing to subtract.
+    public var isCountAtPeriodEnd: Bool { self == .members || self == .membersByCollege }
+}
+
 extension DayPeriod {
     /// From the first of January of the first day's year to the thirty-first of December of
     /// the last day's: the periods read under the statistical secret.
