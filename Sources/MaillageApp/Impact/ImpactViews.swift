@@ -44,8 +44,8 @@ enum ImpactViews {
 
     static func secretNote(_ exact: Bool, threshold: Int, context: PageContext) -> Node<HTML.BodyContext> {
         exact ? .empty : .p(.class("hint"), .id("secret-note"), .text(context.t(
-            "Secret statistique : un effectif de 1 à \(threshold - 1) personnes s'affiche « < \(threshold) » ; « secret » marque un taux dont la base ou la partie est petite, ou une case masquée pour qu'une autre ne se retrouve pas par soustraction.",
-            "Statistical secret: a count of 1 to \(threshold - 1) people shows as \"< \(threshold)\"; \"secret\" marks a rate whose base or part is small, or a cell hidden so that another cannot be worked out by subtraction.")))
+            "Secret statistique : les chiffres se lisent par années civiles entières ; un effectif de 1 à \(threshold - 1) personnes s'affiche « < \(threshold) » ; « secret » marque un taux dont la base ou la partie est petite, ou une case masquée pour qu'une autre ne se retrouve pas par soustraction.",
+            "Statistical secret: figures are read by whole calendar years; a count of 1 to \(threshold - 1) people shows as \"< \(threshold)\"; \"secret\" marks a rate whose base or part is small, or a cell hidden so that another cannot be worked out by subtraction.")))
     }
 
     // MARK: Catalogue

@@ -143,8 +143,17 @@ struct AccessController: RouteCollection {
             throw Problem(status: .notFound, title: "Invitation introuvable", detail: "Ce lien d'invitation n'existe pas, a déjà servi ou a expiré. Demandez-en un nouveau.")
         }
         let invitee = try await AccessService(db: request.db).invitee(of: invitation)
-        return InvitationPage.render(invitation: invitation, token: token, name: invitation.name, account: Self.accountState(invitee, request),
-                                     errors: [:], context: request.pageContext())
+        return InvitationPage.render(invitation: invitation, place: try await Self.place(of: invitation, request), token: token, name: invitation.name,
+                                     account: Self.accountState(invitee, request), errors: [:], context: request.pageContext())
+    }
+
+    /// Where the role applies, as the invited person reads it.
+    private static func place(of invitation: Invitation, _ request: Request) async throws -> String {
+        guard let kind = ScopeKind(rawValue: invitation.scopeKind) else { return "" }
+        let id = [invitation.scopeID]
+        let names = try await ScopeNames.load(networks: kind == .network ? id : [], territories: kind == .territory ? id : [],
+                                              cooperatives: kind == .cooperative ? id : [], db: request.db)
+        return names.label(for: Scope(kind: kind, id: invitation.scopeID.uuidString), language: request.language)
     }
 
     private static func accountState(_ invitee: User?, _ request: Request) -> InvitationPage.Account {
@@ -175,7 +184,8 @@ struct AccessController: RouteCollection {
             try await request.startSession(for: user.id!)
             return request.redirect(to: SiteURL.home.path)
         } invalid: { errors in
-            return InvitationPage.render(invitation: invitation, token: token, name: form.name ?? invitation.name, account: .none, errors: errors,
+            return InvitationPage.render(invitation: invitation, place: try await Self.place(of: invitation, request), token: token,
+                                         name: form.name ?? invitation.name, account: .none, errors: errors,
                                          context: request.pageContext(), status: .unprocessableEntity)
         }
     }
@@ -279,14 +289,15 @@ enum InvitationPage {
     /// Whether the invited address has an account, and whether its owner is the one here.
     enum Account { case none, existing, signedIn }
 
-    static func render(invitation: Invitation, token: String, name: String, account: Account, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
+    static func render(invitation: Invitation, place: String, token: String, name: String, account: Account, errors: [String: String],
+                       context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
         let title = context.t("Rejoindre Maillage", "Join Maillage")
         let role = Role(rawValue: invitation.role).map { context.language == .french ? $0.frenchLabel : $0.englishLabel } ?? invitation.role
         let content: BodyNode = .div(.class("panel login"),
             .h1(.text(title)),
             .p(.text(context.t("Vous êtes invité·e avec le rôle : ", "You are invited with the role: ") + role + ".")),
             Kit.errorSummary(errors, order: ["name", "password", "confirmation"], context: context),
-            Kit.facts([(context.t("Adresse électronique", "Email address"), invitation.email)]),
+            Kit.facts([(context.t("Adresse électronique", "Email address"), invitation.email), (context.t("Où", "Where"), place)]),
             form(account, token: token, name: name, errors: errors, context: context)
         )
         return Layout.render(context, title: title, status: status, content: content)

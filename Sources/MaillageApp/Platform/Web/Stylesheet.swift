@@ -62,6 +62,7 @@ enum Stylesheet {
     .facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; }
     .facts dt { font-weight: 600; }
     .facts dd { margin: 0; }
+    @media (max-width: 30rem) { .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .5rem; } }
     .muted { color: var(--muted); }
     .inline { display: inline; }
     .languages a { margin-right: .75rem; }
