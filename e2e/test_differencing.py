@@ -1500,6 +1500,20 @@ def report(findings: list[Finding], limit: int = 60) -> str:
 
 
 def test_a_funder_cannot_undo_the_statistical_secret(base_url):
+    """On the shared demo server (SQLite)."""
+    run_differencing(base_url)
+
+
+def test_a_funder_cannot_undo_the_statistical_secret_on_postgresql():
+    """The same on a demo server of its own on PostgreSQL (the figures are summed by the
+    database: the secret must hold whatever computes them)."""
+    from servers import demo_server
+
+    with demo_server("postgres", name="differencing") as server:
+        run_differencing(server.base)
+
+
+def run_differencing(base_url: str) -> None:
     started = time.monotonic()
     data = fetch_everything(base_url)
     budget: Budget = data["budget"]
