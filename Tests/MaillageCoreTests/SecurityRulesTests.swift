@@ -8,6 +8,8 @@ struct SecurityRulesTests {
             == "x&quot;&gt;&lt;meta http-equiv=&quot;refresh&quot; content=&quot;0;url=//evil&quot;&gt;")
         #expect(MarkupEscaping.escape("Café d'Amélie & Cie") == "Café d&#39;Amélie &amp; Cie")
         #expect(MarkupEscaping.escape("Coopérative des Caillols") == "Coopérative des Caillols")
+        // Between tags, quotes are only quotes; an entity typed by someone shows as typed.
+        #expect(MarkupEscaping.escapeText(#"Le "Café d'Amélie" &#39; <b>"#) == #"Le "Café d'Amélie" &amp;#39; &lt;b&gt;"#)
     }
 
     @Test(arguments: ["/coops", "/coops/1/pathways?filtre=ouvert", "/invitations/abc-DEF_1"])

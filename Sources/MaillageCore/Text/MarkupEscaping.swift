@@ -2,6 +2,24 @@
 /// `&`, both quotes, `<` and `>`. Every page, printable and server-drawn chart goes through
 /// it (the app's Plot overrides in `AttributeEscaping.swift`, the SVG builders, the QR code).
 public enum MarkupEscaping {
+    /// For a text between tags: `&`, `<` and `>` (a quote there is only a quote). Every `&` is
+    /// written `&amp;`, so that `&#39;` typed by someone shows as typed.
+    public static func escapeText(_ value: String) -> String {
+        guard value.contains(where: { "&<>".contains($0) }) else { return value }
+        var escaped = ""
+        escaped.reserveCapacity(value.count + 16)
+        for character in value {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// For an attribute's value (and any text, where it is also safe).
     public static func escape(_ value: String) -> String {
         guard value.contains(where: { "&\"'<>".contains($0) }) else { return value }
         var escaped = ""

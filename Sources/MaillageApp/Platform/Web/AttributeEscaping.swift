@@ -26,6 +26,10 @@ struct Markup: Sendable {
 
 extension Node {
     static func markup(_ markup: Markup) -> Node { .raw(markup.html) }
+
+    /// A text between tags, through the same escaping as everything else (Plot's own keeps
+    /// what looks like an entity: `&#39;` typed by someone would show as an apostrophe).
+    static func text(_ text: String) -> Node { .raw(MarkupEscaping.escapeText(text)) }
 }
 
 extension Attribute {
@@ -219,7 +223,7 @@ extension Attribute {
 // title is the `<title>` element alone, its text escaped. The other social-sharing helpers
 // have no use here and are closed.
 extension Node where Context == HTML.HeadContext {
-    static func title(_ title: String) -> Node { .element(named: "title", text: title) }
+    static func title(_ title: String) -> Node { .element(named: "title", nodes: [.text(title)]) }
 
     @available(*, unavailable, message: "writes meta tags around the escaping")
     static func description(_ text: String) -> Node { fatalError() }
