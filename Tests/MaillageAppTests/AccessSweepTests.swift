@@ -55,7 +55,7 @@ struct AccessSweepTests {
             "POST /territories/new": .networkAdmin, "GET /coops/new": .networkAdmin,
             "POST /coops/new": .networkAdmin, "GET /admin/users": .networkAdmin,
             "POST /admin/invitations": .networkAdmin, "POST /admin/roles/:assignmentID/revoke": .networkAdmin,
-            "GET /admin/audit": .networkAdmin, "POST /api/v1/territories": .networkAdmin,
+            "GET /admin/audit": .networkAdmin, "GET /styleguide": .networkAdmin, "POST /api/v1/territories": .networkAdmin,
             "POST /api/v1/coops": .networkAdmin,
             "GET /territories/:territoryID": .view, "GET /coops/:coopID": .view,
             "GET /api/v1/territories/:territoryID": .view, "GET /api/v1/coops/:coopID": .view,

@@ -45,7 +45,7 @@ enum MemberPage {
                         .td(.class("num"), .text("\(operation.quantity)")), .td(.class("num"), .text(Euros.french(operation.amountCents))))
                 })),
             .if(!requests.isEmpty, .group(.h2(.text(context.t("Demandes de souscription", "Subscription requests"))),
-                .ul(.forEach(requests) { .li(.text("\($0.quantity) part(s) — " + (SubscriptionStatus(rawValue: $0.status)?.frenchLabel ?? $0.status))) }))),
+                .ul(.forEach(requests) { request in .li(.text(FrenchText.count(request.quantity, "part", "parts") + " "), SubscriptionStatus(rawValue: request.status).map { Kit.badge($0, context: context) } ?? .text(request.status)) }))),
             .if(canManage && member.status != MemberStatus.former.rawValue, .section(.class("panel"), .id("account"),
                 .h2(.text(context.t("Compte pour voter depuis le téléphone", "Account to vote from the phone"))),
                 Kit.errorSummary(errors.filter { $0.key == "userID" }, order: ["userID"], context: context),

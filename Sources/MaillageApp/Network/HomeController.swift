@@ -61,6 +61,14 @@ struct HomeController: RouteCollection {
                 })))
         }
 
+        // What waits, cooperative by cooperative, first: the home page is a to-do list.
+        var todos: [BodyNode] = []
+        for coop in coops.prefix(12) {
+            let items = try await HomeTodoRepository(db: request.db, coop: coop, principal: principal, language: context.language).items(today: .today)
+            todos.append(Self.todoPanel(coop, items, context: context))
+        }
+        sections.insert(contentsOf: todos, at: 0)
+
         let manageable = coops.filter { principal.decide(.manageCooperativeAccess, at: $0.location) == .allowed }
         if !coops.isEmpty {
             sections.append(.section(

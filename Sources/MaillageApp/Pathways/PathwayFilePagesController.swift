@@ -208,10 +208,10 @@ struct PathwayFilePagesController: RouteCollection {
                                 values: ["week": form.week, "role": form.role, "hours": form.hours],
                                 done: viewer == .person ? request.language.t("Heures envoyées : la coordination les validera.", "Hours sent: the coordination will validate them.")
                                                         : request.language.t("Heures enregistrées.", "Hours saved.")) {
-            // French decimals use a comma: 7,5.
-            let hours = TextRules.clean(form.hours).map { $0.replacingOccurrences(of: ",", with: ".") }.flatMap(Double.init)
+            // Typed as people write them: 7,5 — 7h30 — 7 h 30 — 7:30.
+            let hours = TextRules.clean(form.hours).flatMap(HoursText.parse)
             if TextRules.clean(form.hours) != nil && hours == nil {
-                throw Problem.invalid(FieldErrors(["hours": "Le nombre d'heures s'écrit en chiffres : 7,5."]))
+                throw Problem.invalid(FieldErrors(["hours": "Écrivez les heures en chiffres, par exemple 7,5 ou 7 h 30."]))
             }
             _ = try await repository.addHours(pathway, viewer: viewer, HoursDraft(week: form.week, role: form.role, hours: hours), today: .today)
         }

@@ -155,7 +155,7 @@ enum PathwayPage {
                         .if(reached, .span(.class("status"), .text(context.t(" atteint", " reached"))))),
                     .p(.class("muted"), .text(context.t("Axe : ", "Focus: ") + objective.focus)),
                     .ul(.forEach(actions) { action in
-                        .li(.text(action.label + " — "), .span(.class("status"), .text(ActionStatus(rawValue: action.status)?.frenchLabel ?? action.status)),
+                        .li(.text(action.label + " — "), Kit.badge(ActionStatus(rawValue: action.status)?.frenchLabel ?? action.status, tone: ActionStatus(rawValue: action.status)?.tone ?? .neutral),
                             .if(coordination, .form(.class("row-form no-print"), .action(SiteURL.pathwaySection(coopID, pathwayID, "actions/\(action.id!.uuidString.lowercased())").path), .method(.post),
                                 Kit.csrfField(context.csrfToken),
                                 .label(.for("status-\(action.id!)"), .class("visually-hidden"), .text(context.t("Nouvel état de « \(action.label) »", "New status of “\(action.label)”"))),
@@ -304,7 +304,7 @@ enum PathwayPage {
                 .tbody(.forEach(entries) { entry in
                     .tr(.td(.text(CalendarDay(date: entry.week).french)), .td(.text(WorkRole(rawValue: entry.role)?.frenchLabel ?? entry.role)),
                         .td(.text(Hours.french(entry.hours))),
-                        .td(.text(HoursStatus(rawValue: entry.status)?.frenchLabel ?? entry.status),
+                        .td(HoursStatus(rawValue: entry.status).map { Kit.badge($0, context: context) } ?? .text(entry.status),
                             .if(coordination && entry.status == HoursStatus.submitted.rawValue,
                                 .form(.class("inline no-print"), .action(SiteURL.pathwaySection(coopID, pathwayID, "hours/\(entry.id!.uuidString.lowercased())/validation").path), .method(.post),
                                       Kit.csrfField(context.csrfToken),
@@ -318,7 +318,7 @@ enum PathwayPage {
                 Kit.select(name: "role", label: context.t("Poste", "Role"), options: WorkRole.allCases.map { ($0.rawValue, $0.frenchLabel) },
                            selected: form.value("hours", "role"), error: errors["role"], placeholder: context.t("— Choisissez —", "— Choose —")),
                 Kit.input(.init(name: "hours", label: context.t("Heures", "Hours"), value: form.value("hours", "hours"), error: errors["hours"],
-                                hint: context.t("Par quart d'heure : 7, 7,25, 7,5…", "By quarter hours: 7, 7.25, 7.5…"), required: true, inputMode: "decimal")),
+                                hint: context.t("Par quart d'heure : 7, 7,5 ou 7 h 30…", "By quarter hours: 7, 7.5 or 7h30…"), required: true)),
                 Kit.submit(coordination ? context.t("Enregistrer (validées)", "Save (validated)") : context.t("Envoyer mes heures", "Send my hours"), id: "hours-submit")))
     }
 
@@ -366,8 +366,6 @@ enum PathwayPage {
 enum Hours {
     /// `7 h 30` for 7.5 hours.
     static func french(_ hours: Double) -> String {
-        let minutes = Int((hours * 60).rounded())
-        let rest = minutes % 60
-        return rest == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(rest < 10 ? "0" : "")\(rest)"
+        FrenchText.duration(minutes: Int((hours * 60).rounded()))
     }
 }

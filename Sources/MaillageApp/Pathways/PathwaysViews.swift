@@ -25,7 +25,7 @@ enum ReferralsPage {
                            .th(.text(context.t("Envoyée le", "Sent on"))), .th(.text(context.t("Par", "By"))))),
                 .tbody(.forEach(model.referrals) { referral in
                     .tr(.td(.a(.href(SiteURL.referral(coopID, referral.id!).path), .text(referral.person.fullName))),
-                        .td(.span(.class("status"), .text(ReferralLabels.status(referral.status, context.language)))),
+                        .td(Kit.badge(ReferralLabels.status(referral.status, context.language), tone: ReferralStatus(rawValue: referral.status)?.tone ?? .neutral)),
                         .td(.text(referral.createdAt.map { CalendarDay(date: $0).french } ?? "")),
                         .td(.text(referral.referrerLabel)))
                 }))

@@ -59,6 +59,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HomeController())
     try app.register(collection: NetworkPagesController())
     try app.register(collection: AccessController())
+    try app.register(collection: StyleguidePage())
     try app.register(collection: CooperativeAuditController(api: false))
     try app.register(collection: PathwaysPagesController())
     try app.register(collection: PathwayFilePagesController())

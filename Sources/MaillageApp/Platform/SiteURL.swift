@@ -119,6 +119,7 @@ enum SiteURL: Sendable, Equatable {
     case resolutionAction(UUID, UUID, UUID, String)
     case stylesheet
     case tillScript
+    case styleguide
 
     var path: String {
         switch self {
@@ -232,6 +233,7 @@ enum SiteURL: Sendable, Equatable {
         case .resolutionAction(let coop, let assembly, let resolution, let action):
             return SiteURL.assembly(coop, assembly).path + "/resolutions/\(resolution)/" + action
         case .stylesheet: return "/assets/maillage.css"
+        case .styleguide: return "/styleguide"
         case .tillScript: return "/assets/till.js"
         }
     }

@@ -225,7 +225,7 @@ enum InvoicesPage {
                 .tbody(.forEach(invoices) { invoice in
                     .tr(.td(.a(.href(SiteURL.invoice(coop.id!, invoice.id!).path), .text(Self.label(invoice)))),
                         .td(.text(invoice.customerName)),
-                        .td(.text(invoice.invoiceStatus.frenchLabel)),
+                        .td(Kit.badge(invoice.invoiceStatus, context: context)),
                         .td(.class("num"), .text(Euros.french(invoice.grossCents))))
                 })),
             .section(.class("panel"),

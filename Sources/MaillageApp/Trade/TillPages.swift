@@ -122,11 +122,12 @@ private func coopLink(_ coop: Cooperative) -> BodyNode {
 }
 
 private func counterLinks(_ coop: Cooperative, context: PageContext) -> BodyNode {
-    .nav(.class("no-print"), .attribute(named: "aria-label", value: context.t("Comptoir", "Counter")),
-        .ul(.class("row-form"),
-            .li(.a(.href(SiteURL.till(coop.id!).path), .text(context.t("Caisse", "Till")))),
-            .li(.a(.href(SiteURL.sales(coop.id!).path), .text(context.t("Tickets", "Tickets")))),
-            .li(.a(.href(SiteURL.closings(coop.id!).path), .text(context.t("Clôtures", "Closings"))))))
+    let sections: [(String, String)] = [
+        (context.t("Caisse", "Till"), SiteURL.till(coop.id!).path),
+        (context.t("Tickets", "Tickets"), SiteURL.sales(coop.id!).path),
+        (context.t("Clôtures", "Closings"), SiteURL.closings(coop.id!).path),
+    ]
+    return Kit.tabs(sections.map { .init(label: $0.0, path: $0.1, current: context.currentPath == $0.1) }, label: context.t("Comptoir", "Counter"))
 }
 
 private func tierLabel(_ code: String) -> String { Tier(code: code)?.frenchLabel ?? code }

@@ -104,7 +104,7 @@ public struct HoursDraft: Sendable, Equatable {
             if hours > Double(Self.weeklyMaximumHours) {
                 errors.add("hours", "Plus de \(Self.weeklyMaximumHours) heures dans la semaine : c'est au-delà du maximum légal, vérifiez la saisie.")
             } else if quarters < 1 || abs(hours * 4 - quarters) > 0.000_1 {
-                errors.add("hours", "Les heures se comptent par quart d'heure : 7, 7,25, 7,5…")
+                errors.add("hours", "Les heures se comptent par quart d'heure : 7, 7,25, 7,5 ou 7 h 30…")
             } else {
                 minutes = Int(quarters) * 15
                 if minutes + alreadyThatWeek > Self.weeklyMaximumHours * 60 {

@@ -149,12 +149,17 @@ enum Kit {
         .input(.type(.hidden), .name(CSRFMiddleware.fieldName), .value(token))
     }
 
-    static func errorSummary(_ errors: [String: String], order: [String], context: PageContext) -> BodyNode {
+    /// `focus: false` only where the summary is an example (the style guide).
+    static func errorSummary(_ errors: [String: String], order: [String], context: PageContext, focus: Bool = true) -> BodyNode {
         guard !errors.isEmpty else { return .empty }
         let fields = order.filter { errors[$0] != nil } + errors.keys.filter { !order.contains($0) }.sorted()
+        // Focused when the page opens (autofocus scrolls it into view), so that the person
+        // sees what to correct even when the form sits far down the page.
         return .div(
             .class("error-summary"),
             .attribute(named: "role", value: "alert"),
+            .attribute(named: "tabindex", value: "-1"),
+            .attribute(named: "autofocus", value: focus ? "autofocus" : nil),
             .h2(.text(context.t("Certaines informations sont à corriger", "Some information needs correcting"))),
             .ul(.forEach(fields) { field in
                 .li(.a(.href("#\(field)"), .text(errors[field] ?? "")))
@@ -283,15 +288,16 @@ enum Kit {
         .div(.class("actions"), .button(.type(.submit), .class("primary"), .unwrap(id) { .id($0) }, .text(text)))
     }
 
-    /// A table in a box that scrolls sideways on small screens; the box is a named, focusable
-    /// region so that keyboard users can scroll it too.
+    /// A table that becomes a stack of cards on a phone, each value under its column's name
+    /// (`TableCellLabels`), in a named region.
     static func table(label: String, _ nodes: Node<HTML.TableContext>...) -> BodyNode {
-        .div(
+        let table: BodyNode = .table(.class("stack"), .group(nodes))
+        return .div(
             .class("table-wrap"),
             .attribute(named: "role", value: "region"),
             .attribute(named: "aria-label", value: label),
             .attribute(named: "tabindex", value: "0"),
-            .table(.group(nodes))
+            .markup(Markup(escapedHTML: TableCellLabels.label(table.render())))
         )
     }
 

@@ -4,12 +4,19 @@ import Vapor
 /// Colours meet WCAG 2.1 AA contrast on their backgrounds.
 enum Stylesheet {
     static let css = """
+    /* Tokens: colours (AA contrast on their backgrounds), spacing, type, shapes. docs/UI.md. */
     :root { --ink: #1d2430; --muted: #4a5565; --paper: #ffffff; --wash: #f3f5f7; --brand: #0b5d4b;
-      --brand-ink: #ffffff; --line: #c9d1da; --danger: #a4161a; --focus: #f2b705; }
+      --brand-ink: #ffffff; --line: #c9d1da; --danger: #a4161a; --focus: #f2b705;
+      --neutral-bg: #eceff3; --neutral-ink: #343d4a; --info-bg: #e3eefb; --info-ink: #0b4a8b;
+      --success-bg: #e0f2e9; --success-ink: #135c36; --warning-bg: #fff1cc; --warning-ink: #6b4a00;
+      --danger-bg: #fbe4e4; --danger-ink: #8a1216;
+      --space-1: .25rem; --space-2: .5rem; --space-3: .75rem; --space-4: 1rem; --space-5: 1.5rem; --space-6: 2rem;
+      --text-sm: .875rem; --text-base: 1rem; --text-lg: 1.125rem; --text-xl: 1.375rem; --text-2xl: 1.75rem;
+      --radius: .5rem; --radius-sm: .35rem; --touch: 2.75rem; }
     * { box-sizing: border-box; }
     html { font-size: 100%; }
     body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-      color: var(--ink); background: var(--wash); line-height: 1.5; }
+      color: var(--ink); background: var(--wash); line-height: 1.5; overflow-wrap: break-word; }
     a { color: var(--brand); }
     a:hover { text-decoration-thickness: 2px; }
     :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
@@ -20,14 +27,25 @@ enum Stylesheet {
     .site-header a { color: var(--brand-ink); }
     .brand { font-weight: 700; font-size: 1.25rem; text-decoration: none; }
     .site-header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+    .site-header nav a { display: inline-block; padding: .5rem 0; }
     .site-header nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
     .logout { margin-left: auto; display: flex; align-items: center; gap: .5rem; }
     .logout button { background: transparent; color: var(--brand-ink); border: 1px solid var(--brand-ink); }
     main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
     main:focus { outline: none; }
     .site-footer { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .9rem; }
-    h1 { font-size: 1.6rem; line-height: 1.2; }
-    .panel, .card { background: var(--paper); border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0; }
+    h1 { font-size: var(--text-2xl); line-height: 1.2; margin: var(--space-2) 0 var(--space-4); }
+    h2 { font-size: var(--text-xl); line-height: 1.25; }
+    h3 { font-size: var(--text-lg); }
+    /* Page header: breadcrumb, title with its actions, one sentence saying what the page is for. */
+    .page-header { margin-bottom: var(--space-4); }
+    .page-title { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: var(--space-3); }
+    .page-title h1 { margin: var(--space-2) 0; }
+    .lede { color: var(--muted); font-size: var(--text-lg); margin: 0; }
+    .breadcrumb ol { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0 var(--space-2); font-size: var(--text-sm); }
+    .breadcrumb li + li::before { content: "›"; margin-right: var(--space-2); color: var(--muted); }
+    .breadcrumb a { display: inline-block; padding: var(--space-1) 0; }
+    .panel, .card { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 1rem 1.25rem; margin: 1rem 0; }
     .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; padding: 0; list-style: none; }
     .cards .card { margin: 0; }
     .login { max-width: 26rem; margin: 2rem auto; }
@@ -35,36 +53,77 @@ enum Stylesheet {
     label { display: block; font-weight: 600; margin-bottom: .25rem; }
     .hint { color: var(--muted); margin: 0 0 .25rem; font-size: .95rem; }
     .required { color: var(--danger); }
-    input, select, textarea { font: inherit; width: 100%; max-width: 32rem; padding: .55rem .6rem; min-height: 2.75rem;
-      border: 2px solid var(--muted); border-radius: .35rem; background: var(--paper); color: var(--ink); }
+    input, select, textarea { font: inherit; width: 100%; max-width: 32rem; padding: .55rem .6rem; min-height: var(--touch);
+      border: 2px solid var(--muted); border-radius: var(--radius-sm); background: var(--paper); color: var(--ink); }
     input[type="checkbox"] { width: auto; min-height: auto; }
-    button, .button { font: inherit; min-height: 2.75rem; padding: .5rem 1rem; border-radius: .35rem; cursor: pointer;
-      border: 2px solid var(--brand); background: var(--paper); color: var(--brand); text-decoration: none; display: inline-block; }
+    /* Buttons: 44 px high, never glued to the text or the button beside them. */
+    button, .button { font: inherit; min-height: var(--touch); padding: .5rem 1rem; border-radius: var(--radius-sm); cursor: pointer;
+      border: 2px solid var(--brand); background: var(--paper); color: var(--brand); text-decoration: none; display: inline-block;
+      overflow-wrap: normal; line-height: 1.3; }
     button.primary, .button.primary { background: var(--brand); color: var(--brand-ink); }
-    button.danger { border-color: var(--danger); color: var(--danger); }
-    fieldset { border: 1px solid var(--line); border-radius: .35rem; padding: .5rem 1rem; max-width: 32rem; }
+    button.danger, .button.danger { border-color: var(--danger); color: var(--danger); }
+    .button-group, .actions { display: flex; flex-wrap: wrap; gap: var(--space-3); align-items: center; }
+    .actions { margin-top: 1rem; }
+    form.inline { display: inline-block; margin: var(--space-1) var(--space-2) var(--space-1) 0; }
+    ul.inline { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: var(--space-2) var(--space-4); }
+    ul.inline a { display: inline-block; padding: var(--space-2) 0; }
+    li > form.inline, p > form.inline { margin-left: var(--space-2); }
+    fieldset { border: 1px solid var(--line); border-radius: var(--radius-sm); padding: .5rem 1rem; max-width: 32rem; }
     legend { font-weight: 600; padding: 0 .25rem; }
     .check { display: flex; align-items: flex-start; gap: .5rem; margin: .35rem 0; }
     .check input { width: 1.4rem; height: 1.4rem; margin-top: .15rem; flex: none; }
     .check label { font-weight: normal; margin: 0; }
-    .status { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; background: var(--wash); border: 1px solid var(--line); }
+    /* Status badges: one colour per meaning (Tone), the label always says it too. */
+    .badge, .status { display: inline-block; padding: .1rem .6rem; border-radius: 1rem; font-size: var(--text-sm); font-weight: 600;
+      white-space: nowrap; border: 1px solid transparent; background: var(--neutral-bg); color: var(--neutral-ink); }
+    .badge-neutral { background: var(--neutral-bg); color: var(--neutral-ink); border-color: #c5ccd6; }
+    .badge-info { background: var(--info-bg); color: var(--info-ink); border-color: #a9c8ee; }
+    .badge-success, .status.ok { background: var(--success-bg); color: var(--success-ink); border-color: #9fd3b6; }
+    .badge-warning { background: var(--warning-bg); color: var(--warning-ink); border-color: #e6c35c; }
+    .badge-danger { background: var(--danger-bg); color: var(--danger-ink); border-color: #eba5a7; }
     ol.history { padding-left: 1.25rem; }
-    .actions { margin-top: 1rem; display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
-    .field-error input, .field-error select { border-color: var(--danger); }
+    .field-error input, .field-error select, .field-error textarea { border-color: var(--danger); }
     .error { color: var(--danger); font-weight: 600; margin: 0 0 .25rem; }
-    .error-summary { border: 3px solid var(--danger); background: var(--paper); padding: .5rem 1rem; margin-bottom: 1rem; }
+    .error-summary { border: 3px solid var(--danger); background: var(--paper); padding: .5rem 1rem; margin-bottom: 1rem; scroll-margin-top: 1rem; }
+    .error-summary:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
     .error-summary h2 { font-size: 1.1rem; margin: .25rem 0; }
+    .error-summary a { color: var(--danger); font-weight: 600; }
     .flash { background: #e3f2ec; border-left: 4px solid var(--brand); padding: .75rem 1rem; margin-bottom: 1rem; }
     .alert { border-left: 4px solid var(--danger); background: var(--paper); padding: .75rem 1rem; }
+    .empty-state { border: 2px dashed var(--line); border-radius: var(--radius); padding: var(--space-5); text-align: center; color: var(--muted); background: var(--paper); }
+    /* Tabs: the sections of one record, each its own address. */
+    .tabs ul { list-style: none; margin: 0 0 var(--space-4); padding: 0; display: flex; flex-wrap: wrap; gap: var(--space-1); border-bottom: 2px solid var(--line); }
+    .tabs a { display: inline-flex; align-items: center; gap: var(--space-2); min-height: var(--touch); padding: 0 var(--space-3); text-decoration: none;
+      border-bottom: 3px solid transparent; margin-bottom: -2px; color: var(--ink); }
+    .tabs a[aria-current="page"] { border-bottom-color: var(--brand); font-weight: 700; color: var(--brand); }
+    .tabs .count { font-size: var(--text-sm); background: var(--neutral-bg); border-radius: 1rem; padding: 0 .45rem; }
+    /* Tables; under 640 px each row is a card and each value sits under its column's name. */
     table { border-collapse: collapse; width: 100%; background: var(--paper); }
-    th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+    th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     .table-wrap { overflow-x: auto; }
+    @media (max-width: 40rem) {
+      table.stack, .stack thead, .stack tbody, .stack tfoot, .stack tr, .stack th, .stack td { display: block; width: 100%; }
+      .stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+      table.stack { background: transparent; }
+      .stack tr { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); margin-bottom: var(--space-3); padding: var(--space-2) var(--space-3); }
+      .stack td, .stack tbody th { border: none; padding: var(--space-1) 0; text-align: left; white-space: normal;
+        display: grid; grid-template-columns: minmax(6.5rem, 40%) minmax(0, 1fr); gap: var(--space-3); }
+      .stack td:not([data-label]), .stack tbody th:not([data-label]) { display: block; }
+      .stack td[data-label]::before, .stack tbody th[data-label]::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
+    }
+    /* Home page to-do list: a count, what it is, where it is done. */
+    .todo-list { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--space-2); }
+    .todo-list a { display: flex; align-items: center; gap: var(--space-3); min-height: var(--touch); padding: var(--space-2) var(--space-3);
+      border: 1px solid var(--line); border-radius: var(--radius); text-decoration: none; color: var(--ink); background: var(--paper); }
+    .todo-list a:hover { border-color: var(--brand); }
+    .todo-count { min-width: 2.75rem; text-align: center; font-size: var(--text-lg); }
+    .todo-label { font-weight: 600; }
+    .todo-detail { display: block; font-weight: 400; color: var(--muted); font-size: var(--text-sm); }
     .facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .25rem 1rem; }
     .facts dt { font-weight: 600; }
     .facts dd { margin: 0; }
     @media (max-width: 30rem) { .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: .5rem; } }
     .muted { color: var(--muted); }
-    .inline { display: inline; }
     .languages a { margin-right: .75rem; }
     code.secret { display: block; word-break: break-all; background: var(--wash); padding: .5rem; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -98,7 +157,7 @@ enum Stylesheet {
     .household-card-coop { font-weight: 700; }
     .household-card-code { font-family: monospace; font-size: 1.6rem; letter-spacing: .15em; font-weight: 700; }
     .household-card-qr svg { width: 30mm; height: 30mm; display: block; }
-    @media print { .site-header nav, .logout, .skip-link, .no-print, .site-footer { display: none; } body { background: #fff; }
+    @media print { .site-header nav, .logout, .skip-link, .no-print, .tabs, .breadcrumb, .site-footer { display: none; } body { background: #fff; }
       .panel { border: none; padding: 0; } main { max-width: none; }
       .till-products, .till-ticket > :not(#till-receipt), .till h1 { display: none; }
       .invoice-sheet { border: none; padding: 0; } @page { size: A4; margin: 15mm; } }

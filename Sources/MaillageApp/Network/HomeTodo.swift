@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import MaillageCore
+import Plot
+import SQLKit
+import Vapor
+
+/// One line of a home page's to-do list: how many things wait, what they are, where they are
+/// done, and whether they are late.
+struct TodoItem: Sendable, Equatable {
+    var id: String
+    var count: Int
+    var label: String
+    var detail: String?
+    var path: String
+    var tone: Tone
+}
+
+/// What waits in one cooperative for the person who opens the home page, by what their roles
+/// let them do there.
+struct HomeTodoRepository {
+    let db: any Database
+    let coop: Cooperative
+    let principal: Principal
+    let language: AppLanguage
+
+    private var coopID: UUID { coop.id! }
+    private func may(_ permission: Permission) -> Bool { principal.decide(permission, at: coop.location) == .allowed }
+    private func t(_ french: String, _ english: String) -> String { language.t(french, english) }
+
+    func items(today: CalendarDay) async throws -> [TodoItem] {
+        var items: [TodoItem] = []
+        if may(.manageReferrals) { items += try await referralsWaiting(today: today) }
+        if may(.managePathways) {
+            items += try await appointmentsToday(today)
+            items += try await hoursToValidate()
+        }
+        if may(.registerHouseholds) { items += try await proofsExpiring(today) }
+        if may(.sell) { items += try await till(today) }
+        if may(.manageGovernance) { items += try await subscriptionRequests() }
+        if may(.viewOwnReferrals) && !may(.manageReferrals) { items += try await ownReferrals() }
+        return items
+    }
+
+    private func referralsWaiting(today: CalendarDay) async throws -> [TodoItem] {
+        let waiting = try await Referral.query(on: db).filter(\.$cooperativeID == coopID)
+            .filter(\.$status ~~ [ReferralStatus.sent.rawValue, ReferralStatus.received.rawValue, ReferralStatus.interview.rawValue])
+            .sort(\.$statusChangedAt).all()
+        guard let oldest = waiting.first else { return [] }
+        let days = max(0, today.daysSinceEpoch - CalendarDay(date: oldest.statusChangedAt).daysSinceEpoch)
+        // An answer is due within 15 days (DESIGN.md): older ones are late.
+        return [TodoItem(id: "todo-referrals", count: waiting.count,
+                         label: waiting.count == 1 ? t("orientation à traiter", "referral to handle") : t("orientations à traiter", "referrals to handle"),
+                         detail: t("la plus ancienne attend depuis ", "the oldest has waited ") + FrenchText.count(days, t("jour", "day"), t("jours", "days")),
+                         path: SiteURL.referrals(coopID).path, tone: days > 15 ? .danger : .warning)]
+    }
+
+    private func appointmentsToday(_ today: CalendarDay) async throws -> [TodoItem] {
+        let count = try await Appointment.query(on: db).filter(\.$cooperativeID == coopID)
+            .filter(\.$day >= today.date).filter(\.$day < today.adding(days: 1).date).count()
+        guard count > 0 else { return [] }
+        return [TodoItem(id: "todo-agenda", count: count,
+                         label: count == 1 ? t("rendez-vous ou atelier aujourd'hui", "appointment or workshop today") : t("rendez-vous et ateliers aujourd'hui", "appointments and workshops today"),
+                         path: SiteURL.agenda(coopID).path, tone: .info)]
+    }
+
+    private func hoursToValidate() async throws -> [TodoItem] {
+        let count = try await WorkHoursEntry.query(on: db)
+            .join(Pathway.self, on: \WorkHoursEntry.$pathway.$id == \Pathway.$id)
+            .filter(Pathway.self, \.$cooperativeID == coopID)
+            .filter(\.$status == HoursStatus.submitted.rawValue).count()
+        guard count > 0 else { return [] }
+        return [TodoItem(id: "todo-hours", count: count,
+                         label: count == 1 ? t("ligne d'heures à valider", "line of hours to validate") : t("lignes d'heures à valider", "lines of hours to validate"),
+                         path: SiteURL.pathways(coopID).path, tone: .warning)]
+    }
+
+    private func proofsExpiring(_ today: CalendarDay) async throws -> [TodoItem] {
+        let nextMonth = CalendarDay(year: today.year, month: today.month, day: 1).adding(months: 1)
+        let count = try await Household.query(on: db).filter(\.$cooperativeID == coopID)
+            .filter(\.$validUntil >= today.date).filter(\.$validUntil < nextMonth.date).count()
+        guard count > 0 else { return [] }
+        return [TodoItem(id: "todo-proofs", count: count,
+                         label: count == 1 ? t("justificatif de ressources expire ce mois-ci", "proof of resources expires this month")
+                                           : t("justificatifs de ressources expirent ce mois-ci", "proofs of resources expire this month"),
+                         path: SiteURL.households(coopID).path, tone: .warning)]
+    }
+
+    /// Today's tickets, and the days with sales before today that no daily closing covers.
+    private func till(_ today: CalendarDay) async throws -> [TodoItem] {
+        let sql = db as! any SQLDatabase
+        let lastClosed = try await Closing.query(on: db).filter(\.$cooperativeID == coopID)
+            .filter(\.$period == ClosingPeriod.day.rawValue).sort(\.$lastDay, .descending).first()
+            .map { CalendarDay(date: $0.lastDay).description } ?? ""
+        struct Row: Decodable { var days: Int?; var tickets: Int? }
+        let row = try await sql.raw("""
+            SELECT COUNT(DISTINCT CASE WHEN day < \(bind: today.description) AND day > \(bind: lastClosed) THEN day END) AS days,
+                   SUM(CASE WHEN day = \(bind: today.description) THEN tickets ELSE 0 END) AS tickets
+            FROM sale_day_tickets WHERE cooperative_id = \(bind: coopID)
+            """).first(decoding: Row.self)
+        let tickets = row?.tickets ?? 0, days = row?.days ?? 0
+        var items = [TodoItem(id: "todo-till", count: tickets,
+                              label: tickets <= 1 ? t("ticket aujourd'hui", "ticket today") : t("tickets aujourd'hui", "tickets today"),
+                              detail: t("ouvrir la caisse", "open the till"), path: SiteURL.till(coopID).path, tone: .neutral)]
+        if days > 0 {
+            items.append(TodoItem(id: "todo-closings", count: days,
+                                  label: days == 1 ? t("journée de vente sans clôture", "day of sales not closed") : t("journées de vente sans clôture", "days of sales not closed"),
+                                  path: SiteURL.closings(coopID).path, tone: .danger))
+        }
+        return items
+    }
+
+    private func subscriptionRequests() async throws -> [TodoItem] {
+        let count = try await SubscriptionRequest.query(on: db).filter(\.$cooperativeID == coopID)
+            .filter(\.$status == SubscriptionStatus.draft.rawValue).count()
+        guard count > 0 else { return [] }
+        return [TodoItem(id: "todo-subscriptions", count: count,
+                         label: count == 1 ? t("demande de souscription à traiter", "subscription request to handle") : t("demandes de souscription à traiter", "subscription requests to handle"),
+                         path: SiteURL.members(coopID).path, tone: .warning)]
+    }
+
+    /// A referrer's own referrals, by state.
+    private func ownReferrals() async throws -> [TodoItem] {
+        let referrals = try await Referral.query(on: db).filter(\.$cooperativeID == coopID).filter(\.$referrerUserID == principal.userID).all()
+        let byStatus = Dictionary(grouping: referrals, by: \.status)
+        return ReferralStatus.allCases.compactMap { status in
+            guard let count = byStatus[status.rawValue]?.count else { return nil }
+            return TodoItem(id: "todo-own-referrals-\(status.rawValue)", count: count,
+                            label: t("orientation(s) : ", "referral(s): ") + ReferralLabels.status(status.rawValue, language).lowercased(),
+                            path: SiteURL.referrals(coopID).path, tone: status.tone)
+        }
+    }
+}
+
+extension HomeController {
+    /// A cooperative's to-do list on the home page; nothing when nothing waits.
+    static func todoPanel(_ coop: Cooperative, _ items: [TodoItem], context: PageContext) -> BodyNode {
+        guard !items.isEmpty else { return .empty }
+        return .section(
+            .class("panel todo"), .id("todo-\(coop.id!.uuidString.lowercased())"),
+            .h2(.text(context.t("À faire — ", "To do — ") + coop.name)),
+            .ul(.class("todo-list"), .forEach(items) { item in
+                .li(.id(item.id),
+                    .a(.href(item.path),
+                       .span(.class("badge badge-\(item.tone.rawValue) todo-count"), .text(FrenchText.integer(item.count))),
+                       .span(.class("todo-label"), .text(item.label),
+                             .unwrap(item.detail) { .span(.class("todo-detail"), .text($0)) })))
+            }))
+    }
+}

@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+@testable import MaillageApp
+import MaillageCore
+import Testing
+import VaporTesting
+
+/// The everyday pages (issue 22): a home page that is a to-do list, forms that forgive,
+/// tables that become cards on a phone, coloured statuses.
+@Suite("Everyday pages: home to-do, forms that forgive, tables and badges")
+struct EverydayPagesTests {
+    /// The count shown on a to-do line, nil when the line is absent.
+    static func todoCount(_ html: String, _ id: String) -> Int? {
+        guard let line = html.range(of: "<li id=\"\(id)\">") else { return nil }
+        let rest = html[line.upperBound...]
+        guard let badge = rest.range(of: "todo-count\">"), let end = rest[badge.upperBound...].firstIndex(of: "<") else { return nil }
+        return Int(rest[badge.upperBound..<end].filter(\.isNumber))
+    }
+
+    @Test func theCoordinationsHomeCountsWhatWaitsAndFollowsTheData() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let waiting = try await Referral.query(on: app.db).filter(\.$cooperativeID == coop.id!)
+                .filter(\.$status ~~ ["sent", "received", "interview"]).all()
+            let submitted = try await WorkHoursEntry.query(on: app.db).join(Pathway.self, on: \WorkHoursEntry.$pathway.$id == \Pathway.$id)
+                .filter(Pathway.self, \.$cooperativeID == coop.id!).filter(\.$status == "submitted").count()
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            var home = try await coordinator.get("/").body.string
+            #expect(waiting.count > 1)
+            #expect(Self.todoCount(home, "todo-referrals") == waiting.count)
+            #expect(Self.todoCount(home, "todo-hours") == (submitted == 0 ? nil : submitted))
+            #expect(home.contains("href=\"\(SiteURL.referrals(coop.id!).path)\""))
+            #expect(Self.todoCount(home, "todo-proofs") == nil)
+
+            // A referral answered, a proof expiring this month, a day of sales left open:
+            // the list follows.
+            let referral = waiting[0]
+            referral.status = ReferralStatus.refused.rawValue
+            try await referral.save(on: app.db)
+            let household = try #require(try await Household.query(on: app.db).filter(\.$cooperativeID == coop.id!).first())
+            let today = CalendarDay.today
+            let lastOfMonth = CalendarDay(year: today.year, month: today.month, day: 1).adding(months: 1).adding(days: -1)
+            household.validUntil = lastOfMonth.date
+            try await household.save(on: app.db)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            let coffee = try #require(try await Product.query(on: app.db).filter(\.$cooperativeID == coop.id!).filter(\.$name == "Café").first())
+            let sale = try await cashier.send(.POST, "/api/v1/coops/\(coop.id!)/sales",
+                                              json: #"{"lines":[{"productID":"\#(coffee.id!)","quantity":1}],"payments":[{"method":"cash","amountCents":200}]}"#)
+            #expect(sale.status == .created)
+
+            home = try await coordinator.get("/").body.string
+            #expect(Self.todoCount(home, "todo-referrals") == waiting.count - 1)
+            #expect((Self.todoCount(home, "todo-proofs") ?? 0) >= 1)
+            #expect((Self.todoCount(home, "todo-till") ?? 0) >= 1)
+        }
+    }
+
+    @Test func eachRoleSeesItsOwnList() async throws {
+        try await withMaillage { app in
+            var cashier = Browser(app)
+            try await cashier.login("caisse@maillage.example")
+            let till = try await cashier.get("/").body.string
+            #expect(Self.todoCount(till, "todo-till") != nil)
+            #expect(Self.todoCount(till, "todo-referrals") == nil)
+            #expect(Self.todoCount(till, "todo-subscriptions") == nil)
+
+            var referrer = Browser(app)
+            try await referrer.login("orientation@maillage.example")
+            let own = try await referrer.get("/").body.string
+            let referrerID = try #require(try await User.query(on: app.db).filter(\.$email == "orientation@maillage.example").first()?.id)
+            let sent = try await Referral.query(on: app.db).filter(\.$referrerUserID == referrerID).all()
+            let shown = ReferralStatus.allCases.compactMap { Self.todoCount(own, "todo-own-referrals-\($0.rawValue)") }.reduce(0, +)
+            #expect(!sent.isEmpty)
+            #expect(shown == sent.count)
+            #expect(Self.todoCount(own, "todo-referrals") == nil)
+        }
+    }
+
+    @Test func hoursTypedAsPeopleWriteThemAreKeptAndARefusalOpensOnItsSummary() async throws {
+        try await withMaillage { app in
+            let f = try await PathwayFileTests.fixture(app)
+            var cooperant = Browser(app)
+            try await cooperant.login("cooperant@maillage.example")
+            let path = "/coops/\(f.coop.id!)/pathways/\(f.fatou.id!)/hours"
+            let week = CalendarDay.today.adding(days: -7 * 30).description
+            let refused = try await cooperant.post(path, form: ["week": week, "role": "kitchen", "hours": "7h10"])
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            // The summary is focused when the page opens, links to the field, and the typed
+            // value is kept.
+            #expect(html.contains(#"class="error-summary" role="alert" tabindex="-1" autofocus="autofocus""#))
+            #expect(html.contains(##"<a href="#hours">Les heures se comptent par quart d'heure"##))
+            #expect(html.contains(#"value="7h10""#))
+            let before = try await WorkHoursEntry.query(on: app.db).filter(\.$pathway.$id == f.fatou.id!).count()
+            // One line per role and week.
+            for (typed, role) in [("7h30", "purchasing"), ("7 h 30", "delivery"), ("7:30", "maintenance")] {
+                let sent = try await cooperant.post(path, form: ["week": week, "role": role, "hours": typed])
+                #expect(sent.status == .seeOther, "\(typed): \(sent.body.string.components(separatedBy: "error-summary").dropFirst().first?.prefix(400) ?? "")")
+            }
+            let entries = try await WorkHoursEntry.query(on: app.db).filter(\.$pathway.$id == f.fatou.id!).filter(\.$role ~~ ["purchasing", "delivery", "maintenance"]).all()
+            #expect(try await WorkHoursEntry.query(on: app.db).filter(\.$pathway.$id == f.fatou.id!).count() == before + 3)
+            #expect(entries.filter { $0.minutes == 450 }.count >= 3)
+        }
+    }
+
+    @Test func tablesLabelEveryValueAndStatusesCarryTheirColour() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let referrals = try await coordinator.get(SiteURL.referrals(coop.id!).path).body.string
+            #expect(referrals.contains(#"<table class="stack">"#))
+            #expect(referrals.contains(#"<td data-label="Personne">"#))
+            #expect(referrals.contains(#"<td data-label="État"><span class="badge badge-warning">Envoyée</span>"#))
+
+            var admin = Browser(app)
+            try await admin.login("admin@maillage.example")
+            let guide = try await admin.get(SiteURL.styleguide.path)
+            #expect(guide.status == .ok)
+            for tone in Tone.allCases { #expect(guide.body.string.contains("badge badge-\(tone.rawValue)")) }
+            // The example summary does not steal the focus.
+            #expect(!guide.body.string.contains("autofocus"))
+            #expect(try await coordinator.get(SiteURL.styleguide.path).status == .forbidden)
+        }
+    }
+}
