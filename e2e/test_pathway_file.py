@@ -88,8 +88,8 @@ def french_date(day: date) -> str:
 
 
 def french_datetime(day: date, hour: int, minute: int = 0) -> str:
-    """As the server writes a local date and time: `03/12/2026 à 14h00`."""
-    return f"{french_date(day)} à {hour}h{minute:02d}"
+    """As the server writes a local date and time: `03/12/2026 à 14 h 00` (no-break spaces)."""
+    return f"{french_date(day)} à {hour}\u00a0h\u00a0{minute:02d}"
 
 
 def logout(browser) -> None:

@@ -58,8 +58,8 @@ struct AgendaRulesTests {
         #expect(tAndMinutes == LocalDateTime(day: day("2026-11-26"), hour: 14, minute: 0))
         #expect(spaceAndSeconds == tAndMinutes)
         #expect(tAndMinutes.description == "2026-11-26T14:00")
-        #expect(tAndMinutes.french == "26/11/2026 à 14h00")
-        #expect(LocalDateTime("2026-03-05T09:05")?.french == "05/03/2026 à 9h05")
+        #expect(tAndMinutes.french == "26/11/2026 à 14\u{A0}h\u{A0}00")
+        #expect(LocalDateTime("2026-03-05T09:05")?.french == "05/03/2026 à 9\u{A0}h\u{A0}05")
         #expect(LocalDateTime("2026-11-26T09:30")! < tAndMinutes)
         #expect(tAndMinutes < LocalDateTime("2026-11-27T08:00")!)
     }

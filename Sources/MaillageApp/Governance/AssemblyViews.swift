@@ -65,7 +65,7 @@ enum AssemblyPage {
             Kit.errorSummary(errors, order: ["date", "chair", "secretary", "tellers", "memberID", "mode", "proxyHolderID", "title", "text", "majority", "votes"], context: context),
             Kit.facts([
                 (context.t("Convocation", "Convocation"), assembly.assemblyConvocation.frenchLabel),
-                (context.t("Date", "Date"), assembly.day.french + (assembly.time.map { " à " + $0 } ?? "")),
+                (context.t("Date", "Date"), assembly.day.french + (assembly.time.map { " à " + FrenchText.clock($0) } ?? "")),
                 (context.t("Lieu", "Place"), assembly.place ?? "—"),
                 (context.t("À distance", "Remote"), assembly.remoteLink ?? "—"),
                 (context.t("Convocation envoyée", "Convocation sent"), assembly.convenedOn.map { CalendarDay(date: $0).french } ?? context.t("pas encore", "not yet")),

@@ -39,7 +39,7 @@ enum MinutesView {
         }
         let present = record.attending(.present), remote = record.attending(.remote)
         let postal = record.attending(.postal), represented = record.attending(.represented)
-        let when = assembly.day.french + (assembly.time.map { " à " + $0.replacingOccurrences(of: ":", with: "h") } ?? "")
+        let when = assembly.day.french + (assembly.time.map { " à " + FrenchText.clock($0) } ?? "")
         let whereText = [assembly.place, assembly.remoteLink.map { "et à distance (" + $0 + ")" }].compactMap { $0 }.joined(separator: " ")
         let convened = assembly.convenedOn.map { ", adressée le " + CalendarDay(date: $0).french } ?? ""
         let quorumText: String
@@ -133,7 +133,7 @@ enum ConvocationLetter {
         var lines = ["Bonjour \(name),", "",
                      "Vous êtes convoqué·e à l'" + assembly.assemblyKind.frenchLabel.lowercased() + " des associé·es de " + cooperative
                         + " (" + assembly.assemblyConvocation.frenchLabel.lowercased() + "), le " + assembly.day.french
-                        + (assembly.time.map { " à " + $0.replacingOccurrences(of: ":", with: "h") } ?? "") + (assembly.place.map { ", " + $0 } ?? "") + "."]
+                        + (assembly.time.map { " à " + FrenchText.clock($0) } ?? "") + (assembly.place.map { ", " + $0 } ?? "") + "."]
         if let link = assembly.remoteLink { lines.append("Vous pouvez aussi y participer à distance : " + link) }
         if !assembly.agendaItems.isEmpty {
             lines += ["", "Ordre du jour :"] + assembly.agendaItems.enumerated().map { "\($0.offset + 1). \($0.element)" }

@@ -102,7 +102,7 @@ extension HomeController {
     /// The areas of a cooperative the user may open, or nothing when there are none.
     static func sectionLinks(_ links: [CooperativeSections.Link]) -> BodyNode {
         guard !links.isEmpty else { return .empty }
-        return .ul(.forEach(links) { link in .li(.a(.href(link.url.path), .text(link.label))) })
+        return .ul(.forEach(links) { link in .li(.a(.href(link.path), .text(link.label))) })
     }
 }
 

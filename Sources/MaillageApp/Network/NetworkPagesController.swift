@@ -211,9 +211,12 @@ struct NetworkPagesController: RouteCollection {
                 ("SIRET", coop.siret ?? "—"),
                 (context.t("Adresse", "Address"), coop.address ?? "—"),
             ])),
-            .if(!sections.isEmpty, .nav(.ariaLabel(context.t("Espaces de la coopérative", "Cooperative sections")), .ul(.class("cards"), .forEach(sections) { link in
-                .li(.class("card"), .h2(.a(.href(link.url.path), .text(link.label))), .p(.text(link.detail)))
-            }))),
+            .forEach(CooperativeSections.grouped(sections)) { group in
+                .section(.class("area"), .h2(.text(group.area.label(context.language))),
+                    .ul(.class("cards"), .forEach(group.links) { link in
+                        .li(.class("card"), .h3(.a(.href(link.path), .text(link.label))), .p(.text(link.detail)))
+                    }))
+            },
             OnboardingView.section(onboarding, coop: coop, canEdit: canEdit, context: context),
             .if(canEdit, .div(.class("actions"),
                 .a(.class("button primary"), .href(SiteURL.cooperativeEdit(coop.id!).path), .text(context.t("Modifier la fiche", "Edit the card"))),

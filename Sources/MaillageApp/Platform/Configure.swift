@@ -46,6 +46,7 @@ public func configure(_ app: Application, options: MaillageOptions = .fromEnviro
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(ControlCharacterMiddleware())
     app.middleware.use(SQLiteWriteTurnMiddleware())
+    app.middleware.use(CooperativeNavigationMiddleware())
 
     try routes(app)
     Commands.register(on: app)

@@ -70,10 +70,9 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         return "\(day)T\(h):\(m)"
     }
 
-    /// `26/11/2026 à 14h00`.
+    /// `26/11/2026 à 14 h 00` (no-break spaces around the `h`).
     public var french: String {
-        let m = minute < 10 ? "0\(minute)" : "\(minute)"
-        return "\(day.french) à \(hour)h\(m)"
+        "\(day.french) à " + FrenchText.clock(hour: hour, minute: minute)
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

@@ -23,6 +23,13 @@ public enum FrenchText {
         "\(hour)\u{00A0}h\u{00A0}\(minute < 10 ? "0" : "")\(minute)"
     }
 
+    /// `18 h 30` for a time stored as `18:30`; the text itself when it is not one.
+    public static func clock(_ hoursAndMinutes: String) -> String {
+        let parts = hoursAndMinutes.split(separator: ":")
+        guard parts.count >= 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute) else { return hoursAndMinutes }
+        return clock(hour: hour, minute: minute)
+    }
+
     /// `7 h 30` for 450 minutes, `7 h` for 420.
     public static func duration(minutes: Int) -> String {
         let rest = minutes % 60

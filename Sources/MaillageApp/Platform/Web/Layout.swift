@@ -13,6 +13,7 @@ struct PageContext: Sendable {
     var csrfToken: String
     var currentPath: String
     var flash: String?
+    var cooperativeNavigation: CooperativeNavigation? = nil
 
     func t(_ french: String, _ english: String) -> String { language.t(french, english) }
 }
@@ -38,7 +39,8 @@ extension Request {
             navigation: principal.map { Navigation.items(for: $0, language: language) } ?? [],
             csrfToken: csrfToken,
             currentPath: url.path,
-            flash: flash
+            flash: flash,
+            cooperativeNavigation: cooperativeNavigation
         )
     }
 
@@ -83,13 +85,17 @@ enum Layout {
             .body(
                 .a(.class("skip-link"), .href("#contenu"), .text(context.t("Aller au contenu", "Skip to content"))),
                 header(context),
-                .main(
-                    .id("contenu"),
-                    .attribute(named: "tabindex", value: "-1"),
-                    .unwrap(context.flash) { message in
-                        .div(.class("flash"), .attribute(named: "role", value: "status"), .text(message))
-                    },
-                    content
+                .div(
+                    .class(context.cooperativeNavigation == nil ? "shell" : "shell with-coop-nav"),
+                    .unwrap(context.cooperativeNavigation) { cooperativeNavigation($0, context: context) },
+                    .main(
+                        .id("contenu"),
+                        .attribute(named: "tabindex", value: "-1"),
+                        .unwrap(context.flash) { message in
+                            .div(.class("flash"), .attribute(named: "role", value: "status"), .text(message))
+                        },
+                        content
+                    )
                 ),
                 .footer(
                     .class("site-footer"),

@@ -19,7 +19,8 @@ enum Stylesheet {
       color: var(--ink); background: var(--wash); line-height: 1.5; overflow-wrap: break-word; }
     a { color: var(--brand); }
     a:hover { text-decoration-thickness: 2px; }
-    :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+    /* Two rings: dark on light backgrounds, yellow on the dark header (3:1 on both). */
+    :focus-visible { outline: 3px solid var(--ink); outline-offset: 2px; box-shadow: 0 0 0 5px var(--focus); }
     .skip-link { position: absolute; left: -999px; top: 0; background: var(--paper); padding: .5rem 1rem; }
     .skip-link:focus { left: .5rem; z-index: 10; }
     .site-header { background: var(--brand); color: var(--brand-ink); padding: .5rem 1rem;
@@ -31,7 +32,31 @@ enum Stylesheet {
     .site-header nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
     .logout { margin-left: auto; display: flex; align-items: center; gap: .5rem; }
     .logout button { background: transparent; color: var(--brand-ink); border: 1px solid var(--brand-ink); }
-    main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+    main { max-width: 60rem; margin: 0 auto; padding: 1rem; min-width: 0; }
+    /* Inside a cooperative: its navigation, a menu that unfolds on a phone, a side column on a desk. */
+    .shell.with-coop-nav { max-width: 80rem; margin: 0 auto; }
+    .coop-menu { margin: var(--space-3) var(--space-4) 0; background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); }
+    .coop-menu summary { min-height: var(--touch); padding: var(--space-2) var(--space-3); font-weight: 600; cursor: pointer; list-style: none; display: flex; align-items: center; gap: var(--space-2); }
+    .coop-menu summary::-webkit-details-marker { display: none; }
+    .coop-menu summary::after { content: "▾"; margin-left: auto; }
+    .coop-menu[open] summary::after { content: "▴"; }
+    .coop-menu nav { padding: 0 var(--space-3) var(--space-3); }
+    .coop-nav-name { font-weight: 700; margin: 0 0 var(--space-2); }
+    .coop-nav-area { font-size: var(--text-sm); font-weight: 700; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: var(--space-3) 0 var(--space-1); }
+    .coop-nav-group ul { list-style: none; margin: 0; padding: 0; }
+    .coop-menu a { display: block; padding: var(--space-2); border-radius: var(--radius-sm); text-decoration: none; }
+    .coop-menu a[aria-current="page"] { background: var(--success-bg); color: var(--success-ink); font-weight: 700; }
+    @media (min-width: 64rem) {
+      .shell.with-coop-nav { display: grid; grid-template-columns: 15rem minmax(0, 1fr); gap: var(--space-4); padding: 0 var(--space-4); align-items: start; }
+      .shell.with-coop-nav main { max-width: 60rem; margin: 0; width: 100%; }
+      .with-coop-nav .coop-menu { margin: var(--space-4) 0; background: transparent; border: none; font-size: .95rem; }
+      .with-coop-nav .coop-menu summary { display: none; }
+      .with-coop-nav .coop-menu::details-content { content-visibility: visible; display: block; }
+      .with-coop-nav .coop-menu nav { padding: 0; }
+      .shell.with-coop-nav:has(.till) { grid-template-columns: minmax(0, 1fr); }
+      .shell.with-coop-nav:has(.till) .coop-menu { display: none; }
+      .shell.with-coop-nav:has(.till) main { max-width: 80rem; margin: 0 auto; }
+    }
     main:focus { outline: none; }
     .site-footer { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .9rem; }
     h1 { font-size: var(--text-2xl); line-height: 1.2; margin: var(--space-2) 0 var(--space-4); }
@@ -85,7 +110,7 @@ enum Stylesheet {
     .field-error input, .field-error select, .field-error textarea { border-color: var(--danger); }
     .error { color: var(--danger); font-weight: 600; margin: 0 0 .25rem; }
     .error-summary { border: 3px solid var(--danger); background: var(--paper); padding: .5rem 1rem; margin-bottom: 1rem; scroll-margin-top: 1rem; }
-    .error-summary:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+    .error-summary:focus { outline: 3px solid var(--ink); outline-offset: 2px; box-shadow: 0 0 0 5px var(--focus); }
     .error-summary h2 { font-size: 1.1rem; margin: .25rem 0; }
     .error-summary a { color: var(--danger); font-weight: 600; }
     .flash { background: #e3f2ec; border-left: 4px solid var(--brand); padding: .75rem 1rem; margin-bottom: 1rem; }
@@ -157,7 +182,7 @@ enum Stylesheet {
     .household-card-coop { font-weight: 700; }
     .household-card-code { font-family: monospace; font-size: 1.6rem; letter-spacing: .15em; font-weight: 700; }
     .household-card-qr svg { width: 30mm; height: 30mm; display: block; }
-    @media print { .site-header nav, .logout, .skip-link, .no-print, .tabs, .breadcrumb, .site-footer { display: none; } body { background: #fff; }
+    @media print { .site-header nav, .logout, .skip-link, .no-print, .tabs, .breadcrumb, .coop-menu, .site-footer { display: none; } body { background: #fff; }
       .panel { border: none; padding: 0; } main { max-width: none; }
       .till-products, .till-ticket > :not(#till-receipt), .till h1 { display: none; }
       .invoice-sheet { border: none; padding: 0; } @page { size: A4; margin: 15mm; } }
