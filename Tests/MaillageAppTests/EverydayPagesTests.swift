@@ -124,4 +124,40 @@ struct EverydayPagesTests {
             #expect(try await coordinator.get(SiteURL.styleguide.path).status == .forbidden)
         }
     }
+
+    @Test func residentsAreNotOfferedAPITokens() async throws {
+        try await withMaillage { app in
+            var resident = Browser(app)
+            try await resident.login("cooperant@maillage.example")
+            let own = try await resident.get("/profile").body.string
+            #expect(own.contains("Mon profil"))
+            #expect(!own.contains("token-form"))
+            var funder = Browser(app)
+            try await funder.login("financeur@maillage.example")
+            #expect(try await funder.get("/profile").body.string.contains("token-form"))
+        }
+    }
+
+    @Test func insideACooperativeTheNavigationShowsWhatTheRoleMayUse() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            var resident = Browser(app)
+            try await resident.login("cooperant@maillage.example")
+            let own = try await resident.get(SiteURL.ownPathway(coop.id!).path).body.string
+            let nav = try #require(own.components(separatedBy: "<details class=\"coop-menu\">").dropFirst().first?.components(separatedBy: "</details>").first)
+            // The resident's own space first, in the first person; nothing of the coordination.
+            #expect(nav.contains("Mon espace"))
+            #expect(nav.range(of: "Mon parcours")!.lowerBound < nav.range(of: "Mes heures")!.lowerBound)
+            #expect(nav.contains("#formations"))
+            #expect(!nav.contains("Orientations reçues") && !nav.contains("Caisse") && !nav.contains("Journal d&#39;audit"))
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let referrals = try await coordinator.get(SiteURL.referrals(coop.id!).path).body.string
+            for area in ["Parcours", "Activité", "Approvisionnement", "Gouvernance", "Partenaires", "Impact"] {
+                #expect(referrals.contains("<p class=\"coop-nav-area\">\(area)</p>"), "\(area)")
+            }
+            #expect(referrals.contains(#"<a href="\#(SiteURL.referrals(coop.id!).path)" aria-current="page">"#))
+            #expect(!referrals.contains("Mon espace"))
+        }
+    }
 }

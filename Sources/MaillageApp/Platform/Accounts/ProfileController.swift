@@ -147,7 +147,9 @@ struct ProfileController: RouteCollection {
                     Kit.submit(context.t("Changer le mot de passe", "Change password"), id: "password-submit")
                 )
             ),
-            .section(
+            // Residents and associates use the pages, not other software: no tokens offered
+            // to them (one made before stays listed, so that it can be revoked).
+            .if(Self.mayUseAPI(principal) || !tokens.isEmpty, .section(
                 .class("panel"),
                 .h2(.text(context.t("Jetons d'API", "API tokens"))),
                 .p(.class("muted"), .text(context.t(
@@ -176,9 +178,14 @@ struct ProfileController: RouteCollection {
                     Kit.input(.init(name: "tokenName", label: context.t("À quoi servira le jeton ?", "What is the token for?"), error: tokenErrors["tokenName"], required: true, autocomplete: "off")),
                     Kit.submit(context.t("Créer un jeton", "Create a token"), id: "token-submit")
                 )
-            )
+            ))
         )
         return Layout.render(context, title: context.t("Mon profil", "My profile"), status: status, content: content)
+    }
+
+    /// Whether someone's roles give them a use for the API (software of their organisation).
+    static func mayUseAPI(_ principal: Principal) -> Bool {
+        principal.roles.contains { $0 != .cooperant && $0 != .member }
     }
 }
 
