@@ -160,4 +160,41 @@ struct EverydayPagesTests {
             #expect(!referrals.contains("Mon espace"))
         }
     }
+
+    @Test func referralsAreSearchedAndFilteredOnThePageAndInTheAPI() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let all = try await Referral.query(on: app.db).filter(\.$cooperativeID == coop.id!).with(\.$person).all()
+            let sent = all.filter { $0.status == "sent" }
+            let someone = try #require(sent.first?.person)
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let path = SiteURL.referrals(coop.id!).path
+            // Searched without accents or case, the address keeps the filter.
+            let typed = SearchText.fold(someone.lastName).uppercased()
+            let found = try await coordinator.get(path + "?q=" + Browser.encode(typed)).body.string
+            #expect(found.contains(someone.fullName))
+            #expect(found.contains(#"value="\#(typed)""#))
+            let others = all.filter { !SearchText.fold($0.person.fullName + " " + $0.referrerLabel).contains(SearchText.fold(someone.lastName)) }
+            #expect(!others.isEmpty)
+            for other in others { #expect(!found.contains(">\(other.person.fullName)<")) }
+            let onlySent = try await coordinator.get(path + "?status=sent").body.string
+            #expect(onlySent.components(separatedBy: "badge badge-warning").count - 1 == sent.count)
+            #expect(!onlySent.contains("badge-success\">Acceptée<"))
+            let bad = try await coordinator.get(path + "?status=envoyee")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("n&#39;est pas un état") || bad.body.string.contains("n'est pas un état"))
+
+            let api = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let listed = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/referrals?status=sent")
+            #expect((listed["items"] as? [[String: Any]])?.count == sent.count)
+            let firstPage = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/referrals?limit=2")
+            #expect((firstPage["items"] as? [[String: Any]])?.count == 2)
+            let cursor = try #require(firstPage["nextCursor"] as? String)
+            let secondPage = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/referrals?limit=2&cursor=\(cursor)")
+            let ids = { (page: [String: Any]) in Set((page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }) }
+            #expect(ids(firstPage).isDisjoint(with: ids(secondPage)) && ids(secondPage).count == 2)
+            #expect(try await api.send(.GET, "/api/v1/coops/\(coop.id!)/referrals?status=envoyee").status == .unprocessableEntity)
+        }
+    }
 }

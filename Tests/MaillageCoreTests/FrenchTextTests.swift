@@ -65,4 +65,32 @@ struct FrenchTextTests {
         let hostile = #"<table><thead><tr><th>a" onmouseover="x &lt;b&gt;'</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"#
         #expect(TableCellLabels.label(hostile).contains(#"<td data-label="a&quot; onmouseover=&quot;x &lt;b&gt;&#39;">1</td>"#))
     }
+
+    @Test func aListIsSearchedWithoutAccentsOrCaseFilteredByStateAndPaged() throws {
+        let states = ReferralStatus.allCases.map { (raw: $0.rawValue, label: $0.frenchLabel) }
+        let filter = try ListFilter.parse(query: "  aicha  BENALI ", status: "sent,received", page: nil, limit: nil, allowedStates: states)
+        #expect(filter.words == ["aicha", "benali"])
+        #expect(filter.keeps(texts: ["Aïcha Benali", "Centre social"], state: "sent"))
+        #expect(!filter.keeps(texts: ["Aïcha Benali"], state: "accepted"))
+        #expect(!filter.keeps(texts: ["Aïcha Traoré"], state: "sent"))
+        #expect(SearchText.fold("Hélène LÉA Œuvre") == "helene lea œuvre")
+
+        let rows = Array(1...120)
+        let third = try ListFilter.parse(query: nil, status: nil, page: "3", limit: "50", allowedStates: states).page(of: rows)
+        #expect(third.rows == Array(101...120) && third.total == 120 && third.pageCount == 3 && !third.hasNext && third.hasPrevious)
+        // A page past the end shows the last one.
+        #expect(try ListFilter.parse(query: nil, status: nil, page: "9", limit: nil, allowedStates: states).page(of: rows).page == 3)
+        #expect(ListFilter().page(of: [Int]()).pageCount == 1)
+    }
+
+    @Test func aBadFilterIsRefusedNamingWhatIsWrong() {
+        let states = ReferralStatus.allCases.map { (raw: $0.rawValue, label: $0.frenchLabel) }
+        do {
+            _ = try ListFilter.parse(query: String(repeating: "a", count: 201), status: "envoyee", page: "0", limit: "500", allowedStates: states)
+            Issue.record("accepted a bad filter")
+        } catch {
+            #expect(Set(error.messages.keys) == ["q", "status", "page", "limit"])
+            #expect(error.messages["status"]?.contains("Envoyée : sent") == true)
+        }
+    }
 }

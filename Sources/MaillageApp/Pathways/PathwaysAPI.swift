@@ -159,8 +159,11 @@ struct PathwaysAPIController: RouteCollection {
     func listReferrals(request: Request) async throws -> Response {
         let repository = try await repository(request, [.manageReferrals, .viewOwnReferrals])
         let coordination = repository.scope.allows(.manageReferrals)
-        let items = try await repository.referrals().map { ReferralDTO($0, transitions: nil, forCoordination: coordination) }
-        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: nil))
+        let filter = try request.listFilter(states: PathwaysRepository.referralStates)
+        let page = try await repository.referrals(filter)
+        let items = page.rows.map { ReferralDTO($0, transitions: nil, forCoordination: coordination) }
+        // The cursor of a searched list is the next page's number.
+        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }
 
     func showReferral(request: Request) async throws -> Response {

@@ -48,9 +48,18 @@ struct PathwaysPagesController: RouteCollection {
 
     func referrals(request: Request) async throws -> Response {
         let scope = try await request.cooperativeScope(anyOf: [.manageReferrals, .viewOwnReferrals])
-        let rows = try await PathwaysRepository(db: request.db, scope: scope).referrals()
-        return ReferralsPage.render(.init(coop: scope.cooperative, referrals: rows, coordination: scope.allows(.manageReferrals),
-                                          canCreate: scope.allows(.createReferral)), context: request.pageContext())
+        let repository = PathwaysRepository(db: request.db, scope: scope)
+        var errors: [String: String] = [:]
+        let filter: ListFilter
+        do { filter = try request.listFilter(states: PathwaysRepository.referralStates) } catch {
+            // A bookmarked address with a state that no longer exists: the whole list, and why.
+            errors = Problem.from(error).fieldErrors
+            filter = ListFilter()
+        }
+        let page = try await repository.referrals(filter)
+        return ReferralsPage.render(.init(coop: scope.cooperative, page: page, filter: filter, typed: request.query[String.self, at: "q"], errors: errors,
+                                          coordination: scope.allows(.manageReferrals), canCreate: scope.allows(.createReferral)),
+                                    context: request.pageContext(), status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     func newReferral(request: Request) async throws -> Response {

@@ -66,6 +66,17 @@ struct PathwaysRepository: Sendable {
         return try await query.all()
     }
 
+    /// The referrals a list shows: searched by the person's name and the referrer, filtered by
+    /// state, newest first, one page.
+    func referrals(_ filter: ListFilter) async throws -> ListPage<Referral> {
+        let kept = try await referrals().filter { filter.keeps(texts: [$0.person.fullName, $0.referrerLabel], state: $0.status) }
+        return filter.page(of: kept)
+    }
+
+    static var referralStates: [(raw: String, label: String)] {
+        ReferralStatus.allCases.map { ($0.rawValue, $0.frenchLabel) }
+    }
+
     func referral(_ id: UUID) async throws -> Referral {
         try await expireStale()
         guard let referral = try await Referral.query(on: db).filter(\.$id == id).filter(\.$cooperativeID == scope.id)

@@ -6,31 +6,43 @@ import Vapor
 enum ReferralsPage {
     struct Model {
         var coop: Cooperative
-        var referrals: [Referral]
+        var page: ListPage<Referral>
+        var filter: ListFilter
+        var typed: String?
+        var errors: [String: String]
         var coordination: Bool
         var canCreate: Bool
     }
 
-    static func render(_ model: Model, context: PageContext) -> Response {
+    static func render(_ model: Model, context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
         let title = model.coordination ? context.t("Orientations reçues", "Referrals received") : context.t("Mes orientations", "My referrals")
         let coopID = model.coop.id!
+        let path = SiteURL.referrals(coopID).path
+        let states = ReferralStatus.allCases.map { (raw: $0.rawValue, label: context.language == .french ? $0.frenchLabel : $0.rawValue) }
         let content: BodyNode = .group(
-            .p(.a(.href(SiteURL.cooperative(coopID).path), .text(model.coop.name))),
-            .h1(.text(title)),
-            .if(model.canCreate, .div(.class("actions"),
-                .a(.class("button primary"), .id("new-referral"), .href(SiteURL.newReferral(coopID).path), .text(context.t("Orienter une personne", "Refer someone"))))),
-            model.referrals.isEmpty ? .p(.text(context.t("Aucune orientation pour l'instant.", "No referral yet."))) :
+            Kit.pageHeader(title, breadcrumb: [.init(label: model.coop.name, path: SiteURL.cooperative(coopID).path), .init(label: title, path: nil)],
+                           actions: model.canCreate ? [Kit.linkButton(context.t("Orienter une personne", "Refer someone"), href: SiteURL.newReferral(coopID).path, primary: true, id: "new-referral")] : [],
+                           context: context),
+            Kit.errorSummary(model.errors, order: ["status", "page", "limit"], context: context),
+            Kit.listFilterForm(action: path, filter: model.filter, typed: model.typed, states: states, context: context),
+            Kit.listSummary(model.page, singular: context.t("orientation", "referral"), plural: context.t("orientations", "referrals"), context: context),
+            model.page.rows.isEmpty
+                ? Kit.emptyState(model.filter.isFiltering ? context.t("Aucune orientation ne correspond à cette recherche.", "No referral matches this search.")
+                                                          : context.t("Aucune orientation pour l'instant.", "No referral yet."),
+                                 action: model.canCreate && !model.filter.isFiltering ? (context.t("Orienter une personne", "Refer someone"), SiteURL.newReferral(coopID).path) : nil) :
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("État", "Status"))),
                            .th(.text(context.t("Envoyée le", "Sent on"))), .th(.text(context.t("Par", "By"))))),
-                .tbody(.forEach(model.referrals) { referral in
+                .tbody(.forEach(model.page.rows) { referral in
                     .tr(.td(.a(.href(SiteURL.referral(coopID, referral.id!).path), .text(referral.person.fullName))),
                         .td(Kit.badge(ReferralLabels.status(referral.status, context.language), tone: ReferralStatus(rawValue: referral.status)?.tone ?? .neutral)),
                         .td(.text(referral.createdAt.map { CalendarDay(date: $0).french } ?? "")),
                         .td(.text(referral.referrerLabel)))
                 }))
+            ,
+            Kit.pagination(model.page, path: path, typed: model.typed, filter: model.filter, context: context)
         )
-        return Layout.render(context, title: title, content: content)
+        return Layout.render(context, title: title, status: status, content: content)
     }
 }
 

@@ -136,6 +136,13 @@ enum Stylesheet {
       .stack td:not([data-label]), .stack tbody th:not([data-label]) { display: block; }
       .stack td[data-label]::before, .stack tbody th[data-label]::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
     }
+    /* Lists that grow: a search and filter bar, the count, the pages. */
+    .list-filter { display: flex; flex-wrap: wrap; gap: var(--space-3); align-items: flex-end; background: var(--paper); border: 1px solid var(--line);
+      border-radius: var(--radius); padding: var(--space-3) var(--space-4); margin-bottom: var(--space-3); }
+    .list-filter .field { margin: 0; flex: 1 1 12rem; }
+    .list-filter input, .list-filter select { max-width: none; }
+    .list-count { color: var(--muted); margin: var(--space-2) 0; }
+    .pagination { margin: var(--space-4) 0; }
     /* Home page to-do list: a count, what it is, where it is done. */
     .todo-list { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--space-2); }
     .todo-list a { display: flex; align-items: center; gap: var(--space-3); min-height: var(--touch); padding: var(--space-2) var(--space-3);

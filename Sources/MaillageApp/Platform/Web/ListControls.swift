@@ -1,0 +1,58 @@
+import Foundation
+import MaillageCore
+import Plot
+import Vapor
+
+extension Request {
+    /// The list filter of the address or API query (`q`, `status`, `page`, `limit`). An API
+    /// client may follow `nextCursor` as `cursor`: for these lists it is the page's number.
+    func listFilter(states: [(raw: String, label: String)]) throws -> ListFilter {
+        try ListFilter.parse(query: query[String.self, at: "q"], status: query[String.self, at: "status"],
+                             page: query[String.self, at: "page"] ?? query[String.self, at: "cursor"], limit: query[String.self, at: "limit"],
+                             allowedStates: states)
+    }
+}
+
+/// The search box, the state filter and the pages of a list (docs/UI.md).
+extension Kit {
+    /// A GET form: the filtered list has its own address, so it can be bookmarked.
+    static func listFilterForm(action: String, filter: ListFilter, typed: String?, states: [(raw: String, label: String)], context: PageContext) -> BodyNode {
+        let selected = filter.states.count == 1 ? filter.states.first : nil
+        return .form(
+            .class("list-filter no-print"), .method(.get), .action(action), .attribute(named: "role", value: "search"),
+            .div(.class("field"),
+                 .label(.for("q"), .text(context.t("Rechercher", "Search"))),
+                 .input(.type(.search), .id("q"), .name("q"), .value(typed ?? ""), .attribute(named: "autocomplete", value: "off"))),
+            .if(!states.isEmpty, select(name: "status", label: context.t("État", "Status"), options: states.map { ($0.raw, $0.label) },
+                                        selected: selected, required: false, placeholder: context.t("Tous", "All"))),
+            .div(.class("button-group"),
+                 .button(.type(.submit), .class("primary"), .text(context.t("Filtrer", "Filter"))),
+                 .if(filter.isFiltering, .a(.class("button"), .href(action), .text(context.t("Tout afficher", "Show all")))))
+        )
+    }
+
+    /// `12 orientations`, then the pages; links keep the filter.
+    static func listSummary<Row>(_ page: ListPage<Row>, singular: String, plural: String, context: PageContext) -> BodyNode {
+        .p(.class("list-count"), .attribute(named: "role", value: "status"),
+           .text(FrenchText.count(page.total, singular, plural)
+                 + (page.pageCount > 1 ? context.t(" — page \(page.page) sur \(page.pageCount)", " — page \(page.page) of \(page.pageCount)") : "")))
+    }
+
+    static func pagination<Row>(_ page: ListPage<Row>, path: String, typed: String?, filter: ListFilter, context: PageContext) -> BodyNode {
+        guard page.pageCount > 1 else { return .empty }
+        func link(_ number: Int) -> String {
+            var items: [URLQueryItem] = []
+            if let typed, !typed.isEmpty { items.append(URLQueryItem(name: "q", value: typed)) }
+            if !filter.states.isEmpty { items.append(URLQueryItem(name: "status", value: filter.states.sorted().joined(separator: ","))) }
+            if filter.perPage != ListFilter.defaultPerPage { items.append(URLQueryItem(name: "limit", value: String(filter.perPage))) }
+            items.append(URLQueryItem(name: "page", value: String(number)))
+            var components = URLComponents()
+            components.queryItems = items
+            return path + "?" + (components.percentEncodedQuery ?? "")
+        }
+        return .nav(.class("pagination no-print"), .ariaLabel(context.t("Pages", "Pages")),
+                    .div(.class("button-group"),
+                         .if(page.hasPrevious, .a(.class("button"), .attribute(named: "rel", value: "prev"), .href(link(page.page - 1)), .text(context.t("← Précédente", "← Previous")))),
+                         .if(page.hasNext, .a(.class("button"), .attribute(named: "rel", value: "next"), .href(link(page.page + 1)), .text(context.t("Suivante →", "Next →"))))))
+    }
+}
