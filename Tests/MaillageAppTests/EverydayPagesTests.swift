@@ -197,4 +197,23 @@ struct EverydayPagesTests {
             #expect(try await api.send(.GET, "/api/v1/coops/\(coop.id!)/referrals?status=envoyee").status == .unprocessableEntity)
         }
     }
+
+    @Test func pathwaysAreSearchedByNameAndFilteredByExit() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let pathways = try await Pathway.query(on: app.db).filter(\.$cooperativeID == coop.id!).with(\.$person).all()
+            let exited = pathways.filter { $0.exitCategory != nil }
+            #expect(!exited.isEmpty && exited.count < pathways.count)
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let path = SiteURL.pathways(coop.id!).path
+            let fatou = try await coordinator.get(path + "?q=FATOU").body.string
+            #expect(fatou.contains(">Fatou Diallo<"))
+            #expect(fatou.contains("Parcours 1 à 1 sur 1"))
+            let out = try await coordinator.get(path + "?status=exited").body.string
+            #expect(out.contains("sur \(exited.count),"))
+            for pathway in pathways where pathway.exitCategory == nil { #expect(!out.contains(">\(pathway.person.fullName)<")) }
+            #expect(try await coordinator.get(path + "?status=parti").status == .unprocessableEntity)
+        }
+    }
 }

@@ -219,6 +219,22 @@ struct PathwaysRepository: Sendable {
         return (rows, total)
     }
 
+    /// The states a pathways list filters on.
+    static var pathwayStates: [(raw: String, label: String)] { [("ongoing", "En cours"), ("exited", "Sorti·e")] }
+
+    /// One page of the list as searched: without a search, the database pages; with one, the
+    /// plain rows of the cooperative are searched here (accents and case ignored).
+    func pathways(_ filter: ListFilter) async throws -> ListPage<ListRow> {
+        guard filter.isFiltering else {
+            let (rows, total) = try await pathways(page: filter.page, perPage: filter.perPage)
+            let pageCount = max(1, (total + filter.perPage - 1) / filter.perPage)
+            if filter.page > pageCount, total > 0 { return try await pathways(ListFilter(page: pageCount, perPage: filter.perPage)) }
+            return ListPage(rows: rows, total: total, page: min(filter.page, pageCount), pageCount: pageCount)
+        }
+        let (all, _) = try await pathways(page: 1, perPage: 1_000_000)
+        return filter.page(of: all.filter { filter.keeps(texts: [$0.personName], state: $0.exit_category == nil ? "ongoing" : "exited") })
+    }
+
     /// The pathway figures of the period, from the records (see `PathwaySummary`).
     func summary(_ period: DayPeriod) async throws -> PathwaySummary {
         try scope.require(.managePathways)

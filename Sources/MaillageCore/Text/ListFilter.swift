@@ -75,6 +75,13 @@ public struct ListPage<Row> {
     public var page: Int
     public var pageCount: Int
 
+    public init(rows: [Row], total: Int, page: Int, pageCount: Int) {
+        self.rows = rows
+        self.total = total
+        self.page = page
+        self.pageCount = pageCount
+    }
+
     public var hasNext: Bool { page < pageCount }
     public var hasPrevious: Bool { page > 1 }
 }

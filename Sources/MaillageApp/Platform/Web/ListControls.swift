@@ -41,11 +41,10 @@ extension Kit {
     static func pagination<Row>(_ page: ListPage<Row>, path: String, typed: String?, filter: ListFilter, context: PageContext) -> BodyNode {
         guard page.pageCount > 1 else { return .empty }
         func link(_ number: Int) -> String {
-            var items: [URLQueryItem] = []
+            var items = [URLQueryItem(name: "page", value: String(number))]
             if let typed, !typed.isEmpty { items.append(URLQueryItem(name: "q", value: typed)) }
             if !filter.states.isEmpty { items.append(URLQueryItem(name: "status", value: filter.states.sorted().joined(separator: ","))) }
             if filter.perPage != ListFilter.defaultPerPage { items.append(URLQueryItem(name: "limit", value: String(filter.perPage))) }
-            items.append(URLQueryItem(name: "page", value: String(number)))
             var components = URLComponents()
             components.queryItems = items
             return path + "?" + (components.percentEncodedQuery ?? "")

@@ -32,6 +32,12 @@ enum Stylesheet {
     .site-header nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
     .logout { margin-left: auto; display: flex; align-items: center; gap: .5rem; }
     .logout button { background: transparent; color: var(--brand-ink); border: 1px solid var(--brand-ink); }
+    /* On a phone: the brand and the logout on one line, the navigation under them. */
+    @media (max-width: 40rem) {
+      .site-header { gap: 0 1rem; padding: .25rem 1rem; }
+      .site-header nav { order: 3; width: 100%; }
+      .site-header .who { display: none; }
+    }
     main { max-width: 60rem; margin: 0 auto; padding: 1rem; min-width: 0; }
     /* Inside a cooperative: its navigation, a menu that unfolds on a phone, a side column on a desk. */
     .shell.with-coop-nav { max-width: 80rem; margin: 0 auto; }
