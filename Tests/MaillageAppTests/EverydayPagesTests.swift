@@ -216,4 +216,34 @@ struct EverydayPagesTests {
             #expect(try await coordinator.get(path + "?status=parti").status == .unprocessableEntity)
         }
     }
+
+    @Test func theRegisterIsSearchedOnThePageAndInTheAPI() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let api = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            for (name, kind) in [("Habitant·es bénéficiaires", "beneficiaries"), ("Partenaires", "supporters")] {
+                #expect(try await api.send(.POST, "/api/v1/coops/\(coop.id!)/member-categories", json: #"{"name":"\#(name)","kind":"\#(kind)"}"#).status == .created)
+            }
+            for (name, category) in [("Amélie Poulain", "beneficiaries"), ("Centre social des Caillols", "supporters"), ("Jean Dupont", "beneficiaries")] {
+                let organisation = name.hasPrefix("Centre")
+                let admitted = try await api.send(.POST, "/api/v1/coops/\(coop.id!)/members", json: #"""
+                    {"displayName":"\#(name)","kind":"\#(organisation ? "organisation" : "person")",\#(organisation ? #""representative":"Mireille Ouali","# : "")"category":"\#(category)","admittedOn":"2025-06-21"}
+                    """#)
+                #expect(admitted.status == .created, "\(admitted.body.string)")
+            }
+            let members = try await Member.query(on: app.db).filter(\.$cooperativeID == coop.id!).all()
+            let someone = try #require(members.first { $0.displayName == "Amélie Poulain" })
+            var coordinator = Browser(app)
+            try await coordinator.login("coordination@maillage.example")
+            let word = "AMELIE"
+            let found = try await coordinator.get(SiteURL.members(coop.id!).path + "?q=" + Browser.encode(SearchText.fold(word))).body.string
+            #expect(found.contains(">\(someone.displayName)<"))
+            let expected = members.filter { SearchText.fold($0.displayName + " " + ($0.representative ?? "") + " \($0.number)").contains(SearchText.fold(word)) }
+            #expect(found.contains(FrenchText.count(expected.count, "résultat", "résultats")))
+            let all = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/members")
+            #expect((all["items"] as? [[String: Any]])?.count == members.count)
+            let current = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/members?status=member")
+            #expect((current["items"] as? [[String: Any]])?.count == members.filter { $0.status == "member" }.count)
+        }
+    }
 }

@@ -92,7 +92,12 @@ struct GovernancePagesController: RouteCollection {
 
     func members(request: Request) async throws -> Response {
         let repository = try await request.governanceRepository(.viewGovernance)
-        return try await MembersPage.render(repository, form: MemberForm(), errors: [:], context: request.pageContext())
+        do {
+            let filter = try request.listFilter(states: MembersPage.states)
+            return try await MembersPage.render(repository, form: MemberForm(), errors: [:], filter: filter, typed: request.query[String.self, at: "q"], context: request.pageContext())
+        } catch let error as FieldErrors {
+            return try await MembersPage.render(repository, form: MemberForm(), errors: error.messages, context: request.pageContext(), status: .unprocessableEntity)
+        }
     }
 
     func admit(request: Request) async throws -> Response {
@@ -181,18 +186,25 @@ enum StatutesPage {
 }
 
 enum MembersPage {
+    static var states: [(raw: String, label: String)] { MemberStatus.allCases.map { ($0.rawValue, $0.frenchLabel) } }
+
     static func render(_ repository: GovernanceRepository, form: GovernancePagesController.MemberForm, errors: [String: String],
+                       filter: ListFilter = ListFilter(), typed: String? = nil,
                        context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
         let (categories, colleges) = (try await repository.categories(), try await repository.colleges())
         let names = (Dictionary(uniqueKeysWithValues: categories.map { ($0.id!, $0.name) }), Dictionary(uniqueKeysWithValues: colleges.map { ($0.id!, $0.name) }))
-        let members = try await repository.members()
+        let all = try await repository.members()
+        let page = try await repository.members(filter)
+        let members = page.rows
         let title = context.t("Associé·es", "Members")
+        let path = SiteURL.members(coop.id!).path
         return Layout.render(context, title: title, status: status, content: .group(
-            .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),
-            .h1(.text(title)),
-            .p(.text(context.t("\(members.filter { $0.status == MemberStatus.member.rawValue }.count) associé·es", "\(members.filter { $0.status == MemberStatus.member.rawValue }.count) members"))),
-            members.isEmpty ? .p(.text(context.t("Aucun·e associé·e.", "No member."))) :
+            Kit.pageHeader(title, breadcrumb: [.init(label: coop.name, path: SiteURL.cooperative(coop.id!).path), .init(label: title, path: nil)], context: context),
+            .p(.text(FrenchText.count(all.filter { $0.status == MemberStatus.member.rawValue }.count, context.t("associé·e", "member"), context.t("associé·es", "members")))),
+            Kit.listFilterForm(action: path, filter: filter, typed: typed, states: states, context: context),
+            .if(filter.isFiltering, Kit.listSummary(page, singular: context.t("résultat", "result"), plural: context.t("résultats", "results"), context: context)),
+            members.isEmpty ? Kit.emptyState(filter.isFiltering ? context.t("Personne ne correspond à cette recherche.", "Nobody matches this search.") : context.t("Aucun·e associé·e.", "No member.")) :
             Kit.table(label: title,
                 .thead(.tr(.th(.class("num"), .text(context.t("N°", "No."))), .th(.text(context.t("Nom", "Name"))), .th(.text(context.t("Catégorie", "Category"))),
                            .th(.text(context.t("Collège", "College"))), .th(.text(context.t("Admission", "Admitted"))), .th(.text(context.t("Statut", "Status"))))),
@@ -202,8 +214,9 @@ enum MembersPage {
                             .text(member.representative.map { context.t(" (représentée par ", " (represented by ") + $0 + ")" } ?? "")),
                         .td(.text(names.0[member.categoryID] ?? "")), .td(.text(member.collegeID.flatMap { names.1[$0] } ?? "—")),
                         .td(.text(member.admittedOn.map { CalendarDay(date: $0).french } ?? "—")),
-                        .td(.text(MemberStatus(rawValue: member.status)?.frenchLabel ?? member.status)))
+                        .td(MemberStatus(rawValue: member.status).map { Kit.badge($0, context: context) } ?? .text(member.status)))
                 })),
+            Kit.pagination(page, path: path, typed: typed, filter: filter, context: context),
             .if(repository.scope.allows(.manageGovernance), .section(.class("panel"),
                 .h2(.text(context.t("Enregistrer un·e associé·e", "Record a member"))),
                 Kit.errorSummary(errors, order: ["displayName", "kind", "representative", "category", "collegeID", "admittedOn", "status"], context: context),

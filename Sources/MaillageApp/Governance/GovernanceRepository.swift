@@ -149,6 +149,11 @@ struct GovernanceRepository: Sendable {
 
     // MARK: Members
 
+    /// The register searched by name or representative, filtered by status, one page.
+    func members(_ filter: ListFilter) async throws -> ListPage<Member> {
+        filter.page(of: try await members().filter { filter.keeps(texts: [$0.displayName, $0.representative ?? "", String($0.number)], state: $0.status) })
+    }
+
     func members() async throws -> [Member] {
         try scope.require(.viewGovernance)
         return try await Member.query(on: db).filter(\.$cooperativeID == scope.id).sort(\.$number).all()
