@@ -246,4 +246,27 @@ struct EverydayPagesTests {
             #expect((current["items"] as? [[String: Any]])?.count == members.filter { $0.status == "member" }.count)
         }
     }
+
+    @Test func householdsAreFoundByCardAndByTheStateOfTheirProof() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let households = try await Household.query(on: app.db).filter(\.$cooperativeID == coop.id!).all()
+            let today = CalendarDay.today
+            let expired = households.filter { CalendarDay(date: $0.validUntil) < today }
+            #expect(!expired.isEmpty)
+            var cashier = Browser(app)
+            try await cashier.login("caisse@maillage.example")
+            let path = SiteURL.households(coop.id!).path
+            let card = try #require(households.first?.card)
+            let found = try await cashier.get(path + "?q=" + card.lowercased()).body.string
+            #expect(found.contains("<code>\(card)</code>"))
+            #expect(found.contains(FrenchText.count(households.filter { $0.card.lowercased().contains(card.lowercased()) }.count, "foyer", "foyers")))
+            let out = try await cashier.get(path + "?status=expired").body.string
+            #expect(out.contains(FrenchText.count(expired.count, "foyer", "foyers")))
+            let api = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            let listed = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/households?status=expired")
+            #expect((listed["items"] as? [[String: Any]])?.count == expired.count)
+            #expect((try await api.json(.GET, "/api/v1/coops/\(coop.id!)/households")["items"] as? [[String: Any]])?.count == households.count)
+        }
+    }
 }

@@ -211,12 +211,13 @@ struct NetworkPagesController: RouteCollection {
                 ("SIRET", coop.siret ?? "—"),
                 (context.t("Adresse", "Address"), coop.address ?? "—"),
             ])),
-            .forEach(CooperativeSections.grouped(sections)) { group in
-                .section(.class("area"), .h2(.text(group.area.label(context.language))),
-                    .ul(.class("cards"), .forEach(group.links) { link in
-                        .li(.class("card"), .h3(.a(.href(link.path), .text(link.label))), .p(.text(link.detail)))
-                    }))
-            },
+            .if(!sections.isEmpty, .nav(.ariaLabel(context.t("Espaces de la coopérative", "Cooperative sections")),
+                .forEach(CooperativeSections.grouped(sections)) { group in
+                    .section(.class("area"), .h2(.text(group.area.label(context.language))),
+                        .ul(.class("cards"), .forEach(group.links) { link in
+                            .li(.class("card"), .h3(.a(.href(link.path), .text(link.label))), .p(.text(link.detail)))
+                        }))
+                })),
             OnboardingView.section(onboarding, coop: coop, canEdit: canEdit, context: context),
             .if(canEdit, .div(.class("actions"),
                 .a(.class("button primary"), .href(SiteURL.cooperativeEdit(coop.id!).path), .text(context.t("Modifier la fiche", "Edit the card"))),

@@ -177,7 +177,13 @@ struct TradePagesController: RouteCollection {
 
     func households(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.viewCatalogue)
-        return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, context: request.pageContext())
+        do {
+            let filter = try request.listFilter(states: HouseholdsPage.states)
+            return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, filter: filter,
+                                                   typed: request.query[String.self, at: "q"], context: request.pageContext())
+        } catch let error as FieldErrors {
+            return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: error.messages, created: nil, context: request.pageContext(), status: .unprocessableEntity)
+        }
     }
 
     func registerHousehold(request: Request) async throws -> Response {

@@ -156,11 +156,24 @@ enum TariffGridsPage {
 }
 
 enum HouseholdsPage {
+    /// A proof in force, expiring before the month ends, or expired.
+    static var states: [(raw: String, label: String)] { [("valid", "Valable"), ("expiring", "Expire ce mois-ci"), ("expired", "Expiré")] }
+
+    static func state(of household: Household, today: CalendarDay) -> String {
+        let until = CalendarDay(date: household.validUntil)
+        if until < today { return "expired" }
+        return until < CalendarDay(year: today.year, month: today.month, day: 1).adding(months: 1) ? "expiring" : "valid"
+    }
+
     static func render(_ repository: TradeRepository, form: TradePagesController.HouseholdForm, errors: [String: String], created: Household?,
+                       filter: ListFilter = ListFilter(), typed: String? = nil,
                        context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
-        let households = try await repository.households()
         let today = CalendarDay.today
+        let page = filter.page(of: try await repository.households().filter {
+            filter.keeps(texts: [$0.card, $0.verifiedByLabel], state: state(of: $0, today: today))
+        })
+        let households = page.rows
         let canRegister = repository.scope.allows(.registerHouseholds)
         let canManage = repository.scope.allows(.manageCatalogue)
         let keepsQuotient = try await repository.settings().keepFamilyQuotient
@@ -173,7 +186,11 @@ enum HouseholdsPage {
                                      "Maillage keeps the kind of proof, its dates, who checked it, the resulting tier and the family quotient (the coordination's choice); never the document.")))
                 : .p(.text(context.t("Maillage garde le type de justificatif, ses dates, qui l'a vérifié et la tranche obtenue ; ni le document ni les revenus.",
                                      "Maillage keeps the kind of proof, its dates, who checked it and the resulting tier; neither the document nor the income."))),
-            households.isEmpty ? .p(.text(context.t("Aucun foyer enregistré.", "No household yet."))) :
+            Kit.listFilterForm(action: SiteURL.households(coop.id!).path, filter: filter, typed: typed,
+                               states: states.map { (raw: $0.raw, label: context.language == .french ? $0.label : $0.raw) }, context: context),
+            Kit.listSummary(page, singular: context.t("foyer", "household"), plural: context.t("foyers", "households"), context: context),
+            households.isEmpty ? Kit.emptyState(filter.isFiltering ? context.t("Aucun foyer ne correspond à cette recherche.", "No household matches this search.")
+                                                                   : context.t("Aucun foyer enregistré.", "No household yet.")) :
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("Carte", "Card"))), .th(.text(context.t("Tranche", "Tier"))), .th(.text(context.t("Justificatif", "Proof"))),
                            .th(.text(context.t("Valable jusqu'au", "Valid until"))), .th(.text(context.t("Vérifié par", "Checked by"))),
@@ -182,7 +199,8 @@ enum HouseholdsPage {
                 .tbody(.forEach(households) { household in
                     let dto = HouseholdDTO(household, today: today)
                     return .tr(.td(.code(.text(household.card))),
-                               .td(.text((Tier(code: dto.tierToday)?.frenchLabel ?? dto.tierToday) + (dto.expired ? context.t(" (justificatif expiré)", " (proof expired)") : ""))),
+                               .td(.text(Tier(code: dto.tierToday)?.frenchLabel ?? dto.tierToday),
+                                   .if(dto.expired, .group(.text(" "), Kit.badge(context.t("justificatif expiré", "proof expired"), tone: .danger)))),
                                .td(.text(ProofKind(rawValue: household.proofKind)?.frenchLabel ?? household.proofKind)),
                                .td(.text(CalendarDay(date: household.validUntil).french)),
                                .td(.text(household.verifiedByLabel)),
@@ -191,6 +209,7 @@ enum HouseholdsPage {
                                       .attribute(named: "aria-label", value: context.t("Imprimer la carte ", "Print card ") + household.card),
                                       .text(context.t("Imprimer", "Print")))))
                 })),
+            Kit.pagination(page, path: SiteURL.households(coop.id!).path, typed: typed, filter: filter, context: context),
             .if(canManage, .section(.class("panel"), .id("quotient"),
                 .h2(.text(context.t("Quotient familial des foyers", "Households' family quotient"))),
                 .p(.class("hint"), .text(context.t("Par défaut, le quotient sert à trouver la tranche puis n'est pas gardé. Gardez-le seulement si un financeur vous demande de le déclarer ; si vous arrêtez, les quotients gardés sont effacés.",
