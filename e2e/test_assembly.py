@@ -166,7 +166,7 @@ def test_coordination_runs_an_assembly_and_a_member_votes_from_her_phone(browser
     assert h1_text(browser) == title
     facts = facts_of(browser)
     assert facts["Convocation"] == "Première convocation", facts
-    assert facts["Date"] == f"{french_date(day)} à 18\u00a0h\u00a030", facts
+    assert facts["Date"] == f"{french_date(day)} à 18 h 30", facts
     assert facts["Lieu"] == place, facts
     assert facts["Convocation envoyée"] == "pas encore", facts
     agenda = [" ".join(li.text.split()) for li in browser.find_elements(By.CSS_SELECTOR, "main h2 + ol li")]
@@ -179,7 +179,7 @@ def test_coordination_runs_an_assembly_and_a_member_votes_from_her_phone(browser
         f"Convocation : assemblée générale ordinaire de Coopérative d'habitants des Caillols le {french_date(day)}"
     )
     letter = main_text(browser)
-    assert f"le {french_date(day)} à 18\u00a0h\u00a030, {place}." in letter, letter[:600]
+    assert f"le {french_date(day)} à 18 h 30, {place}." in letter, letter[:600]
     assert "donne pouvoir à" in letter, letter[-400:]
     axe.assert_no_violations("convocation letter")
     follow_link(browser, link_named(browser, "Retour à l'assemblée"))
@@ -373,7 +373,7 @@ def test_coordination_runs_an_assembly_and_a_member_votes_from_her_phone(browser
     assert not browser.find_elements(By.ID, "minutes-draft"), "the locked minutes are still a draft"
     minutes = main_text(browser)
     for expected in (
-        f"le {french_date(day)} à 18\u00a0h\u00a030, {place}, sur première convocation, adressée le {french_date(today)}.",
+        f"le {french_date(day)} à 18 h 30, {place}, sur première convocation, adressée le {french_date(today)}.",
         f"Présidence de séance : {chair}",
         f"Secrétariat : {COORDINATOR_NAME}",
         "Scrutateurs : Paul Ferrand, Karima Diop",

@@ -211,7 +211,7 @@ def test_a_member_puts_a_poll_votes_and_concludes_from_her_phone(browser, base_u
         open_now = decision_links(browser, "open-decisions")
         assert DEMO_PROPOSAL in open_now, sorted(open_now)
         assert re.fullmatch(
-            rf"{re.escape(DEMO_PROPOSAL)} — proposition, clôture le \d\d/\d\d/\d{{4}} à 20\u00a0h\u00a000", open_now[DEMO_PROPOSAL]
+            rf"{re.escape(DEMO_PROPOSAL)} — proposition, clôture le \d\d/\d\d/\d{{4}} à 20 h 00", open_now[DEMO_PROPOSAL]
         ), open_now[DEMO_PROPOSAL]
         assert decision_links(browser, "closed-decisions").get(DEMO_POLL) == f"{DEMO_POLL} — sondage, close"
         assert browser.find_elements(By.ID, "decision-form"), "an associate may put a question"
@@ -244,7 +244,7 @@ def test_a_member_puts_a_poll_votes_and_concludes_from_her_phone(browser, base_u
         facts = facts_of(browser)
         assert facts["Forme"] == "Sondage", facts
         assert facts["Qui vote"] == "Tous les associé·es", facts
-        assert facts["Clôture"] == f"{french_date(closes)} à 18\u00a0h\u00a030", facts
+        assert facts["Clôture"] == f"{french_date(closes)} à 18 h 30", facts
         assert re.fullmatch(r"0 / \d+", facts["Participation"]), facts
         electorate = int(facts["Participation"].split(" / ")[1])
         # Jeanne Roux and Fatou Diallo at least (who counts is the server's business).

@@ -88,8 +88,9 @@ def french_date(day: date) -> str:
 
 
 def french_datetime(day: date, hour: int, minute: int = 0) -> str:
-    """As the server writes a local date and time: `03/12/2026 à 14 h 00` (no-break spaces)."""
-    return f"{french_date(day)} à {hour}\u00a0h\u00a0{minute:02d}"
+    """As the browser reads a local date and time: `03/12/2026 à 14 h 00` (the server writes
+    no-break spaces around the `h`; Selenium's text gives them as spaces)."""
+    return f"{french_date(day)} à {hour} h {minute:02d}"
 
 
 def logout(browser) -> None:
@@ -205,7 +206,7 @@ def plan_item(browser, label: str):
 
 
 def action_status(browser, label: str) -> str:
-    return " ".join(plan_item(browser, label).find_element(By.CSS_SELECTOR, "span.status").text.split())
+    return " ".join(plan_item(browser, label).find_element(By.CSS_SELECTOR, "span.badge").text.split())
 
 
 def assert_not_found_page(response, path: str) -> None:

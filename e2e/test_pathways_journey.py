@@ -186,6 +186,7 @@ def open_referrals_from_home(browser, base_url: str, coop_id: str, label: str) -
         a
         for a in browser.find_elements(By.CSS_SELECTOR, "main a[href]")
         if urlparse(a.get_attribute("href")).path == href
+        and not a.find_elements(By.XPATH, "ancestor::ul[contains(@class, 'todo-list')]")
     ]
     assert [" ".join(a.text.split()) for a in links] == [label], (
         f"home page links to {href}: {[a.text for a in links]}"

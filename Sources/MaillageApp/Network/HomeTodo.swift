@@ -95,7 +95,7 @@ struct HomeTodoRepository {
         struct Row: Decodable { var days: Int?; var tickets: Int? }
         let row = try await sql.raw("""
             SELECT COUNT(DISTINCT CASE WHEN day < \(bind: today.description) AND day > \(bind: lastClosed) THEN day END) AS days,
-                   SUM(CASE WHEN day = \(bind: today.description) THEN tickets ELSE 0 END) AS tickets
+                   CAST(SUM(CASE WHEN day = \(bind: today.description) THEN tickets ELSE 0 END) AS BIGINT) AS tickets
             FROM sale_day_tickets WHERE cooperative_id = \(bind: coopID)
             """).first(decoding: Row.self)
         let tickets = row?.tickets ?? 0, days = row?.days ?? 0

@@ -18,13 +18,20 @@ extension Kit {
     /// A GET form: the filtered list has its own address, so it can be bookmarked.
     static func listFilterForm(action: String, filter: ListFilter, typed: String?, states: [(raw: String, label: String)], context: PageContext) -> BodyNode {
         let selected = filter.states.count == 1 ? filter.states.first : nil
+        // Ids of their own: the page's other forms may have a `status` field.
+        let options: [Node<HTML.SelectContext>] = ([(raw: "", label: context.t("Tous", "All"))] + states).map { option in
+            .element(named: "option", nodes: [.attribute(named: "value", value: option.raw, ignoreIfValueIsEmpty: false),
+                                              .if(option.raw == selected, .attribute(named: "selected", value: "selected")),
+                                              .text(option.label)])
+        }
         return .form(
             .class("list-filter no-print"), .method(.get), .action(action), .attribute(named: "role", value: "search"),
             .div(.class("field"),
-                 .label(.for("q"), .text(context.t("Rechercher", "Search"))),
-                 .input(.type(.search), .id("q"), .name("q"), .value(typed ?? ""), .attribute(named: "autocomplete", value: "off"))),
-            .if(!states.isEmpty, select(name: "status", label: context.t("État", "Status"), options: states.map { ($0.raw, $0.label) },
-                                        selected: selected, required: false, placeholder: context.t("Tous", "All"))),
+                 .label(.for("filtre-q"), .text(context.t("Rechercher", "Search"))),
+                 .input(.type(.search), .id("filtre-q"), .name("q"), .value(typed ?? ""), .attribute(named: "autocomplete", value: "off"))),
+            .if(!states.isEmpty, .div(.class("field"),
+                .label(.for("filtre-status"), .text(context.t("État", "Status"))),
+                .select(.id("filtre-status"), .attribute(named: "name", value: "status"), .group(options)))),
             .div(.class("button-group"),
                  .button(.type(.submit), .class("primary"), .text(context.t("Filtrer", "Filter"))),
                  .if(filter.isFiltering, .a(.class("button"), .href(action), .text(context.t("Tout afficher", "Show all")))))
