@@ -552,8 +552,8 @@ def test_coordination_carries_a_candidate_to_the_register_and_records_their_exit
     assert facts["Admission"] == today, facts
     assert facts["Parts détenues"] == "3 × Part sociale — 60,00 €", facts
     assert rows_of(browser, 'div[aria-label="Opérations"]') == [[str(last + 1), today, "Souscription", "3", "60,00 €"]]
-    assert "3 part(s) — Payée, inscrite au registre" in main_text(browser)
-    assert "3 part(s) — Annulée" in main_text(browser)
+    assert "3 parts Payée, inscrite au registre" in main_text(browser)
+    assert "3 parts Annulée" in main_text(browser)
     check_page(browser, axe, "member page (coordinator)")
 
     # ---- The certificate.

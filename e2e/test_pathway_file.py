@@ -364,7 +364,7 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     assert navigation_status(browser) == 422, f"hours 'abc': status {navigation_status(browser)}"
     assert html_lang(browser) == "fr"
     summary = error_summary(browser)
-    assert "Le nombre d'heures s'écrit en chiffres" in summary, summary
+    assert "Écrivez les heures en chiffres" in summary, summary
     assert_french(summary, "the hours form's error summary")
     targets = [
         urlparse(a.get_attribute("href")).fragment

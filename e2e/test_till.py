@@ -801,14 +801,15 @@ def test_day_closing_at_avignon_archives_and_stops_the_till(browser, base_url, a
         )
         archive_link = cell.find_element(By.LINK_TEXT, "Télécharger (JSON)")
         shown = norm(cell.find_element(By.CSS_SELECTOR, ".legal").text)
-        assert re.fullmatch(r"SHA-256 [0-9a-f]{64}", shown), shown
+        # Shown by groups of eight, so that it wraps on a phone.
+        assert re.fullmatch(r"SHA-256 (?:[0-9a-f]{8} ){7}[0-9a-f]{8}", shown), shown
         archive_path = urlparse(archive_link.get_attribute("href")).path
         assert re.fullmatch(rf"/coops/{avignon}/closings/[0-9A-Fa-f-]{{36}}/archive", archive_path), archive_path
         r = session_for(browser).get(f"{base_url}{archive_path}", timeout=10)
         assert r.status_code == 200, r.text[:300]
         digest = hashlib.sha256(r.content).hexdigest()
         assert r.headers.get("X-Archive-SHA256") == digest
-        assert shown == f"SHA-256 {digest}"
+        assert shown == "SHA-256 " + " ".join(digest[i : i + 8] for i in range(0, 64, 8))
         assert r.headers.get("X-Archive-Sealed-SHA256") == digest
         assert "attachment" in r.headers.get("Content-Disposition", "")
         archive = json.loads(r.content)

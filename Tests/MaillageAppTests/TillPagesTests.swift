@@ -72,7 +72,7 @@ struct TillPagesTests {
             // The closings page shows the seal.
             var browser = Browser(app)
             try await browser.login("caisse@maillage.example")
-            #expect(try await browser.get(SiteURL.closings(coop.id!).path).body.string.contains("SHA-256 " + digest))
+            #expect(try await browser.get(SiteURL.closings(coop.id!).path).body.string.contains("SHA-256 " + ClosingsPage.grouped(digest)))
         }
     }
 

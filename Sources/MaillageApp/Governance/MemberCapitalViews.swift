@@ -86,7 +86,7 @@ enum CertificatePage {
                          + (member.exitedOn.map { ", sorti·e le " + CalendarDay(date: $0).french } ?? "") + ".")),
                 .p(.text("Catégorie d'associé·es : " + detail.member.category + (detail.member.college.map { " ; collège de vote : " + $0 } ?? "") + ".")),
                 detail.holdings.isEmpty ? .p(.text("À ce jour, il ou elle ne détient aucune part sociale.")) :
-                .table(.class("data"),
+                Kit.table(label: "Parts détenues",
                     .thead(.tr(.th(.text("Catégorie de parts")), .th(.class("num"), .text("Nombre")), .th(.class("num"), .text("Valeur")))),
                     .tbody(.forEach(detail.holdings) { line in
                         .tr(.td(.text(line.shareClass)), .td(.class("num"), .text("\(line.quantity)")), .td(.class("num"), .text(Euros.french(line.amountCents))))

@@ -103,7 +103,7 @@ enum MinutesView {
     }
 
     static func collegeTable(_ tally: Tally) -> Node<HTML.BodyContext> {
-        .table(.class("data"),
+        Kit.table(label: "Voix par collège",
             .thead(.tr(.th(.text("Collège")), .th(.class("num"), .text("Poids")), .th(.class("num"), .text("Pour")), .th(.class("num"), .text("Contre")),
                        .th(.class("num"), .text("Abstention")), .th(.class("num"), .text("Pour / exprimées")))),
             .tbody(.forEach(tally.byCollege) { part in

@@ -255,7 +255,7 @@ enum AccessPage {
                 Kit.table(label: context.t("Qui a accès", "Who has access"),
                     .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("Rôle", "Role"))), .th(.text(context.t("Où", "Where"))), .th(.text(context.t("Action", "Action"))))),
                     .tbody(.forEach(model.holders) { holder in
-                        .tr(.td(.text(holder.userName), .br(), .span(.class("muted"), .text(holder.email))),
+                        .tr(.td(.text(holder.userName), .br(), .span(.class("muted email"), .text(holder.email))),
                             .td(.text(roleLabel(holder.role))),
                             .td(.text(model.names.label(for: holder.scope, language: context.language))),
                             .td(model.ownEmail == holder.email && holder.role == .networkAdmin ? .text("—") : .form(.class("inline"), .action(model.revokeURL(holder.assignmentID)), .method(.post),

@@ -55,7 +55,7 @@ enum AuditTable {
                     let text = record + " " + id.uuidString.lowercased().prefix(8)
                     return link.map { .a(.href($0(id)), .text(text)) } ?? .text(text)
                 }, else: .text(record)))
-                return .tr(.td(.text(formatter.string(from: event.occurredAt))), .td(.text(event.actor ?? "—")), .td(.text(action)),
+                return .tr(.td(.text(formatter.string(from: event.occurredAt))), .td(.span(.class("email"), .text(event.actor ?? "—"))), .td(.text(action)),
                            recordCell, .td(.text(event.details ?? "")))
             }))
     }

@@ -349,7 +349,8 @@ enum ClosingsPage {
                     Kit.csrfField(context.csrfToken),
                     Kit.select(name: "period", label: context.t("Période", "Period"), options: ClosingPeriod.allCases.map { ($0.rawValue, $0.frenchLabel) },
                                selected: form.period, error: errors["period"]),
-                    Kit.input(.init(name: "date", label: context.t("Un jour de la période", "A day in the period"), value: form.date, type: .date, error: errors["date"], required: true)),
+                    Kit.input(.init(name: "date", label: context.t("Un jour de la période", "A day in the period"), value: form.date, type: .date, error: errors["date"],
+                                    hint: context.t("Vide : aujourd'hui.", "Empty: today."))),
                     Kit.submit(context.t("Clôturer", "Close"), id: "closing-submit"))),
             closings.isEmpty ? .p(.text(context.t("Aucune clôture pour l'instant.", "No closing yet."))) :
             Kit.table(label: title,
@@ -365,8 +366,15 @@ enum ClosingsPage {
                         .td(.class("num"), .text(Euros.french(closing.totalCents))),
                         .td(.class("num"), .text(Euros.french(closing.perpetualTotalCents))),
                         .td(.a(.href(SiteURL.closingArchive(coop.id!, closing.id!).path), .text(context.t("Télécharger (JSON)", "Download (JSON)"))),
-                            .unwrap(closing.archiveSHA256) { .p(.class("legal"), .text("SHA-256 " + $0)) }))
+                            .unwrap(closing.archiveSHA256) { .p(.class("legal hash"), .text("SHA-256 " + Self.grouped($0))) }))
                 }))
         ))
+    }
+
+    /// A digest in groups of eight characters, so that it wraps between groups on a phone.
+    static func grouped(_ digest: String) -> String {
+        stride(from: 0, to: digest.count, by: 8).map { start in
+            String(digest.dropFirst(start).prefix(8))
+        }.joined(separator: " ")
     }
 }

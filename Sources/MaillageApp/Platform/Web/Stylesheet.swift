@@ -106,7 +106,9 @@ enum Stylesheet {
     .check label { font-weight: normal; margin: 0; }
     /* Status badges: one colour per meaning (Tone), the label always says it too. */
     .badge, .status { display: inline-block; padding: .1rem .6rem; border-radius: 1rem; font-size: var(--text-sm); font-weight: 600;
-      white-space: nowrap; border: 1px solid transparent; background: var(--neutral-bg); color: var(--neutral-ink); }
+      border: 1px solid transparent; background: var(--neutral-bg); color: var(--neutral-ink); }
+    .badge { white-space: nowrap; }
+    p.status { border-radius: var(--radius); }
     .badge-neutral { background: var(--neutral-bg); color: var(--neutral-ink); border-color: #c5ccd6; }
     .badge-info { background: var(--info-bg); color: var(--info-ink); border-color: #a9c8ee; }
     .badge-success, .status.ok { background: var(--success-bg); color: var(--success-ink); border-color: #9fd3b6; }
@@ -137,10 +139,8 @@ enum Stylesheet {
       .stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
       table.stack { background: transparent; }
       .stack tr { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); margin-bottom: var(--space-3); padding: var(--space-2) var(--space-3); }
-      .stack td, .stack tbody th { border: none; padding: var(--space-1) 0; text-align: left; white-space: normal;
-        display: grid; grid-template-columns: minmax(6.5rem, 40%) minmax(0, 1fr); gap: var(--space-3); }
-      .stack td:not([data-label]), .stack tbody th:not([data-label]) { display: block; }
-      .stack td[data-label]::before, .stack tbody th[data-label]::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
+      .stack td, .stack tbody th { border: none; padding: var(--space-1) 0; text-align: left; white-space: normal; }
+      .stack td[data-label]::before, .stack tbody th[data-label]::before { content: attr(data-label); display: block; font-size: var(--text-sm); font-weight: 600; color: var(--muted); }
     }
     /* Lists that grow: a search and filter bar, the count, the pages. */
     .list-filter { display: flex; flex-wrap: wrap; gap: var(--space-3); align-items: flex-end; background: var(--paper); border: 1px solid var(--line);
@@ -168,7 +168,11 @@ enum Stylesheet {
     .row-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .25rem 0; }
     .row-form select, .row-form input { width: auto; max-width: 16rem; }
     .row-form label { margin: 0; }
-    .sheet td.signature { min-width: 12rem; height: 3rem; }
+    .sheet td.signature { height: 3rem; }
+    @media (min-width: 40rem) { .sheet td.signature { min-width: 12rem; } }
+    .legal.hash { font-family: ui-monospace, monospace; }
+    /* An e-mail address is one word: smaller, it fits a phone's card. */
+    .email { font-size: var(--text-sm); }
     .tag { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .3rem; background: #fff4d6; border: 1px solid #c99a00; }
     .till { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; align-items: start; }
     main:has(.till) { max-width: 80rem; }
