@@ -172,7 +172,8 @@ enum Stylesheet {
     @media (min-width: 40rem) { .sheet td.signature { min-width: 12rem; } }
     .legal.hash { font-family: ui-monospace, monospace; }
     /* An e-mail address is one word: smaller, it fits a phone's card. */
-    .email { font-size: var(--text-sm); }
+    .email { font-size: .8125rem; }
+    @media (max-width: 40rem) { .panel, .card { padding: .75rem; } main { padding: .75rem; } }
     .tag { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .3rem; background: #fff4d6; border: 1px solid #c99a00; }
     .till { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; align-items: start; }
     main:has(.till) { max-width: 80rem; }
