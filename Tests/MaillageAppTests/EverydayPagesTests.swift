@@ -132,6 +132,7 @@ struct EverydayPagesTests {
             let own = try await resident.get("/profile").body.string
             #expect(own.contains("Mon profil"))
             #expect(!own.contains("token-form"))
+            #expect(try await resident.post("/profile/tokens", form: ["tokenName": "Mon script"]).status == .forbidden)
             var funder = Browser(app)
             try await funder.login("financeur@maillage.example")
             #expect(try await funder.get("/profile").body.string.contains("token-form"))
@@ -186,6 +187,9 @@ struct EverydayPagesTests {
             #expect(bad.body.string.contains("n&#39;est pas un état") || bad.body.string.contains("n'est pas un état"))
 
             let api = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            // Without a limit, every referral in one answer, as before the filters.
+            let everything = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/referrals")
+            #expect((everything["items"] as? [[String: Any]])?.count == all.count && (everything["nextCursor"] as? String) == nil)
             let listed = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/referrals?status=sent")
             #expect((listed["items"] as? [[String: Any]])?.count == sent.count)
             let firstPage = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/referrals?limit=2")

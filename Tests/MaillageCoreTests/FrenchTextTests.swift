@@ -6,13 +6,13 @@ struct FrenchTextTests {
     @Test(arguments: [
         ("7", 7.0), ("7,5", 7.5), ("7.5", 7.5), ("7,25", 7.25), ("7h30", 7.5), ("7 h 30", 7.5), ("7H30", 7.5),
         ("7:30", 7.5), ("7h", 7.0), ("7 h", 7.0), ("7,5 h", 7.5), ("7 heures 30", 7.5), ("7 heures", 7.0),
-        ("0h45", 0.75), ("12h15", 12.25), ("35", 35.0), (" 7 h 30 ", 7.5),
+        ("0h45", 0.75), ("12h15", 12.25), ("35", 35.0), (" 7 h 30 ", 7.5), ("45 min", 0.75), ("7h30min", 7.5), ("7 h 30 min", 7.5),
     ])
     func hoursAreReadAsPeopleTypeThem(_ typed: String, _ hours: Double) {
         #expect(HoursText.parse(typed) == hours)
     }
 
-    @Test(arguments: ["sept", "", "h30", "7h75", "7h3", "7:", "7,5h30", "7..5", "-7", "7,555", "1000", "7h30h", "7 h 30 min 10"])
+    @Test(arguments: ["sept", "", "h30", "7h75", "7h3", "7:", "7,5h30", "7..5", "-7", "7,555", "1000", "7h30h", "7 h 30 min 10", "min", "4,5 min"])
     func whatIsNotADurationIsRefused(_ typed: String) {
         #expect(HoursText.parse(typed) == nil)
     }

@@ -96,7 +96,7 @@ struct GovernancePagesController: RouteCollection {
             let filter = try request.listFilter(states: MembersPage.states)
             return try await MembersPage.render(repository, form: MemberForm(), errors: [:], filter: filter, typed: request.query[String.self, at: "q"], context: request.pageContext())
         } catch let error as FieldErrors {
-            return try await MembersPage.render(repository, form: MemberForm(), errors: error.messages, context: request.pageContext(), status: .unprocessableEntity)
+            return try await MembersPage.render(repository, form: MemberForm(), errors: [:], filterErrors: error.messages, context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 
@@ -189,7 +189,7 @@ enum MembersPage {
     static var states: [(raw: String, label: String)] { MemberStatus.allCases.map { ($0.rawValue, $0.frenchLabel) } }
 
     static func render(_ repository: GovernanceRepository, form: GovernancePagesController.MemberForm, errors: [String: String],
-                       filter: ListFilter = ListFilter(), typed: String? = nil,
+                       filter: ListFilter = ListFilter(), typed: String? = nil, filterErrors: [String: String] = [:],
                        context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
         let (categories, colleges) = (try await repository.categories(), try await repository.colleges())
@@ -202,6 +202,7 @@ enum MembersPage {
         return Layout.render(context, title: title, status: status, content: .group(
             Kit.pageHeader(title, breadcrumb: [.init(label: coop.name, path: SiteURL.cooperative(coop.id!).path), .init(label: title, path: nil)], context: context),
             .p(.text(FrenchText.count(all.filter { $0.status == MemberStatus.member.rawValue }.count, context.t("associé·e", "member"), context.t("associé·es", "members")))),
+            Kit.listFilterErrors(filterErrors, context: context),
             Kit.listFilterForm(action: path, filter: filter, typed: typed, states: states, context: context),
             .if(filter.isFiltering, Kit.listSummary(page, singular: context.t("résultat", "result"), plural: context.t("résultats", "results"), context: context)),
             members.isEmpty ? Kit.emptyState(filter.isFiltering ? context.t("Personne ne correspond à cette recherche.", "Nobody matches this search.") : context.t("Aucun·e associé·e.", "No member.")) :

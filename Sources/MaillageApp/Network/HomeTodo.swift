@@ -43,9 +43,13 @@ struct HomeTodoRepository {
     }
 
     private func referralsWaiting(today: CalendarDay) async throws -> [TodoItem] {
+        // As the list shows them: referrals untouched for 30 days have expired (the list
+        // records it; the home page only reads).
+        let now = Date()
         let waiting = try await Referral.query(on: db).filter(\.$cooperativeID == coopID)
             .filter(\.$status ~~ [ReferralStatus.sent.rawValue, ReferralStatus.received.rawValue, ReferralStatus.interview.rawValue])
             .sort(\.$statusChangedAt).all()
+            .filter { !ReferralWorkflow.hasExpired(status: $0.referralStatus, lastChange: $0.statusChangedAt.timeIntervalSince1970, now: now.timeIntervalSince1970) }
         guard let oldest = waiting.first else { return [] }
         let days = max(0, today.daysSinceEpoch - CalendarDay(date: oldest.statusChangedAt).daysSinceEpoch)
         // An answer is due within 15 days (DESIGN.md): older ones are late.
@@ -88,7 +92,7 @@ struct HomeTodoRepository {
 
     /// Today's tickets, and the days with sales before today that no daily closing covers.
     private func till(_ today: CalendarDay) async throws -> [TodoItem] {
-        let sql = db as! any SQLDatabase
+        guard let sql = db as? any SQLDatabase else { return [] }
         let lastClosed = try await Closing.query(on: db).filter(\.$cooperativeID == coopID)
             .filter(\.$period == ClosingPeriod.day.rawValue).sort(\.$lastDay, .descending).first()
             .map { CalendarDay(date: $0.lastDay).description } ?? ""

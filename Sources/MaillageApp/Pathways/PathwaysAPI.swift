@@ -159,7 +159,9 @@ struct PathwaysAPIController: RouteCollection {
     func listReferrals(request: Request) async throws -> Response {
         let repository = try await repository(request, [.manageReferrals, .viewOwnReferrals])
         let coordination = repository.scope.allows(.manageReferrals)
-        let filter = try request.listFilter(states: PathwaysRepository.referralStates)
+        var filter = try request.listFilter(states: PathwaysRepository.referralStates)
+        // Every referral in one answer, as before, unless a `limit` is asked for.
+        if request.query[String.self, at: "limit"] == nil { filter.perPage = 1_000_000 }
         let page = try await repository.referrals(filter)
         let items = page.rows.map { ReferralDTO($0, transitions: nil, forCoordination: coordination) }
         // The cursor of a searched list is the next page's number.

@@ -139,7 +139,7 @@ struct PathwaysPagesController: RouteCollection {
                               "Pathways \(first) to \(first + max(0, page.rows.count - 1)) of \(page.total), latest first.")
         let content: BodyNode = .group(
             Kit.pageHeader(title, breadcrumb: [.init(label: scope.cooperative.name, path: SiteURL.cooperative(scope.id).path), .init(label: title, path: nil)], context: context),
-            Kit.errorSummary(errors, order: ["q", "status", "page", "limit"], context: context),
+            Kit.listFilterErrors(errors, context: context),
             Kit.listFilterForm(action: base, filter: filter, typed: request.query[String.self, at: "q"], states: states, context: context),
             .if(page.total > 0, .p(.class("list-count"), .id("pathways-paging"), .text(shown))),
             page.rows.isEmpty

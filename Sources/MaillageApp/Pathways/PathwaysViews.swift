@@ -23,7 +23,7 @@ enum ReferralsPage {
             Kit.pageHeader(title, breadcrumb: [.init(label: model.coop.name, path: SiteURL.cooperative(coopID).path), .init(label: title, path: nil)],
                            actions: model.canCreate ? [Kit.linkButton(context.t("Orienter une personne", "Refer someone"), href: SiteURL.newReferral(coopID).path, primary: true, id: "new-referral")] : [],
                            context: context),
-            Kit.errorSummary(model.errors, order: ["status", "page", "limit"], context: context),
+            Kit.listFilterErrors(model.errors, context: context),
             Kit.listFilterForm(action: path, filter: model.filter, typed: model.typed, states: states, context: context),
             Kit.listSummary(model.page, singular: context.t("orientation", "referral"), plural: context.t("orientations", "referrals"), context: context),
             model.page.rows.isEmpty

@@ -182,7 +182,8 @@ struct TradePagesController: RouteCollection {
             return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, filter: filter,
                                                    typed: request.query[String.self, at: "q"], context: request.pageContext())
         } catch let error as FieldErrors {
-            return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: error.messages, created: nil, context: request.pageContext(), status: .unprocessableEntity)
+            return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, filterErrors: error.messages,
+                                                   context: request.pageContext(), status: .unprocessableEntity)
         }
     }
 

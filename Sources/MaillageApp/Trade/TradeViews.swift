@@ -166,7 +166,7 @@ enum HouseholdsPage {
     }
 
     static func render(_ repository: TradeRepository, form: TradePagesController.HouseholdForm, errors: [String: String], created: Household?,
-                       filter: ListFilter = ListFilter(), typed: String? = nil,
+                       filter: ListFilter = ListFilter(), typed: String? = nil, filterErrors: [String: String] = [:],
                        context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
         let today = CalendarDay.today
@@ -186,6 +186,7 @@ enum HouseholdsPage {
                                      "Maillage keeps the kind of proof, its dates, who checked it, the resulting tier and the family quotient (the coordination's choice); never the document.")))
                 : .p(.text(context.t("Maillage garde le type de justificatif, ses dates, qui l'a vérifié et la tranche obtenue ; ni le document ni les revenus.",
                                      "Maillage keeps the kind of proof, its dates, who checked it and the resulting tier; neither the document nor the income."))),
+            Kit.listFilterErrors(filterErrors, context: context),
             Kit.listFilterForm(action: SiteURL.households(coop.id!).path, filter: filter, typed: typed,
                                states: states.map { (raw: $0.raw, label: context.language == .french ? $0.label : $0.raw) }, context: context),
             Kit.listSummary(page, singular: context.t("foyer", "household"), plural: context.t("foyers", "households"), context: context),

@@ -43,7 +43,14 @@ public enum HoursText {
     public static func parse(_ raw: String) -> Double? {
         var text = raw.lowercased().filter { !$0.isWhitespace }
         for unit in ["heures", "heure", "hrs", "hr"] { text = text.replacingOccurrences(of: unit, with: "h") }
-        if text.hasSuffix("min") { text.removeLast(3) }
+        if text.hasSuffix("min") {
+            text.removeLast(3)
+            // `45 min` alone is minutes; `7h30min` is hours and minutes.
+            if !text.contains("h") && !text.contains(":") {
+                guard !text.isEmpty, text.count <= 3, text.allSatisfy(\.isASCIIDigit), let minutes = Int(text) else { return nil }
+                return Double(minutes) / 60
+            }
+        }
         for separator in ["h", ":"] where text.contains(separator) {
             let parts = text.split(separator: Character(separator), maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             // `7,5 h`: a decimal number of hours with its unit.

@@ -59,6 +59,7 @@ public struct ListFilter: Sendable, Equatable {
 
     /// One page of rows already filtered and sorted.
     public func page<Row>(of rows: [Row]) -> ListPage<Row> {
+        let perPage = max(1, self.perPage), page = max(1, self.page)
         let pageCount = max(1, (rows.count + perPage - 1) / perPage)
         let current = min(page, pageCount)
         let start = (current - 1) * perPage

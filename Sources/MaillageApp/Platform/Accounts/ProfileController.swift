@@ -22,6 +22,7 @@ struct ProfileController: RouteCollection {
     /// A new API token, shown once on the profile page.
     func createToken(request: Request) async throws -> Response {
         let principal = try request.requirePrincipal()
+        guard Self.mayUseAPI(principal) else { throw Problem.forbidden }
         let form = try request.content.decode(TokenForm.self)
         var errors = FieldErrors()
         let name = TextRules.requireName(form.name, field: "tokenName", max: 100, into: &errors)
@@ -171,13 +172,15 @@ struct ProfileController: RouteCollection {
                                       .attribute(named: "aria-label", value: context.t("Révoquer le jeton \(token.name)", "Revoke token \(token.name)")),
                                       .text(context.t("Révoquer", "Revoke")))))
                 }),
-                Kit.errorSummary(tokenErrors, order: ["tokenName"], context: context),
-                .form(
-                    .id("token-form"), .action(SiteURL.profileTokens.path), .method(.post),
-                    Kit.csrfField(context.csrfToken),
-                    Kit.input(.init(name: "tokenName", label: context.t("À quoi servira le jeton ?", "What is the token for?"), error: tokenErrors["tokenName"], required: true, autocomplete: "off")),
-                    Kit.submit(context.t("Créer un jeton", "Create a token"), id: "token-submit")
-                )
+                .if(Self.mayUseAPI(principal), .group(
+                    Kit.errorSummary(tokenErrors, order: ["tokenName"], context: context),
+                    .form(
+                        .id("token-form"), .action(SiteURL.profileTokens.path), .method(.post),
+                        Kit.csrfField(context.csrfToken),
+                        Kit.input(.init(name: "tokenName", label: context.t("À quoi servira le jeton ?", "What is the token for?"), error: tokenErrors["tokenName"], required: true, autocomplete: "off")),
+                        Kit.submit(context.t("Créer un jeton", "Create a token"), id: "token-submit")
+                    )
+                ))
             ))
         )
         return Layout.render(context, title: context.t("Mon profil", "My profile"), status: status, content: content)

@@ -26,8 +26,11 @@ extension Request {
 /// see the cooperative.
 struct CooperativeNavigationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.method == .GET, let principal = request.principal, let coopID = Self.cooperativeID(in: request.url.path),
-           let coop = try await Cooperative.find(coopID, on: request.db),
+        // Also for a form sent (a refused one is shown again); a database error leaves the
+        // menu out rather than failing the page.
+        if request.method == .GET || request.method == .POST, let principal = request.principal,
+           let coopID = Self.cooperativeID(in: request.url.path),
+           let coop = try? await Cooperative.find(coopID, on: request.db),
            principal.decide(.viewCooperative, at: coop.location) == .allowed {
             let links = CooperativeSections.links(for: principal, coop: coop, language: request.language)
             request.cooperativeNavigation = CooperativeNavigation(coopName: coop.name, coopPath: SiteURL.cooperative(coopID).path,

@@ -15,6 +15,13 @@ extension Request {
 
 /// The search box, the state filter and the pages of a list (docs/UI.md).
 extension Kit {
+    /// A refused filter's summary, its links to the filter's own fields.
+    static func listFilterErrors(_ errors: [String: String], context: PageContext) -> BodyNode {
+        var keyed: [String: String] = [:]
+        for (key, message) in errors { keyed[key == "q" || key == "status" ? "filtre-" + key : key] = message }
+        return errorSummary(keyed, order: ["filtre-q", "filtre-status", "page", "limit"], context: context)
+    }
+
     /// A GET form: the filtered list has its own address, so it can be bookmarked.
     static func listFilterForm(action: String, filter: ListFilter, typed: String?, states: [(raw: String, label: String)], context: PageContext) -> BodyNode {
         let selected = filter.states.count == 1 ? filter.states.first : nil
@@ -54,7 +61,8 @@ extension Kit {
             if filter.perPage != ListFilter.defaultPerPage { items.append(URLQueryItem(name: "limit", value: String(filter.perPage))) }
             var components = URLComponents()
             components.queryItems = items
-            return path + "?" + (components.percentEncodedQuery ?? "")
+            // A `+` left as is would come back as a space.
+            return path + "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         }
         return .nav(.class("pagination no-print"), .ariaLabel(context.t("Pages", "Pages")),
                     .div(.class("button-group"),
