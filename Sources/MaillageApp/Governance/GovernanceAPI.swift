@@ -210,10 +210,7 @@ struct GovernanceAPIController: RouteCollection {
     func members(request: Request) async throws -> Response {
         let repository = try await request.governanceRepository(.viewGovernance)
         let (categories, colleges) = try await Self.names(repository)
-        var filter = try request.listFilter(states: MembersPage.states)
-        // The register fits in one page unless a `limit` is asked for.
-        if request.query[String.self, at: "limit"] == nil { filter.perPage = 1_000_000 }
-        let page = try await repository.members(filter)
+        let page = try await repository.members(try request.apiListFilter(states: MembersPage.states))
         let items = page.rows.map { MemberDTO($0, categories: categories, colleges: colleges) }
         return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }

@@ -92,12 +92,9 @@ struct GovernancePagesController: RouteCollection {
 
     func members(request: Request) async throws -> Response {
         let repository = try await request.governanceRepository(.viewGovernance)
-        do {
-            let filter = try request.listFilter(states: MembersPage.states)
-            return try await MembersPage.render(repository, form: MemberForm(), errors: [:], filter: filter, typed: request.query[String.self, at: "q"], context: request.pageContext())
-        } catch let error as FieldErrors {
-            return try await MembersPage.render(repository, form: MemberForm(), errors: [:], filterErrors: error.messages, context: request.pageContext(), status: .unprocessableEntity)
-        }
+        let (filter, filterErrors) = request.pageListFilter(states: MembersPage.states)
+        return try await MembersPage.render(repository, form: MemberForm(), errors: [:], filter: filter, typed: filterErrors.isEmpty ? request.query[String.self, at: "q"] : nil,
+                                            filterErrors: filterErrors, context: request.pageContext(), status: filterErrors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     func admit(request: Request) async throws -> Response {
@@ -195,7 +192,7 @@ enum MembersPage {
         let (categories, colleges) = (try await repository.categories(), try await repository.colleges())
         let names = (Dictionary(uniqueKeysWithValues: categories.map { ($0.id!, $0.name) }), Dictionary(uniqueKeysWithValues: colleges.map { ($0.id!, $0.name) }))
         let all = try await repository.members()
-        let page = try await repository.members(filter)
+        let page = GovernanceRepository.page(all, filter)
         let members = page.rows
         let title = context.t("Associé·es", "Members")
         let path = SiteURL.members(coop.id!).path

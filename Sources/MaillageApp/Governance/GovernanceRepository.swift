@@ -151,7 +151,11 @@ struct GovernanceRepository: Sendable {
 
     /// The register searched by name or representative, filtered by status, one page.
     func members(_ filter: ListFilter) async throws -> ListPage<Member> {
-        filter.page(of: try await members().filter { filter.keeps(texts: [$0.displayName, $0.representative ?? "", String($0.number)], state: $0.status) })
+        Self.page(try await members(), filter)
+    }
+
+    static func page(_ members: [Member], _ filter: ListFilter) -> ListPage<Member> {
+        filter.page(of: members.filter { filter.keeps(texts: [$0.displayName, $0.representative ?? "", String($0.number)], state: $0.status) })
     }
 
     func members() async throws -> [Member] {

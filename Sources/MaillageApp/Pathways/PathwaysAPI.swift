@@ -159,9 +159,7 @@ struct PathwaysAPIController: RouteCollection {
     func listReferrals(request: Request) async throws -> Response {
         let repository = try await repository(request, [.manageReferrals, .viewOwnReferrals])
         let coordination = repository.scope.allows(.manageReferrals)
-        var filter = try request.listFilter(states: PathwaysRepository.referralStates)
-        // Every referral in one answer, as before, unless a `limit` is asked for.
-        if request.query[String.self, at: "limit"] == nil { filter.perPage = 1_000_000 }
+        let filter = try request.apiListFilter(states: PathwaysRepository.referralStates)
         let page = try await repository.referrals(filter)
         let items = page.rows.map { ReferralDTO($0, transitions: nil, forCoordination: coordination) }
         // The cursor of a searched list is the next page's number.

@@ -49,13 +49,7 @@ struct PathwaysPagesController: RouteCollection {
     func referrals(request: Request) async throws -> Response {
         let scope = try await request.cooperativeScope(anyOf: [.manageReferrals, .viewOwnReferrals])
         let repository = PathwaysRepository(db: request.db, scope: scope)
-        var errors: [String: String] = [:]
-        let filter: ListFilter
-        do { filter = try request.listFilter(states: PathwaysRepository.referralStates) } catch {
-            // A bookmarked address with a state that no longer exists: the whole list, and why.
-            errors = Problem.from(error).fieldErrors
-            filter = ListFilter()
-        }
+        let (filter, errors) = request.pageListFilter(states: PathwaysRepository.referralStates)
         let page = try await repository.referrals(filter)
         return ReferralsPage.render(.init(coop: scope.cooperative, page: page, filter: filter, typed: request.query[String.self, at: "q"], errors: errors,
                                           coordination: scope.allows(.manageReferrals), canCreate: scope.allows(.createReferral)),
@@ -122,12 +116,7 @@ struct PathwaysPagesController: RouteCollection {
     func pathways(request: Request) async throws -> Response {
         let scope = try await request.cooperativeScope(.managePathways)
         let states = PathwaysRepository.pathwayStates
-        var errors: [String: String] = [:]
-        var filter: ListFilter
-        do { filter = try request.listFilter(states: states) } catch {
-            errors = Problem.from(error).fieldErrors
-            filter = ListFilter()
-        }
+        var (filter, errors) = request.pageListFilter(states: states)
         // 100 pathways a page, the latest opened first.
         if request.query[String.self, at: "limit"] == nil { filter.perPage = 100 }
         let page = try await PathwaysRepository(db: request.db, scope: scope).pathways(filter)

@@ -219,12 +219,8 @@ struct TradeAPIController: RouteCollection {
     func households(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.viewCatalogue)
         let today = CalendarDay.today
-        var filter = try request.listFilter(states: HouseholdsPage.states)
         // Every card in one answer (the till's offline list) unless a `limit` is asked for.
-        if request.query[String.self, at: "limit"] == nil { filter.perPage = 1_000_000 }
-        let page = filter.page(of: try await repository.households().filter {
-            filter.keeps(texts: [$0.card, $0.verifiedByLabel], state: HouseholdsPage.state(of: $0, today: today))
-        })
+        let page = HouseholdsPage.page(try await repository.households(), try request.apiListFilter(states: HouseholdsPage.states), today: today)
         return try Idempotency.encode(status: .ok, body: Page(items: page.rows.map { HouseholdDTO($0, today: today) }, nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }
 

@@ -177,14 +177,10 @@ struct TradePagesController: RouteCollection {
 
     func households(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.viewCatalogue)
-        do {
-            let filter = try request.listFilter(states: HouseholdsPage.states)
-            return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, filter: filter,
-                                                   typed: request.query[String.self, at: "q"], context: request.pageContext())
-        } catch let error as FieldErrors {
-            return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, filterErrors: error.messages,
-                                                   context: request.pageContext(), status: .unprocessableEntity)
-        }
+        let (filter, filterErrors) = request.pageListFilter(states: HouseholdsPage.states)
+        return try await HouseholdsPage.render(repository, form: HouseholdForm(), errors: [:], created: nil, filter: filter,
+                                               typed: filterErrors.isEmpty ? request.query[String.self, at: "q"] : nil, filterErrors: filterErrors,
+                                               context: request.pageContext(), status: filterErrors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     func registerHousehold(request: Request) async throws -> Response {

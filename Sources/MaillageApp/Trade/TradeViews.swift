@@ -165,14 +165,17 @@ enum HouseholdsPage {
         return until < CalendarDay(year: today.year, month: today.month, day: 1).adding(months: 1) ? "expiring" : "valid"
     }
 
+    /// The households a list shows: searched by card and checker, filtered by proof state.
+    static func page(_ households: [Household], _ filter: ListFilter, today: CalendarDay) -> ListPage<Household> {
+        filter.page(of: households.filter { filter.keeps(texts: [$0.card, $0.verifiedByLabel], state: state(of: $0, today: today)) })
+    }
+
     static func render(_ repository: TradeRepository, form: TradePagesController.HouseholdForm, errors: [String: String], created: Household?,
                        filter: ListFilter = ListFilter(), typed: String? = nil, filterErrors: [String: String] = [:],
                        context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
         let today = CalendarDay.today
-        let page = filter.page(of: try await repository.households().filter {
-            filter.keeps(texts: [$0.card, $0.verifiedByLabel], state: state(of: $0, today: today))
-        })
+        let page = Self.page(try await repository.households(), filter, today: today)
         let households = page.rows
         let canRegister = repository.scope.allows(.registerHouseholds)
         let canManage = repository.scope.allows(.manageCatalogue)

@@ -11,6 +11,19 @@ extension Request {
                              page: query[String.self, at: "page"] ?? query[String.self, at: "cursor"], limit: query[String.self, at: "limit"],
                              allowedStates: states)
     }
+
+    /// For a page: a bookmarked address with a state that no longer exists shows the whole
+    /// list, with why (the field errors, empty when the filter is right).
+    func pageListFilter(states: [(raw: String, label: String)]) -> (filter: ListFilter, errors: [String: String]) {
+        do { return (try listFilter(states: states), [:]) } catch { return (ListFilter(), Problem.from(error).fieldErrors) }
+    }
+
+    /// For the API: the whole list in one answer unless a `limit` is asked for.
+    func apiListFilter(states: [(raw: String, label: String)]) throws -> ListFilter {
+        var filter = try listFilter(states: states)
+        if query[String.self, at: "limit"] == nil { filter.perPage = 1_000_000 }
+        return filter
+    }
 }
 
 /// The search box, the state filter and the pages of a list (docs/UI.md).
