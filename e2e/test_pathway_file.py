@@ -153,6 +153,26 @@ def click_and_wait_for_new_page(browser, element_id: str) -> None:
     submit_and_wait(browser, browser.find_element(By.ID, element_id))
 
 
+def open_tab(browser, slug: str) -> None:
+    """Opens one tab of a person's file (each is its own address: `?onglet=plan`)."""
+    css = "nav.tabs li:first-child a" if slug == "synthese" else f'nav.tabs a[href$="?onglet={slug}"]'
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, css))
+    current = browser.find_element(By.CSS_SELECTOR, 'nav.tabs a[aria-current="page"]').get_attribute("href")
+    assert current.endswith(f"?onglet={slug}") or (slug == "synthese" and "onglet=" not in current), current
+    if slug != "synthese":
+        assert urlparse(browser.current_url).query == f"onglet={slug}", browser.current_url
+
+
+def open_form(browser, details_id: str) -> None:
+    """Opens a form kept behind its "Ajouter…" button."""
+    details = browser.find_element(By.ID, details_id)
+    assert details.get_attribute("open") is None, f"#{details_id} is open before it is asked for"
+    summary = details.find_element(By.TAG_NAME, "summary")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+    summary.click()
+    wait(browser).until(lambda d: d.find_element(By.ID, details_id).get_attribute("open") is not None)
+
+
 def follow_link(browser, element) -> str:
     """Follows a link (same tab) and returns the path it pointed to, once there."""
     path = urlparse(element.get_attribute("href")).path
@@ -274,10 +294,21 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     login(browser, base_url, COORDINATOR_EMAIL)
     file_path = open_file_from_pathways(browser, base_url, coop_id, FATOU, axe)
     assert html_lang(browser) == "fr"
-    for section in ("suivi", "freins", "plan", "rendez-vous", "notes", "competences", "formations", "heures", "sortie", "donnees"):
-        assert browser.find_elements(By.ID, section), f"the file has no #{section} section"
+    # The file opens on its summary; every other section is a tab of its own.
+    for section in ("synthese", "suivi", "freins", "donnees"):
+        assert browser.find_elements(By.ID, section), f"the summary has no #{section} section"
+    for section in ("plan", "rendez-vous", "notes", "competences", "formations", "heures", "sortie"):
+        assert not browser.find_elements(By.ID, section), f"the summary shows the #{section} section"
+    assert DEMO_NOTE not in browser.page_source, "the summary shows a confidential note"
+    summary = facts_of(browser)
+    assert summary.get("Référent·e") == COORDINATOR_NAME and summary.get("Compte relié") == COOPERANT_EMAIL, summary
+    assert not browser.find_element(By.ID, "links-form").is_displayed(), "the follow-up form is open on arrival"
+    axe.assert_no_violations("person's file, summary (coordinator)")
+    open_tab(browser, "notes")
     assert DEMO_NOTE in section_text(browser, "notes")
-    axe.assert_no_violations("person's file (coordinator)")
+
+    open_tab(browser, "plan")
+    open_form(browser, "objective-add")
 
     # --- An objective with two actions, one per line.
     title = f"Passer le permis B ({tag})"
@@ -307,6 +338,8 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     assert action_status(browser, second) == "En cours"
 
     # --- An appointment next week.
+    open_tab(browser, "agenda")
+    open_form(browser, "appointment-add")
     next_week = today + timedelta(days=7)
     subject = f"Point permis de conduire {tag}"
     Select(browser.find_element(By.ID, "appointmentKind")).select_by_value("appointment")
@@ -322,6 +355,8 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     assert rows == [[french_datetime(next_week, 14), f"{subject} (Rendez-vous)", "Inscrit·e"]], rows_of(browser, "#rendez-vous")
 
     # --- A confidential note.
+    open_tab(browser, "notes")
+    open_form(browser, "note-add")
     note = f"Elle préfère être appelée le matin, avant 10 heures ({tag})."
     fill(browser, "noteBody", note)
     click_and_wait_for_new_page(browser, "note-submit")
@@ -332,6 +367,8 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     assert note in notes and f"{french_date(today)} — {COORDINATOR_NAME}" in notes, notes
 
     # --- A skill assessed by the coordination (today, the date left empty).
+    open_tab(browser, "competences")
+    open_form(browser, "skill-add")
     Select(browser.find_element(By.ID, "competenceID")).select_by_visible_text("Relation client")
     Select(browser.find_element(By.ID, "skillLevel")).select_by_visible_text("Pratiqué avec aide")
     click_and_wait_for_new_page(browser, "skill-submit")
@@ -343,6 +380,7 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     axe.assert_no_violations("person's file after the plan, agenda, note and skill forms")
 
     # --- Fatou's own hours of this week wait for validation: the coordinator validates them.
+    open_tab(browser, "heures")
     buttons = browser.find_elements(By.CSS_SELECTOR, '#heures button[id^="validate-"]')
     assert len(buttons) == 1, f"expected one line of hours to validate, found {len(buttons)}"
     pending = [r for r in rows_of(browser, "#heures") if r[0] == french_date(monday) and r[1] == "Cuisine"]
@@ -356,6 +394,7 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     assert this_week == [[french_date(monday), "Cuisine", "14 h 30", "Validées"]], this_week
 
     # --- Hours typed with letters: a 422 page, a French message, the value kept.
+    open_form(browser, "hours-add")
     assert browser.find_element(By.ID, "week").get_attribute("value") == monday.isoformat()
     Select(browser.find_element(By.ID, "role")).select_by_value("kitchen")
     fill(browser, "hours", "abc")
@@ -377,6 +416,7 @@ def test_coordinator_works_on_a_file(browser, base_url, axe, coop_id):
     assert "hours-error" in (hours_field.get_attribute("aria-describedby") or "").split()
     assert "en chiffres" in text_of(browser, "#hours-error")
     assert Select(browser.find_element(By.ID, "role")).first_selected_option.get_attribute("value") == "kitchen"
+    assert browser.find_element(By.ID, "hours-add").get_attribute("open") is not None, "the refused form is closed"
     axe.assert_no_violations("person's file with an hours error (422)")
 
     # --- 7,5 hours in the kitchen this week (a French comma), saved as validated.
@@ -513,18 +553,21 @@ def test_cooperant_sees_her_own_pathway(browser, base_url, axe, coop_id, pathway
     assert html_lang(browser) == "fr"
 
     # --- Her plan and skills, not the confidential notes nor the coordination's forms.
+    assert not browser.find_elements(By.CSS_SELECTOR, 'nav.tabs a[href$="?onglet=notes"]'), "the cooperant has a Notes tab"
+    open_tab(browser, "plan")
     assert FATOU_OBJECTIVE in section_text(browser, "plan")
-    assert browser.find_elements(By.ID, "competences")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#plan form")
+    open_tab(browser, "competences")
     assert not browser.find_elements(By.ID, "notes"), "the cooperant is shown the #notes section"
     page = main_text(browser)
     assert "Notes confidentielles" not in page
     assert DEMO_NOTE not in browser.page_source, "the confidential note is in the cooperant's page"
     for form in ("links-form", "objective-form", "appointment-form", "note-form", "exit-form", "export-link", "erasure-link"):
         assert not browser.find_elements(By.ID, form), f"the cooperant is offered #{form}"
-    assert not browser.find_elements(By.CSS_SELECTOR, '#plan form, #heures button[id^="validate-"]')
     axe.assert_no_violations("own pathway (cooperant)")
 
     # --- Her self-assessment.
+    open_form(browser, "skill-add")
     level_label = browser.find_element(By.CSS_SELECTOR, 'label[for="skillLevel"]')
     assert " ".join(level_label.text.split()).startswith("Où j'en suis"), level_label.text
     Select(browser.find_element(By.ID, "competenceID")).select_by_visible_text("Tenue de caisse")
@@ -536,7 +579,10 @@ def test_cooperant_sees_her_own_pathway(browser, base_url, axe, coop_id, pathway
     skills = {r[0]: r for r in rows_of(browser, "#competences")}
     assert skills.get("Tenue de caisse", [None, None, None])[2] == f"Découvert ({french_date(today)})", skills
 
-    # --- Her hours of this week, at the service: the coordination will validate them.
+    # --- Her hours of this week, at the service: the coordination will validate them (her
+    # form is open on her Hours tab: it is what she comes for).
+    open_tab(browser, "heures")
+    assert browser.find_element(By.ID, "hours-add").get_attribute("open") is not None
     assert browser.find_element(By.ID, "week").get_attribute("value") == monday.isoformat()
     Select(browser.find_element(By.ID, "role")).select_by_visible_text("Service")
     fill(browser, "hours", "6,25")
@@ -594,7 +640,9 @@ def test_erasure_and_export(browser, base_url, axe, coop_id, pathway_paths):
 
     # --- Erasure of Jonathan Petit's data (no linked account).
     file_path = open_file_from_pathways(browser, base_url, coop_id, JONATHAN)
+    open_tab(browser, "plan")
     assert JONATHAN_OBJECTIVE in section_text(browser, "plan")
+    open_tab(browser, "synthese")
     linked = Select(browser.find_element(By.ID, "cooperantUserID")).first_selected_option
     assert linked.get_attribute("value") == "", f"{JONATHAN} has a linked account: {linked.text}"
     erasure_path = follow_link(browser, browser.find_element(By.ID, "erasure-link"))
@@ -612,8 +660,10 @@ def test_erasure_and_export(browser, base_url, axe, coop_id, pathway_paths):
     assert "données personnelles de ce dossier ont été effacées" in alert, alert
     assert not browser.find_elements(By.ID, "erasure-link"), "the erased file can be erased again"
     page = main_text(browser)
-    assert JONATHAN not in page and JONATHAN_OBJECTIVE not in page, "the erased file still names the person"
+    assert JONATHAN not in page, "the erased file still names the person"
     axe.assert_no_violations("erased file")
+    open_tab(browser, "plan")
+    assert JONATHAN_OBJECTIVE not in main_text(browser), "the erased file still holds the person's plan"
 
     browser.get(f"{base_url}/coops/{coop_id}/pathways")
     listing = main_text(browser)

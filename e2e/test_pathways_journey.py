@@ -435,7 +435,10 @@ def test_referral_to_pathway_journey(browser, base_url, axe, coop_id):
     axe.assert_no_violations("pathway page before the exit (coordinator)")
 
     # --- The exit: a CDD under 6 months, today.
-    wait(browser).until(EC.presence_of_element_located((By.ID, "exit-form")))
+    browser.get(f"{base_url}{pathway_path}?onglet=sortie")
+    exit_form = wait(browser).until(EC.presence_of_element_located((By.ID, "exit-add")))
+    exit_form.find_element(By.TAG_NAME, "summary").click()
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "exit-form")))
     Select(browser.find_element(By.ID, "destination")).select_by_value("cdd_under_6_months")
     set_date(browser, "date", today)
     click_and_wait_for_new_page(browser, "exit-submit")

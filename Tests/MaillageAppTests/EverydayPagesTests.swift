@@ -149,7 +149,7 @@ struct EverydayPagesTests {
             // The resident's own space first, in the first person; nothing of the coordination.
             #expect(nav.contains("Mon espace"))
             #expect(nav.range(of: "Mon parcours")!.lowerBound < nav.range(of: "Mes heures")!.lowerBound)
-            #expect(nav.contains("#formations"))
+            #expect(nav.contains("/me/pathway?onglet=formations"))
             #expect(!nav.contains("Orientations reçues") && !nav.contains("Caisse") && !nav.contains("Journal d&#39;audit"))
             var coordinator = Browser(app)
             try await coordinator.login("coordination@maillage.example")
@@ -271,6 +271,39 @@ struct EverydayPagesTests {
             let listed = try await api.json(.GET, "/api/v1/coops/\(coop.id!)/households?status=expired")
             #expect((listed["items"] as? [[String: Any]])?.count == expired.count)
             #expect((try await api.json(.GET, "/api/v1/coops/\(coop.id!)/households")["items"] as? [[String: Any]])?.count == households.count)
+        }
+    }
+
+    @Test func aPersonReferredTwiceIsFlaggedToTheCoordinatorOnly() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let referrer = try await APIClient.forDemo("orientation@maillage.example", app: app)
+            func send(_ first: String, _ last: String, _ year: Int) async throws -> String {
+                let body = #"{"person":{"firstName":"\#(first)","lastName":"\#(last)","birthYear":\#(year),"contact":"06 11 22 33 44"},"#
+                    + #""reason":"Cuisine","preferredContact":"SMS le matin","consent":{"given":true,"date":"2026-11-02"}}"#
+                let created = try await referrer.send(.POST, "/api/v1/coops/\(coop.id!)/referrals", json: body)
+                #expect(created.status == .created)
+                return try #require(created.problem?["id"] as? String)
+            }
+            let first = try await send("Aïcha", "Ben-Saïd", 1994)
+            let second = try await send("aicha", "BEN SAID", 1994)
+            let other = try await send("Aïcha", "Ben-Saïd", 1995)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let read = try await coordinator.json(.GET, "/api/v1/coops/\(coop.id!)/referrals/\(second)")
+            #expect((read["possibleDuplicateIDs"] as? [String])?.map { $0.lowercased() } == [first.lowercased()])
+            #expect((try await coordinator.json(.GET, "/api/v1/coops/\(coop.id!)/referrals/\(other)")["possibleDuplicateIDs"] as? [String]) == [])
+            // The referrer is not told about referrals others sent.
+            #expect(try await referrer.json(.GET, "/api/v1/coops/\(coop.id!)/referrals/\(second)")["possibleDuplicateIDs"] == nil)
+
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let page = try await browser.get(SiteURL.referral(coop.id!, try #require(UUID(uuidString: second))).path).body.string
+            #expect(page.contains(#"id="duplicates""#) && page.contains(SiteURL.referral(coop.id!, try #require(UUID(uuidString: first))).path))
+            // Everything the referrer sent is on the page.
+            #expect(page.contains("06 11 22 33 44") && page.contains("SMS le matin") && page.contains("Cuisine"))
+            var sender = Browser(app)
+            try await sender.login("orientation@maillage.example")
+            #expect(!(try await sender.get(SiteURL.referral(coop.id!, try #require(UUID(uuidString: second))).path).body.string.contains(#"id="duplicates""#)))
         }
     }
 }

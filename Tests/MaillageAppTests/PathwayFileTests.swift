@@ -310,14 +310,44 @@ struct PathwayFileTests {
             let f = try await Self.fixture(app)
             var coordinator = Browser(app)
             try await coordinator.login("coordination@maillage.example")
-            let page = try await coordinator.get("/coops/\(f.coop.id!)/pathways/\(f.fatou.id!)")
-            #expect(page.status == .ok)
-            for text in ["Plan d&#39;action", "Notes confidentielles", "crèche à partir de janvier", "Heures travaillées", "Hygiène alimentaire en restauration (HACCP)", "Compétences"] {
-                #expect(page.body.string.contains(text) || page.body.string.contains(text.replacingOccurrences(of: "&#39;", with: "'")), "missing \(text)")
+            let file = SiteURL.pathway(f.coop.id!, f.fatou.id!).path
+            // The file opens on its summary: state, contact, and the tabs, not every section.
+            let summary = try await coordinator.get(file)
+            #expect(summary.status == .ok)
+            let synthesis = summary.body.string
+            #expect(synthesis.contains(#"id="synthese""#) && synthesis.contains("En cours") && synthesis.contains("Prochain rendez-vous"))
+            #expect(!synthesis.contains(#"id="plan""#) && !synthesis.contains("crèche à partir de janvier"))
+            for tab in PathwayTab.allCases where tab != .synthese {
+                #expect(synthesis.contains("href=\"\(file)?onglet=\(tab.rawValue)\""), "no \(tab) tab")
             }
-            let refused = try await coordinator.post("/coops/\(f.coop.id!)/pathways/\(f.fatou.id!)/hours", form: ["week": "2026-11-23", "role": "kitchen", "hours": "abc"])
+            // Each tab is its own address, with its section and its form closed behind "Ajouter…".
+            let sections: [(PathwayTab, String, String)] = [
+                (.plan, "Plan d'action", #"<details class="add-form no-print" id="objective-add"><summary"#),
+                (.notes, "crèche à partir de janvier", #"<details class="add-form no-print" id="note-add"><summary"#),
+                (.heures, "Heures travaillées", #"<details class="add-form no-print" id="hours-add"><summary"#),
+                (.formations, "Hygiène alimentaire en restauration (HACCP)", #"id="formations""#),
+                (.competences, "Compétences", #"id="skill-add""#),
+                (.sortie, "La personne est toujours dans son parcours.", #"id="exit-add""#),
+            ]
+            for (tab, text, marker) in sections {
+                let page = try await coordinator.get("\(file)?onglet=\(tab.rawValue)").body.string
+                #expect(page.contains(text) && page.contains(marker), "\(tab)")
+                #expect(page.contains("href=\"\(file)?onglet=\(tab.rawValue)\" aria-current=\"page\""), "\(tab) not current")
+                #expect(!page.contains(#"id="synthese""#), "\(tab) shows the summary")
+            }
+            // An unknown tab opens the summary.
+            #expect(try await coordinator.get("\(file)?onglet=nimporte").body.string.contains(#"id="synthese""#))
+            // A refused form opens its tab, the form open, the values kept.
+            let refused = try await coordinator.post("\(file)/hours", form: ["week": "2026-11-23", "role": "kitchen", "hours": "abc"])
             #expect(refused.status == .unprocessableEntity)
-            #expect(refused.body.string.contains("en chiffres"))
+            let refusedPage = refused.body.string
+            #expect(refusedPage.contains("en chiffres"))
+            #expect(refusedPage.contains(#"<details class="add-form no-print" id="hours-add" open="open">"#))
+            #expect(refusedPage.contains("href=\"\(file)?onglet=heures\" aria-current=\"page\""))
+            #expect(refusedPage.contains(#"value="abc""#))
+            // A saved form comes back to its tab.
+            let noted = try await coordinator.post("\(file)/notes", form: ["noteBody": "Rappeler mardi."])
+            #expect(noted.headers.first(name: .location) == "\(file)?onglet=notes#notes")
             let saved = try await coordinator.post("/coops/\(f.coop.id!)/pathways/\(f.fatou.id!)/hours", form: ["week": CalendarDay.today.adding(days: -14).description, "role": "till", "hours": "3,75"])
             #expect(saved.status == .seeOther)
             #expect(try await WorkHoursEntry.query(on: app.db).filter(\.$role == "till").first()?.minutes == 225)
@@ -329,11 +359,18 @@ struct PathwayFileTests {
             #expect(own.body.string.contains("Mon parcours"))
             #expect(!own.body.string.contains("Notes confidentielles"))
             #expect(!own.body.string.contains("crèche à partir de janvier"))
+            // No Notes tab for the person, and asking for it opens her summary.
+            #expect(!own.body.string.contains("onglet=notes"))
+            let asked = try await cooperant.get("/coops/\(f.coop.id!)/me/pathway?onglet=notes").body.string
+            #expect(asked.contains(#"id="synthese""#) && !asked.contains("crèche à partir de janvier") && !asked.contains("Notes confidentielles"))
+            // Her hours form is open on her Hours tab: it is what she comes for.
+            #expect(try await cooperant.get("/coops/\(f.coop.id!)/me/pathway?onglet=heures").body.string
+                .contains(#"<details class="add-form no-print" id="hours-add" open="open">"#))
             let passport = try await cooperant.get("/coops/\(f.coop.id!)/pathways/\(f.fatou.id!)/passport")
             #expect(passport.body.string.contains("Passeport de compétences"))
             #expect(passport.body.string.contains("Cuisine"))
             let sent = try await cooperant.post("/coops/\(f.coop.id!)/pathways/\(f.fatou.id!)/hours", form: ["week": CalendarDay.today.description, "role": "service", "hours": "4"])
-            #expect(sent.headers.first(name: .location)?.hasSuffix("/me/pathway#heures") == true)
+            #expect(sent.headers.first(name: .location)?.hasSuffix("/me/pathway?onglet=heures#heures") == true)
             #expect(try await cooperant.get("/coops/\(f.coop.id!)/pathways/\(f.jonathan.id!)").status == .notFound)
         }
     }

@@ -9,10 +9,10 @@ enum CooperativeSections {
         var detail: String
         var url: SiteURL
         var area: Area = .cooperative
-        /// A place inside the link's page (`heures` for "Mes heures").
-        var fragment: String? = nil
+        /// The tab of the link's page (`onglet=heures` for "Mes heures").
+        var query: String? = nil
 
-        var path: String { url.path + (fragment.map { "#" + $0 } ?? "") }
+        var path: String { url.path + (query.map { "?" + $0 } ?? "") }
     }
 
     /// The navigation's groups, in the order they are shown: the person's own space first.
@@ -156,10 +156,10 @@ enum CooperativeSections {
                               url: .ownPathway(coop.id!), area: .mySpace))
             links.append(Link(label: language.t("Mes heures", "My hours"),
                               detail: language.t("Les heures que j'ai travaillées, à envoyer à la coordination.", "The hours I worked, to send to the coordination."),
-                              url: .ownPathway(coop.id!), area: .mySpace, fragment: "heures"))
+                              url: .ownPathway(coop.id!), area: .mySpace, query: "onglet=heures"))
             links.append(Link(label: language.t("Mes formations", "My trainings"),
                               detail: language.t("Les formations que je suis ou que j'ai suivies.", "The trainings I follow or followed."),
-                              url: .ownPathway(coop.id!), area: .mySpace, fragment: "formations"))
+                              url: .ownPathway(coop.id!), area: .mySpace, query: "onglet=formations"))
         }
         if allowed(.viewCooperativeAudit) {
             links.append(Link(label: language.t("Journal d'audit", "Audit log"),

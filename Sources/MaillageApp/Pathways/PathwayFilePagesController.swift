@@ -54,7 +54,7 @@ struct PathwayFilePagesController: RouteCollection {
             try await action()
             request.flash(done)
             let page = viewer == .person ? SiteURL.ownPathway(repository.scope.id).path : SiteURL.pathway(repository.scope.id, pathway.id!).path
-            return request.redirect(to: page + "#" + anchor)
+            return request.redirect(to: PathwayTab.of(section: section).path(page) + "#" + anchor)
         } invalid: { errors in
             PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: viewer),
                                form: SectionForm(section: section, values: values.compactMapValues { $0 }, errors: errors, fields: fields),
@@ -66,7 +66,8 @@ struct PathwayFilePagesController: RouteCollection {
         let repository = PathwaysRepository(db: request.db, scope: try await request.cooperativeScope(.viewOwnPathway))
         do {
             let pathway = try await repository.ownPathway(nil, request: request)
-            return PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: .person), context: request.pageContext())
+            return PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: .person), tab: PathwayTab(query: request.query[String.self, at: "onglet"]),
+                                      context: request.pageContext())
         } catch let problem as Problem where problem.status == .notFound {
             let context = request.pageContext()
             return Layout.render(context, title: context.t("Mon parcours", "My pathway"), content: .group(
@@ -221,7 +222,7 @@ struct PathwayFilePagesController: RouteCollection {
         let (repository, pathway) = try await request.pathwayInScope()
         _ = try await repository.validateHours(pathway, entryID: try request.uuidParameter("entryID"))
         request.flash(request.language.t("Heures validées.", "Hours validated."))
-        return request.redirect(to: SiteURL.pathway(repository.scope.id, pathway.id!).path + "#heures")
+        return request.redirect(to: PathwayTab.heures.path(SiteURL.pathway(repository.scope.id, pathway.id!).path) + "#heures")
     }
 
     func passport(request: Request) async throws -> Response {

@@ -58,6 +58,9 @@ struct ReferralDTO: Content {
     var createdAt: Date?
     var statusChangedAt: Date
     var transitions: [Step]?
+    /// The cooperative's other referrals of, probably, the same person (same names and birth
+    /// year); only on one referral read by the coordination.
+    var possibleDuplicateIDs: [UUID]?
 
     /// `forCoordination` shows the refusal reason and the history; a referrer sees the reason
     /// only when the coordinator chose to share it.
@@ -170,7 +173,11 @@ struct PathwaysAPIController: RouteCollection {
         let repository = try await repository(request, [.manageReferrals, .viewOwnReferrals])
         let referral = try await repository.referral(try request.uuidParameter("referralID"))
         let steps = try await repository.transitions(of: referral)
-        return try Idempotency.encode(status: .ok, body: ReferralDTO(referral, transitions: steps, forCoordination: repository.scope.allows(.manageReferrals)))
+        var body = ReferralDTO(referral, transitions: steps, forCoordination: repository.scope.allows(.manageReferrals))
+        if repository.scope.allows(.manageReferrals) {
+            body.possibleDuplicateIDs = try await repository.possibleDuplicates(of: referral).map { $0.id! }
+        }
+        return try Idempotency.encode(status: .ok, body: body)
     }
 
     func moveReferral(request: Request) async throws -> Response {

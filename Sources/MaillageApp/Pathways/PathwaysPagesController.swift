@@ -81,7 +81,8 @@ struct PathwaysPagesController: RouteCollection {
         let repository = PathwaysRepository(db: request.db, scope: scope)
         let referral = try await repository.referral(try request.uuidParameter("referralID"))
         let steps = try await repository.transitions(of: referral)
-        return ReferralPage.render(.init(coop: scope.cooperative, referral: referral, steps: steps, coordination: scope.allows(.manageReferrals)),
+        let duplicates = try await repository.possibleDuplicates(of: referral)
+        return ReferralPage.render(.init(coop: scope.cooperative, referral: referral, steps: steps, coordination: scope.allows(.manageReferrals), duplicates: duplicates),
                                    errors: [:], context: request.pageContext())
     }
 
@@ -149,7 +150,8 @@ struct PathwaysPagesController: RouteCollection {
 
     func pathway(request: Request) async throws -> Response {
         let (repository, pathway, viewer) = try await request.pathwayForCoordinationOrPerson()
-        return PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: viewer), context: request.pageContext())
+        return PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: viewer), tab: PathwayTab(query: request.query[String.self, at: "onglet"]),
+                                  context: request.pageContext())
     }
 
     struct BarrierForm: Content {
@@ -184,7 +186,7 @@ struct PathwaysPagesController: RouteCollection {
         return try await FormSubmission.handle {
             _ = try await repository.recordExit(pathway, .init(date: form.date, destination: form.destination), today: .today, request: request)
             request.flash(request.language.t("Sortie enregistrée.", "Exit recorded."))
-            return request.redirect(to: SiteURL.pathway(repository.scope.id, pathway.id!).path + "#sortie")
+            return request.redirect(to: PathwayTab.sortie.path(SiteURL.pathway(repository.scope.id, pathway.id!).path) + "#sortie")
         } invalid: { errors in
             PathwayPage.render(try await PathwayPage.model(repository, pathway, viewer: .coordination),
                                form: SectionForm(section: "exit", values: ["date": form.date ?? "", "destination": form.destination ?? ""], errors: errors),

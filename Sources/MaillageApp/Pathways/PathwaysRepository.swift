@@ -89,6 +89,19 @@ struct PathwaysRepository: Sendable {
         return referral
     }
 
+    /// The cooperative's other referrals of, probably, the same person (`DuplicateReferral`),
+    /// newest first; for the coordination only, who alone sees every referral.
+    func possibleDuplicates(of referral: Referral) async throws -> [Referral] {
+        guard scope.allows(.manageReferrals), referral.person.anonymisedAt == nil, let year = referral.person.birthYear,
+              let key = DuplicateReferral.key(firstName: referral.person.firstName, lastName: referral.person.lastName, birthYear: year) else { return [] }
+        let twins = try await Person.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$birthYear == year)
+            .filter(\.$id != referral.$person.id).all()
+            .filter { DuplicateReferral.key(firstName: $0.firstName, lastName: $0.lastName, birthYear: $0.birthYear) == key }
+        guard !twins.isEmpty else { return [] }
+        return try await Referral.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$person.$id ~~ twins.map { $0.id! })
+            .with(\.$person).sort(\.$createdAt, .descending).all()
+    }
+
     func transitions(of referral: Referral) async throws -> [ReferralTransition] {
         try await ReferralTransition.query(on: db).filter(\.$referral.$id == referral.id!).sort(\.$occurredAt).all()
     }

@@ -104,6 +104,8 @@ enum ReferralPage {
         var referral: Referral
         var steps: [ReferralTransition]
         var coordination: Bool
+        /// Other referrals of, probably, the same person (coordination only).
+        var duplicates: [Referral] = []
     }
 
     static func render(_ model: Model, errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) -> Response {
@@ -113,23 +115,14 @@ enum ReferralPage {
         let current = referral.referralStatus
         let showReason = model.coordination || referral.shareReason
         let title = context.t("Orientation de ", "Referral of ") + person.fullName
-        let facts: [(String, String)] = [
-            (context.t("État", "Status"), ReferralLabels.status(referral.status, context.language)),
-            (context.t("Envoyée par", "Sent by"), referral.referrerLabel),
-            (context.t("Motif", "Reason"), referral.reason),
-            (context.t("Freins repérés", "Barriers"), referral.barriers.compactMap { Barrier(rawValue: $0)?.frenchLabel }.joined(separator: ", ").ifEmpty("—")),
-            (context.t("Année de naissance", "Year of birth"), person.birthYear.map(String.init) ?? "—"),
-            (context.t("Contact", "Contact"), person.contact ?? "—"),
-            (context.t("Commune", "Town"), person.commune ?? "—"),
-            (context.t("QPV", "QPV"), person.qpvCode ?? "—"),
-            (context.t("Situation", "Situation"), person.situationAtEntry.flatMap { SituationAtEntry(rawValue: $0)?.frenchLabel } ?? "—"),
-            (context.t("Consentement", "Consent"), context.t("donné le ", "given on ") + CalendarDay(date: referral.consentDate).french),
-        ] + (showReason && referral.refusalReason != nil ? [(context.t("Motif du refus", "Reason for refusal"), referral.refusalReason!)] : [])
+        let facts = Self.facts(model, showReason: showReason, context: context)
         let targets = model.coordination ? ReferralWorkflow.allowedTargets(from: current).filter { $0 != .refused } : []
         let canRefuse = model.coordination && ReferralWorkflow.allowedTargets(from: current).contains(.refused)
         let content: BodyNode = .group(
-            .p(.a(.href(SiteURL.referrals(coopID).path), .text(model.coordination ? context.t("Orientations reçues", "Referrals received") : context.t("Mes orientations", "My referrals")))),
-            .h1(.text(title)),
+            Kit.pageHeader(title, breadcrumb: [.init(label: model.coop.name, path: SiteURL.cooperative(coopID).path),
+                                               .init(label: model.coordination ? context.t("Orientations reçues", "Referrals received") : context.t("Mes orientations", "My referrals"),
+                                                     path: SiteURL.referrals(coopID).path)], context: context),
+            duplicates(model, context: context),
             .section(.class("panel"), Kit.facts(facts),
                 .unwrap(referral.pathwayID.flatMap { model.coordination ? $0 : nil }) { pathwayID in
                     .p(.a(.class("button primary"), .href(SiteURL.pathway(coopID, pathwayID).path), .text(context.t("Ouvrir le parcours", "Open the pathway"))))
@@ -159,6 +152,53 @@ enum ReferralPage {
                 }))
         )
         return Layout.render(context, title: title, status: status, content: content)
+    }
+
+    /// Everything the referrer sent, in the order they typed it.
+    private static func facts(_ model: Model, showReason: Bool, context: PageContext) -> [(String, String)] {
+        let referral = model.referral
+        let person = referral.person
+        let sentOn: String = referral.createdAt.map { CalendarDay(date: $0).french } ?? "—"
+        let barriers: String = referral.barriers.compactMap { Barrier(rawValue: $0)?.frenchLabel }.joined(separator: ", ").ifEmpty("—")
+        let situation: String = person.situationAtEntry.flatMap { SituationAtEntry(rawValue: $0)?.frenchLabel } ?? "—"
+        let education: String = person.educationLevel.flatMap { EducationLevel(rawValue: $0)?.frenchLabel } ?? "—"
+        let consent: String = context.t("donné le ", "given on ") + CalendarDay(date: referral.consentDate).french
+        var facts: [(String, String)] = [
+            (context.t("État", "Status"), ReferralLabels.status(referral.status, context.language)),
+            (context.t("Envoyée par", "Sent by"), referral.referrerLabel),
+            (context.t("Envoyée le", "Sent on"), sentOn),
+            (context.t("Motif", "Reason"), referral.reason),
+            (context.t("Freins repérés", "Barriers"), barriers),
+        ]
+        facts += [
+            (context.t("Année de naissance", "Year of birth"), person.birthYear.map(String.init) ?? "—"),
+            (context.t("Téléphone ou courriel", "Phone or email"), person.contact ?? "—"),
+            (context.t("Comment la joindre", "Best way to reach them"), referral.preferredContact ?? "—"),
+            (context.t("Commune", "Town"), person.commune ?? "—"),
+            (context.t("QPV", "QPV"), person.qpvCode ?? "—"),
+        ]
+        facts += [
+            (context.t("Situation", "Situation"), situation),
+            (context.t("Niveau de formation", "Education level"), education),
+            (context.t("Consentement", "Consent"), consent),
+            (context.t("Pour", "For"), referral.consentPurpose),
+        ]
+        if showReason, let refusal = referral.refusalReason {
+            facts.append((context.t("Motif du refus", "Reason for refusal"), refusal))
+        }
+        return facts
+    }
+
+    /// The coordinator is told when the same person seems to have been referred before.
+    private static func duplicates(_ model: Model, context: PageContext) -> BodyNode {
+        .if(!model.duplicates.isEmpty, .section(.class("notice-warning"), .id("duplicates"),
+            .p(.strong(.text(context.t("Déjà orientée ? ", "Referred before? "))),
+               .text(context.t("Même nom et même année de naissance que :", "Same names and year of birth as:"))),
+            .ul(.forEach(model.duplicates) { other in
+                .li(.a(.href(SiteURL.referral(model.coop.id!, other.id!).path),
+                       .text("\(other.person.fullName), \(context.t("orientée le", "referred on")) \(other.createdAt.map { CalendarDay(date: $0).french } ?? "—") \(context.t("par", "by")) \(other.referrerLabel)")),
+                    .text(" "), Kit.badge(other.referralStatus, context: context))
+            })))
     }
 
     static func actionLabel(_ target: ReferralStatus, _ context: PageContext) -> String {

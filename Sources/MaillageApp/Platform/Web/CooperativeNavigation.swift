@@ -68,7 +68,7 @@ extension Layout {
                       .p(.class("coop-nav-area"), .text(group.area.label(context.language))),
                       .ul(.forEach(group.links) { link in
                           .li(.a(.href(link.path),
-                                 .if(link.fragment == nil && isWithin(link.url.path, context.currentPath), .attribute(named: "aria-current", value: "page")),
+                                 .if(link.query == nil && isWithin(link.url.path, context.currentPath), .attribute(named: "aria-current", value: "page")),
                                  .text(link.label)))
                       }))
              })

@@ -151,6 +151,17 @@ extension Kit {
              }))
     }
 
+    /// A form kept closed behind its button ("Ajouter…") so that a record's page reads as a
+    /// record; open when that form was just refused, so its error summary is in view.
+    static func addForm(_ label: String, id: String, open: Bool, _ content: BodyNode) -> BodyNode {
+        .element(named: "details", nodes: [
+            .class("add-form no-print"), .id(id),
+            .if(open, .attribute(named: "open", value: "open")),
+            .element(named: "summary", nodes: [.class("button"), .text(label)]),
+            content,
+        ])
+    }
+
     /// What an empty list says, and what to do about it.
     static func emptyState(_ message: String, action: (label: String, path: String)? = nil) -> BodyNode {
         .div(.class("empty-state"),

@@ -123,6 +123,8 @@ enum Stylesheet {
     .error-summary a { color: var(--danger); font-weight: 600; }
     .flash { background: #e3f2ec; border-left: 4px solid var(--brand); padding: .75rem 1rem; margin-bottom: 1rem; }
     .alert { border-left: 4px solid var(--danger); background: var(--paper); padding: .75rem 1rem; }
+    .notice-warning { border-left: 4px solid #e6c35c; background: var(--warning-bg); color: var(--warning-ink); padding: .75rem 1rem; margin-bottom: 1rem; }
+    .notice-warning a { color: var(--warning-ink); }
     .empty-state { border: 2px dashed var(--line); border-radius: var(--radius); padding: var(--space-5); text-align: center; color: var(--muted); background: var(--paper); }
     /* Tabs: the sections of one record, each its own address. */
     .tabs ul { list-style: none; margin: 0 0 var(--space-4); padding: 0; display: flex; flex-wrap: wrap; gap: var(--space-1); border-bottom: 2px solid var(--line); }
@@ -130,6 +132,11 @@ enum Stylesheet {
       border-bottom: 3px solid transparent; margin-bottom: -2px; color: var(--ink); }
     .tabs a[aria-current="page"] { border-bottom-color: var(--brand); font-weight: 700; color: var(--brand); }
     .tabs .count { font-size: var(--text-sm); background: var(--neutral-bg); border-radius: 1rem; padding: 0 .45rem; }
+    .add-form { margin: var(--space-3) 0; }
+    .add-form > summary { list-style: none; display: inline-flex; align-items: center; }
+    .add-form > summary::-webkit-details-marker { display: none; }
+    .add-form[open] > summary { margin-bottom: var(--space-3); }
+    .add-form > form, .add-form > .add-form-body { border-left: 3px solid var(--line); padding-left: var(--space-3); }
     /* Tables; under 640 px each row is a card and each value sits under its column's name. */
     table { border-collapse: collapse; width: 100%; background: var(--paper); }
     th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
