@@ -77,6 +77,72 @@ struct EverydayPagesTests {
         }
     }
 
+    @Test func anAssociateIsToldWhatAwaitsHerVoteAndTheNextAssembly() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let user = { (email: String) async throws -> User in try #require(try await User.query(on: app.db).filter(\.$email == email).first()) }
+            let (cooperant, societaire) = (try await user("cooperant@maillage.example"), try await user("societaire@maillage.example"))
+            try await DemoGovernance.load(on: app.db, cooperative: coop, accounts: [cooperant.name: cooperant, societaire.name: societaire],
+                                          coordinator: try await user("coordination@maillage.example"))
+            var associate = Browser(app)
+            try await associate.login("societaire@maillage.example")
+            // The demo's associates voted on every open decision.
+            #expect(Self.todoCount(try await associate.get("/").body.string, "todo-decisions") == nil)
+            let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let nextWeek = CalendarDay.today.adding(days: 7).description + "T18:00"
+            let created = try await coordinator.json(.POST, "/api/v1/coops/\(coop.id!)/decisions",
+                                                     json: #"{"kind":"proposal","title":"Repeindre la salle commune","closesAt":"\#(nextWeek)"}"#)
+            let id = try #require(created["id"] as? String, "\(created)")
+            var home = try await associate.get("/").body.string
+            #expect(Self.todoCount(home, "todo-decisions") == 1)
+            #expect(home.contains("la première se ferme le \(CalendarDay.today.adding(days: 7).french)"))
+            let assemblies = try await Assembly.query(on: app.db).filter(\.$cooperativeID == coop.id!).filter(\.$heldOn >= CalendarDay.today.date)
+                .filter(\.$lockedAt == nil).count()
+            #expect(Self.todoCount(home, "todo-assembly") == (assemblies == 0 ? nil : assemblies))
+            // Once she has voted, the line is gone.
+            let member = try await APIClient.forDemo("societaire@maillage.example", app: app)
+            #expect(try await member.send(.POST, "/api/v1/coops/\(coop.id!)/decisions/\(id)/votes", json: #"{"stance":"agree"}"#).status == .created)
+            home = try await associate.get("/").body.string
+            #expect(Self.todoCount(home, "todo-decisions") == nil)
+        }
+    }
+
+    @Test func aFunderSeesHerAgreementsAndTheNetworkAdminWhatEachCooperativeIsLateOn() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            // The territory's partners and the cooperative's agreements, as the demo's history has them.
+            let admin = try #require(try await User.query(on: app.db).filter(\.$email == "admin@maillage.example").first())
+            let territory = try #require(try await Territory.find(coop.$territory.id, on: app.db))
+            try await DemoPartners.load(on: app.db, territories: [territory], cooperatives: [territory.id!: coop], admin: admin)
+            try await DemoPartners.agreements(on: app.db, cooperatives: [coop], admin: admin)
+            var funder = Browser(app)
+            try await funder.login("financeur@maillage.example")
+            let home = try await funder.get("/").body.string
+            let funderID = try #require(try await User.query(on: app.db).filter(\.$email == "financeur@maillage.example").first()?.id)
+            let principal = try #require(try await PrincipalLoader.load(userID: funderID, db: app.db, viaBearerToken: false))
+            let agreements = try await FundingRepository(db: app.db, scope: CooperativeScope(cooperative: coop, principal: principal)).agreements()
+            #expect(!agreements.isEmpty)
+            #expect(Self.todoCount(home, "todo-agreements") == agreements.count)
+            #expect(Self.todoCount(home, "todo-referrals") == nil)
+
+            // A day of sales left open a week ago: the network admin sees it against the cooperative.
+            var network = Browser(app)
+            try await network.login("admin@maillage.example")
+            let before = try await network.get("/").body.string
+            #expect(before.contains(#"id="network-todo""#))
+            #expect(Self.todoCount(before, "todo-referrals") == nil, "the network admin gets one table, not every cooperative's list")
+            let row = try #require(before.components(separatedBy: SiteURL.cooperative(coop.id!).path + "\">").dropFirst().first?.components(separatedBy: "</tr>").first)
+            #expect(row.contains("badge"))
+            let late = try await Referral.query(on: app.db).filter(\.$cooperativeID == coop.id!).filter(\.$status == "sent").first()
+            let referral = try #require(late)
+            referral.statusChangedAt = Date().addingTimeInterval(-20 * 86_400)
+            try await referral.save(on: app.db)
+            let after = try await network.get("/").body.string
+            let lateRow = try #require(after.components(separatedBy: SiteURL.cooperative(coop.id!).path + "\">").dropFirst().first?.components(separatedBy: "</tr>").first)
+            #expect(lateRow.contains("orientations à traiter") || lateRow.contains("orientation à traiter"), "\(lateRow)")
+        }
+    }
+
     @Test func hoursTypedAsPeopleWriteThemAreKeptAndARefusalOpensOnItsSummary() async throws {
         try await withMaillage { app in
             let f = try await PathwayFileTests.fixture(app)

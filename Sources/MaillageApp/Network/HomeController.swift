@@ -61,12 +61,22 @@ struct HomeController: RouteCollection {
                 })))
         }
 
-        // What waits, cooperative by cooperative, first: the home page is a to-do list.
+        // What waits, cooperative by cooperative, first: the home page is a to-do list. The
+        // network admin sees every cooperative by stage with what it is late on.
         var todos: [BodyNode] = []
-        for coop in coops.prefix(12) {
+        var network: [(coop: Cooperative, late: [String])] = []
+        for coop in coops.prefix(principal.has(.networkAdmin) ? 60 : 12) {
             let items = try await HomeTodoRepository(db: request.db, coop: coop, principal: principal, language: context.language).items(today: .today)
-            todos.append(Self.todoPanel(coop, items, context: context))
+            if principal.has(.networkAdmin) {
+                let overdue = reminders.filter { $0.coop.id == coop.id && $0.level == .overdue }.map {
+                    context.t("compte rendu en retard : ", "report overdue: ") + $0.agreement.programme
+                }
+                network.append((coop, Self.lateness(items) + overdue))
+            } else {
+                todos.append(Self.todoPanel(coop, items, context: context))
+            }
         }
+        if principal.has(.networkAdmin) { todos.append(Self.networkPanel(network, context: context)) }
         sections.insert(contentsOf: todos, at: 0)
 
         let manageable = coops.filter { principal.decide(.manageCooperativeAccess, at: $0.location) == .allowed }

@@ -39,6 +39,65 @@ struct HomeTodoRepository {
         if may(.sell) { items += try await till(today) }
         if may(.manageGovernance) { items += try await subscriptionRequests() }
         if may(.viewOwnReferrals) && !may(.manageReferrals) { items += try await ownReferrals() }
+        if may(.viewGovernance) {
+            items += try await decisionsToVote()
+            items += try await nextAssembly(today)
+        }
+        if may(.viewFunding) && !may(.manageFunding) { items += try await fundersAgreements(today) }
+        return items
+    }
+
+    /// Everyday decisions still open that the person may vote on and has not.
+    private func decisionsToVote() async throws -> [TodoItem] {
+        let now = Date()
+        let open = try await Decision.query(on: db).filter(\.$cooperativeID == coopID).filter(\.$closedAt == nil)
+            .filter(\.$closesAt > now).sort(\.$closesAt).all()
+        guard !open.isEmpty else { return [] }
+        let voted = Set(try await DecisionVote.query(on: db).filter(\.$decisionID ~~ open.map { $0.id! })
+            .filter(\.$userID == principal.userID).all().map(\.decisionID))
+        let decisions = DecisionRepository(db: db, scope: CooperativeScope(cooperative: coop, principal: principal))
+        var waiting: [Decision] = []
+        for decision in open where !voted.contains(decision.id!) {
+            if try await decisions.electorate(decision).contains(principal.userID) { waiting.append(decision) }
+        }
+        guard let first = waiting.first else { return [] }
+        return [TodoItem(id: "todo-decisions", count: waiting.count,
+                         label: waiting.count == 1 ? t("décision attend votre vote", "decision awaits your vote") : t("décisions attendent votre vote", "decisions await your vote"),
+                         detail: t("la première se ferme le ", "the first closes on ") + CalendarDay(date: first.closesAt).french,
+                         path: SiteURL.decisions(coopID).path, tone: .warning)]
+    }
+
+    /// The next general assembly, from today on.
+    private func nextAssembly(_ today: CalendarDay) async throws -> [TodoItem] {
+        let coming = try await Assembly.query(on: db).filter(\.$cooperativeID == coopID).filter(\.$heldOn >= today.date)
+            .filter(\.$lockedAt == nil).sort(\.$heldOn).all()
+        guard let next = coming.first else { return [] }
+        let when = next.day.french + (next.time.map { " " + t("à", "at") + " " + FrenchText.clock($0) } ?? "")
+        return [TodoItem(id: "todo-assembly", count: coming.count,
+                         label: coming.count == 1 ? t("assemblée générale à venir", "general assembly to come") : t("assemblées générales à venir", "general assemblies to come"),
+                         detail: t("la prochaine le ", "the next on ") + when,
+                         path: SiteURL.assembly(coopID, next.id!).path, tone: .info)]
+    }
+
+    /// A funder's agreements with the cooperative, and the next report they are owed.
+    private func fundersAgreements(_ today: CalendarDay) async throws -> [TodoItem] {
+        let funding = FundingRepository(db: db, scope: CooperativeScope(cooperative: coop, principal: principal))
+        let agreements = try await funding.agreements()
+        guard !agreements.isEmpty else { return [] }
+        let due = try await ReportingDeadline.query(on: db).filter(\.$agreementID ~~ agreements.map { $0.id! })
+            .filter(\.$reportedOn == nil).filter(\.$dueOn >= today.date).sort(\.$dueOn).first()
+        let received = try await ReportingDeadline.query(on: db).filter(\.$agreementID ~~ agreements.map { $0.id! })
+            .filter(\.$reportedOn != nil).count()
+        var items = [TodoItem(id: "todo-agreements", count: agreements.count,
+                              label: agreements.count == 1 ? t("convention de financement", "funding agreement") : t("conventions de financement", "funding agreements"),
+                              detail: due.map { t("prochain compte rendu attendu le ", "next report due on ") + CalendarDay(date: $0.dueOn).french },
+                              path: SiteURL.fundingAgreements(coopID).path, tone: .info)]
+        if received > 0 {
+            items.append(TodoItem(id: "todo-reports", count: received,
+                                  label: received == 1 ? t("compte rendu remis", "report handed in") : t("comptes rendus remis", "reports handed in"),
+                                  detail: t("et l'impact de la coopérative", "and the cooperative's impact"),
+                                  path: SiteURL.cooperativeImpact(coopID).path, tone: .success))
+        }
         return items
     }
 
@@ -150,5 +209,35 @@ extension HomeController {
                        .span(.class("todo-label"), .text(item.label),
                              .unwrap(item.detail) { .span(.class("todo-detail"), .text($0)) })))
             }))
+    }
+
+    /// The network admin's to-do: every cooperative by stage, with what it is late on (the
+    /// red lines of its to-do list and the funders' reports overdue).
+    static func networkPanel(_ rows: [(coop: Cooperative, late: [String])], context: PageContext) -> BodyNode {
+        let sorted = rows.sorted {
+            let stages = (CooperativeStage(rawValue: $0.coop.stage) ?? .emergence, CooperativeStage(rawValue: $1.coop.stage) ?? .emergence)
+            return stages.0 != stages.1 ? stages.0 < stages.1 : $0.coop.name < $1.coop.name
+        }
+        let lateCount = rows.filter { !$0.late.isEmpty }.count
+        return .section(.class("panel todo"), .id("network-todo"),
+            .h2(.text(context.t("Les coopératives, par étape", "The cooperatives, by stage"))),
+            .p(.text(lateCount == 0 ? context.t("Aucune n'est en retard.", "None is late.")
+                                    : context.t("\(FrenchText.count(lateCount, "coopérative est en retard", "coopératives sont en retard")) sur quelque chose.",
+                                                "\(lateCount) late on something."))),
+            Kit.table(label: context.t("Les coopératives, par étape", "The cooperatives, by stage"),
+                .thead(.tr(.th(.text(context.t("Coopérative", "Cooperative"))), .th(.text(context.t("Étape", "Stage"))),
+                           .th(.text(context.t("En retard", "Late"))))),
+                .tbody(.forEach(sorted) { row in
+                    .tr(.td(.a(.href(SiteURL.cooperative(row.coop.id!).path), .text(row.coop.name))),
+                        .td(CooperativeStage(rawValue: row.coop.stage).map { Kit.badge($0, context: context) } ?? .text(row.coop.stage)),
+                        .td(row.late.isEmpty ? .text("—") : .ul(.class("plain"), .forEach(row.late) { .li(.text($0)) })))
+                })))
+    }
+
+    /// What a cooperative is late on, from its to-do list.
+    static func lateness(_ items: [TodoItem]) -> [String] {
+        items.filter { $0.tone == .danger }.map { item in
+            "\(FrenchText.integer(item.count)) \(item.label)" + (item.detail.map { " (\($0))" } ?? "")
+        }
     }
 }

@@ -96,6 +96,7 @@ enum Stylesheet {
     .button-group, .actions { display: flex; flex-wrap: wrap; gap: var(--space-3); align-items: center; }
     .actions { margin-top: 1rem; }
     form.inline { display: inline-block; margin: var(--space-1) var(--space-2) var(--space-1) 0; }
+    ul.plain { list-style: none; margin: 0; padding: 0; }
     ul.inline { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: var(--space-2) var(--space-4); }
     ul.inline a { display: inline-block; padding: var(--space-2) 0; }
     li > form.inline, p > form.inline { margin-left: var(--space-2); }
