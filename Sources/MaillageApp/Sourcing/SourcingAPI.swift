@@ -403,7 +403,8 @@ struct SourcingAPIController: RouteCollection {
 
     func suppliers(request: Request) async throws -> Response {
         let repository = try await request.sourcingRepository(.purchase)
-        return try Idempotency.encode(status: .ok, body: Page(items: try await repository.suppliers().map(SupplierDTO.init), nextCursor: nil))
+        let page = SuppliersPage.page(try await repository.suppliers(), try request.apiListFilter(states: SuppliersPage.kinds))
+        return try Idempotency.encode(status: .ok, body: Page(items: page.rows.map(SupplierDTO.init), nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }
 
     func createSupplier(request: Request) async throws -> Response {
@@ -429,8 +430,9 @@ struct SourcingAPIController: RouteCollection {
         let repository = try await request.sourcingRepository(.purchase)
         let (from, to) = try request.query.decode(PeriodQuery.self).period(today: .today)
         let names = Dictionary(uniqueKeysWithValues: try await repository.suppliers().map { ($0.id!, $0.name) })
-        let items = try await repository.purchases(from: from, to: to).map { PurchaseDTO($0, supplierName: names[$0.supplierID] ?? "", lines: nil) }
-        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: nil))
+        let page = PurchasesPage.page(try await repository.purchases(from: from, to: to), names: names, try request.apiListFilter(states: []))
+        let items = page.rows.map { PurchaseDTO($0, supplierName: names[$0.supplierID] ?? "", lines: nil) }
+        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }
 
     func createPurchase(request: Request) async throws -> Response {

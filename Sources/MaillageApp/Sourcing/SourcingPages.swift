@@ -61,7 +61,8 @@ struct SourcingPagesController: RouteCollection {
 
     func suppliers(request: Request) async throws -> Response {
         let repository = try await request.sourcingRepository(.purchase)
-        return try await SuppliersPage.render(repository, form: SupplierForm(), errors: [:], context: request.pageContext())
+        return try await SuppliersPage.render(repository, listing: request.listRequest(states: SuppliersPage.kinds),
+                                              form: SupplierForm(), errors: [:], context: request.pageContext())
     }
 
     func createSupplier(request: Request) async throws -> Response {
@@ -137,7 +138,8 @@ struct SourcingPagesController: RouteCollection {
     func purchases(request: Request) async throws -> Response {
         let repository = try await request.sourcingRepository(.purchase)
         let year = try request.query.decode(YearQuery.self).year ?? CalendarDay.today.year
-        return try await PurchasesPage.render(repository, year: year, form: PurchaseForm(), errors: [:], context: request.pageContext())
+        return try await PurchasesPage.render(repository, year: year, listing: request.listRequest(states: []), form: PurchaseForm(), errors: [:],
+                                              context: request.pageContext())
     }
 
     func createPurchase(request: Request) async throws -> Response {

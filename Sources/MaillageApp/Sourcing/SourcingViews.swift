@@ -26,15 +26,34 @@ enum SuppliersPage {
         }
     }
 
-    static func render(_ repository: SourcingRepository, form: SourcingPagesController.SupplierForm, errors: [String: String],
+    /// The list's filter: a supplier's kind.
+    static var kinds: [(raw: String, label: String)] { SupplierKind.allCases.map { ($0.rawValue, $0.frenchLabel) } }
+
+    /// Searched by name, town, SIRET and contact; filtered by kind.
+    static func page(_ suppliers: [Supplier], _ filter: ListFilter) -> ListPage<Supplier> {
+        filter.page(of: suppliers.filter { supplier in
+            filter.keeps(texts: [supplier.name, supplier.commune ?? "", supplier.siret ?? "", supplier.contactName ?? ""], state: supplier.kind)
+        })
+    }
+
+    static func render(_ repository: SourcingRepository, listing: ListRequest = ListRequest(), form: SourcingPagesController.SupplierForm, errors: [String: String],
                        context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
-        let suppliers = try await repository.suppliers()
+        let all = try await repository.suppliers()
+        let page = Self.page(all, listing.filter)
+        let suppliers = page.rows
         let title = context.t("Fournisseurs", "Suppliers")
-        return Layout.render(context, title: title, status: status, content: .group(
+        let path = SiteURL.suppliers(coop.id!).path
+        return Layout.render(context, title: title, status: listing.errors.isEmpty ? status : .unprocessableEntity, content: .group(
             coopLink(coop),
             .h1(.text(title)),
-            suppliers.isEmpty ? .p(.text(context.t("Aucun fournisseur pour l'instant.", "No supplier yet."))) :
+            Kit.listFilterErrors(listing.errors, context: context),
+            .if(!all.isEmpty, Kit.listFilterForm(action: path, filter: listing.filter, typed: listing.typed, states: kinds,
+                                                 searchLabel: context.t("Nom, commune, SIRET ou contact", "Name, town, SIRET or contact"),
+                                                 stateLabel: context.t("Type", "Kind"), context: context)),
+            .if(!all.isEmpty, Kit.listSummary(page, singular: context.t("fournisseur", "supplier"), plural: context.t("fournisseurs", "suppliers"), context: context)),
+            suppliers.isEmpty ? .p(.text(all.isEmpty ? context.t("Aucun fournisseur pour l'instant.", "No supplier yet.")
+                                                     : context.t("Aucun fournisseur ne correspond à cette recherche.", "No supplier matches this search."))) :
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("Nom", "Name"))), .th(.text(context.t("Type", "Kind"))), .th(.text(context.t("Commune", "Town"))),
                            .th(.text(context.t("En QPV", "In a QPV"))), .th(.text(context.t("Circuit court", "Short circuit"))), .th(.text(context.t("Labels", "Labels"))))),
@@ -46,6 +65,7 @@ enum SuppliersPage {
                         .td(.text(supplier.labelList.contains(.shortCircuit) ? context.t("oui", "yes") : context.t("non", "no"))),
                         .td(.text(supplier.labelList.filter { $0 != .shortCircuit }.map(\.frenchLabel).joined(separator: ", "))))
                 })),
+            Kit.pagination(page, path: path, typed: listing.typed, filter: listing.filter, context: context),
             .section(.class("panel"),
                 .h2(.text(context.t("Nouveau fournisseur", "New supplier"))),
                 supplierForm(action: SiteURL.suppliers(coop.id!), form: form, errors: errors, submit: context.t("Ajouter le fournisseur", "Add the supplier"), context: context))
@@ -113,12 +133,19 @@ enum SupplierPage {
 }
 
 enum PurchasesPage {
-    static func render(_ repository: SourcingRepository, year: Int, form: SourcingPagesController.PurchaseForm, errors: [String: String],
-                       context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
+    /// Searched by supplier and invoice number, newest first (as the repository gives them).
+    static func page(_ purchases: [Purchase], names: [UUID: String], _ filter: ListFilter) -> ListPage<Purchase> {
+        filter.page(of: purchases.filter { filter.keeps(texts: [names[$0.supplierID] ?? "", $0.reference ?? ""]) })
+    }
+
+    static func render(_ repository: SourcingRepository, year: Int, listing: ListRequest = ListRequest(), form: SourcingPagesController.PurchaseForm,
+                       errors: [String: String], context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
         let coop = repository.scope.cooperative
         let suppliers = try await repository.suppliers()
         let names = Dictionary(uniqueKeysWithValues: suppliers.map { ($0.id!, $0.name) })
-        let purchases = try await repository.purchases(from: CalendarDay(year: year, month: 1, day: 1), to: CalendarDay(year: year, month: 12, day: 31))
+        let yearPurchases = try await repository.purchases(from: CalendarDay(year: year, month: 1, day: 1), to: CalendarDay(year: year, month: 12, day: 31))
+        let page = Self.page(yearPurchases, names: names, listing.filter)
+        let purchases = page.rows
         let title = context.t("Achats", "Purchases")
         let familyOptions = ProductFamily.allCases.map { ($0.rawValue, $0.frenchLabel) }
         let rows: [Node<HTML.FormContext>] = (1...SourcingPagesController.PurchaseForm.rowCount).map { n in
@@ -147,7 +174,13 @@ enum PurchasesPage {
             .form(.class("row-form no-print"), .method(.get), .action(SiteURL.purchases(coop.id!).path),
                 Kit.input(.init(name: "year", label: context.t("Année", "Year"), value: String(year), inputMode: "numeric")),
                 .button(.type(.submit), .text(context.t("Afficher", "Show")))),
-            purchases.isEmpty ? .p(.text(context.t("Aucun achat en \(year).", "No purchase in \(year)."))) :
+            Kit.listFilterErrors(listing.errors, context: context),
+            .if(!yearPurchases.isEmpty, Kit.listFilterForm(action: SiteURL.purchases(coop.id!).path, filter: listing.filter, typed: listing.typed, states: [],
+                                                           searchLabel: context.t("Fournisseur ou n° de facture", "Supplier or invoice number"),
+                                                           hidden: [("year", String(year))], context: context)),
+            .if(!yearPurchases.isEmpty, Kit.listSummary(page, singular: context.t("achat", "purchase"), plural: context.t("achats", "purchases"), context: context)),
+            purchases.isEmpty ? .p(.text(yearPurchases.isEmpty ? context.t("Aucun achat en \(year).", "No purchase in \(year).")
+                                                               : context.t("Aucun achat ne correspond à cette recherche.", "No purchase matches this search."))) :
             Kit.table(label: context.t("Achats de \(year)", "Purchases of \(year)"),
                 .thead(.tr(.th(.text(context.t("Date", "Date"))), .th(.text(context.t("Fournisseur", "Supplier"))), .th(.text(context.t("Facture", "Invoice"))),
                            .th(.class("num"), .text(context.t("Total HT", "Total excl. VAT"))))),
@@ -156,6 +189,7 @@ enum PurchasesPage {
                         .td(.text(names[purchase.supplierID] ?? "")), .td(.text(purchase.reference ?? "—")),
                         .td(.class("num"), .text(Euros.french(purchase.totalCents))))
                 })),
+            Kit.pagination(page, path: SiteURL.purchases(coop.id!).path, typed: listing.typed, filter: listing.filter, keeping: [("year", String(year))], context: context),
             .section(.class("panel"),
                 .h2(.text(context.t("Saisir une facture", "Record an invoice"))),
                 suppliers.isEmpty ? .p(.a(.href(SiteURL.suppliers(coop.id!).path), .text(context.t("Ajoutez d'abord un fournisseur.", "Add a supplier first.")))) : .group(

@@ -152,7 +152,10 @@ struct SalesAPIController: RouteCollection {
 
     func list(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.sell)
-        return try Idempotency.encode(status: .ok, body: Page(items: try await repository.sales().map(SaleDTO.init), nextCursor: nil))
+        // Fifty tickets a page unless a `limit` is asked for: a year holds tens of thousands.
+        let asked = try request.ticketsQuery()
+        let page = try await repository.sales(asked.filter, number: asked.number, from: asked.from, to: asked.to)
+        return try Idempotency.encode(status: .ok, body: Page(items: page.rows.map(SaleDTO.init), nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }
 
     func show(request: Request) async throws -> Response {

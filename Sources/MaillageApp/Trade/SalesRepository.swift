@@ -31,11 +31,31 @@ extension TradeRepository {
         return sale
     }
 
-    /// The latest sales first.
-    func sales(limit: Int = 50) async throws -> [Sale] {
+    /// The list's filter: sales or refunds.
+    static var saleStates: [(raw: String, label: String)] { [("sale", "Ventes"), ("refund", "Remboursements")] }
+
+    /// One page of tickets, newest first, read from the database page by page (a year holds
+    /// tens of thousands): a ticket's number, sales or refunds, a period of Paris days.
+    func sales(_ filter: ListFilter, number: Int?, from: CalendarDay?, to: CalendarDay?) async throws -> ListPage<Sale> {
         try scope.require(.sell)
-        return try await salesQuery().sort(\.$number, .descending).limit(limit).all()
+        func query() -> QueryBuilder<Sale> {
+            let query = Sale.query(on: db).filter(\.$cooperativeID == scope.id)
+            if let number { query.filter(\.$number == number) }
+            if filter.states == ["refund"] { query.filter(\.$refundOf != nil) }
+            if filter.states == ["sale"] { query.filter(\.$refundOf == nil) }
+            if let from { query.filter(\.$recordedAt >= from.date) }
+            if let to { query.filter(\.$recordedAt < to.adding(days: 1).date) }
+            return query
+        }
+        let total = try await query().count()
+        let perPage = max(1, filter.perPage)
+        let pageCount = max(1, (total + perPage - 1) / perPage)
+        let page = min(max(1, filter.page), pageCount)
+        let rows = try await query().with(\.$lines).with(\.$payments).sort(\.$number, .descending)
+            .range(((page - 1) * perPage)..<(page * perPage)).all()
+        return ListPage(rows: rows, total: total, page: page, pageCount: pageCount)
     }
+
 
     /// The pool of suspended meals and donations: what came in minus what went out, added up
     /// from the day totals (a few rows a day, kept in each sale's transaction) rather than from

@@ -30,7 +30,12 @@ struct TillPagesController: RouteCollection {
     func sales(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.sell)
         let verification = request.query[String.self, at: "verify"] != nil ? try await repository.verifyJournal() : nil
-        return SalesPage(coop: repository.scope.cooperative, sales: try await repository.sales(limit: 100),
+        var asked = TicketsQuery()
+        var errors: [String: String] = [:]
+        do { asked = try request.ticketsQuery() } catch { errors = Problem.from(error).fieldErrors }
+        let page = try await repository.sales(asked.filter, number: asked.number, from: asked.from, to: asked.to)
+        return SalesPage(coop: repository.scope.cooperative, page: page, listing: ListRequest(filter: asked.filter, typed: request.query[String.self, at: "q"], errors: errors),
+                         period: .init(from: request.query[String.self, at: "from"], to: request.query[String.self, at: "to"]),
                          poolCents: try await repository.poolBalance(), verification: verification).render(request.pageContext())
     }
 
@@ -226,16 +231,50 @@ struct TillPage {
     }
 }
 
+/// The tickets' list as asked: `q` is a ticket's number, `status` sales or refunds, `from` and
+/// `to` the days of a period (page and API alike).
+struct TicketsQuery {
+    var filter = ListFilter()
+    var number: Int?
+    var from: CalendarDay?
+    var to: CalendarDay?
+}
+
+extension Request {
+    func ticketsQuery() throws -> TicketsQuery {
+        var errors: [String: String] = [:]
+        var asked = TicketsQuery()
+        do { asked.filter = try listFilter(states: TradeRepository.saleStates) } catch { errors.merge(Problem.from(error).fieldErrors) { first, _ in first } }
+        asked.filter.words = []
+        if let typed = TextRules.clean(query[String.self, at: "q"]) {
+            if let number = Int(typed.replacingOccurrences(of: "n°", with: "").trimmingCharacters(in: .whitespaces)), number > 0 {
+                asked.number = number
+            } else {
+                errors["q"] = "Un numéro de ticket s'écrit en chiffres, par exemple 1234."
+            }
+        }
+        do { (asked.from, asked.to) = try listPeriod() } catch { errors.merge(Problem.from(error).fieldErrors) { first, _ in first } }
+        guard errors.isEmpty else { throw Problem.invalid(FieldErrors(errors)) }
+        return asked
+    }
+}
+
 struct SalesPage {
     var coop: Cooperative
-    var sales: [Sale]
+    var page: ListPage<Sale>
+    var listing: ListRequest
+    var period: Kit.ListPeriodFields
     var poolCents: Int
     var verification: CashJournal.Verification?
+
+    private var sales: [Sale] { page.rows }
 
     func render(_ context: PageContext) -> Response {
         let coopID = coop.id!
         let title = context.t("Tickets de caisse", "Till tickets")
-        return Layout.render(context, title: title, content: .group(
+        let path = SiteURL.sales(coopID).path
+        let filtering = listing.filter.isFiltering || listing.typed?.isEmpty == false || period.from?.isEmpty == false || period.to?.isEmpty == false
+        return Layout.render(context, title: title, status: listing.errors.isEmpty ? .ok : .unprocessableEntity, content: .group(
             coopLink(coop),
             counterLinks(coop, context: context),
             .h1(.text(title)),
@@ -248,7 +287,12 @@ struct SalesPage {
             .form(.method(.get), .action(SiteURL.sales(coopID).path),
                 .input(.type(.hidden), .name("verify"), .value("1")),
                 .button(.type(.submit), .text(context.t("Vérifier le journal", "Verify the journal")))),
-            sales.isEmpty ? .p(.text(context.t("Aucun ticket pour l'instant.", "No ticket yet."))) :
+            Kit.listFilterErrors(listing.errors, context: context),
+            Kit.listFilterForm(action: path, filter: listing.filter, typed: listing.typed, states: TradeRepository.saleStates,
+                               searchLabel: context.t("N° de ticket", "Ticket number"), stateLabel: context.t("Type", "Kind"), period: period, context: context),
+            Kit.listSummary(page, singular: context.t("ticket", "ticket"), plural: context.t("tickets", "tickets"), context: context),
+            sales.isEmpty ? .p(.text(filtering ? context.t("Aucun ticket ne correspond à cette recherche.", "No ticket matches this search.")
+                                               : context.t("Aucun ticket pour l'instant.", "No ticket yet."))) :
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("N°", "No."))), .th(.text(context.t("Date", "Date"))), .th(.text(context.t("Tarif", "Tier"))),
                            .th(.class("num"), .text(context.t("Total TTC", "Total"))), .th(.class("num"), .text(context.t("Solidarité", "Solidarity"))),
@@ -263,7 +307,8 @@ struct SalesPage {
                         .td(.class("num"), .text(Euros.french(sale.totalCents))),
                         .td(.class("num"), .text(Euros.french(solidarity))),
                         .td(.text(sale.cashierLabel)))
-                }))
+                })),
+            Kit.pagination(page, path: path, typed: listing.typed, filter: listing.filter, keeping: [("from", period.from), ("to", period.to)], context: context)
         ))
     }
 

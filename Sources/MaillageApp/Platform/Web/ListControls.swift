@@ -3,7 +3,21 @@ import MaillageCore
 import Plot
 import Vapor
 
+/// What a list's page was asked for: the filter, the search as typed (to show it back), and
+/// why a bad address was refused (empty when it was right).
+struct ListRequest: Sendable {
+    var filter = ListFilter()
+    var typed: String?
+    var errors: [String: String] = [:]
+}
+
 extension Request {
+    /// A list page's request: its filter, or the whole list with the reasons (see `pageListFilter`).
+    func listRequest(states: [(raw: String, label: String)]) -> ListRequest {
+        let (filter, errors) = pageListFilter(states: states)
+        return ListRequest(filter: filter, typed: query[String.self, at: "q"], errors: errors)
+    }
+
     /// The list filter of the address or API query (`q`, `status`, `page`, `limit`). An API
     /// client may follow `nextCursor` as `cursor`: for these lists it is the page's number.
     func listFilter(states: [(raw: String, label: String)]) throws -> ListFilter {
@@ -16,6 +30,17 @@ extension Request {
     /// list, with why (the field errors, empty when the filter is right).
     func pageListFilter(states: [(raw: String, label: String)]) -> (filter: ListFilter, errors: [String: String]) {
         do { return (try listFilter(states: states), [:]) } catch { return (ListFilter(), Problem.from(error).fieldErrors) }
+    }
+
+    /// A period asked by `from` and `to` (days, either may be missing), checked in order.
+    func listPeriod() throws -> (from: CalendarDay?, to: CalendarDay?) {
+        var errors = FieldErrors()
+        let raw = (query[String.self, at: "from"], query[String.self, at: "to"])
+        let from = TextRules.clean(raw.0) == nil ? nil : CalendarDay.parse(raw.0, field: "from", subject: "Le début de la période", fallback: nil, latest: nil, into: &errors)
+        let to = TextRules.clean(raw.1) == nil ? nil : CalendarDay.parse(raw.1, field: "to", subject: "La fin de la période", fallback: nil, latest: nil, into: &errors)
+        if let from, let to, from > to { errors.add("from", "Le début de la période doit précéder sa fin.") }
+        try errors.throwIfAny()
+        return (from, to)
     }
 
     /// For the API: the whole list in one answer unless a `limit` is asked for.
@@ -31,12 +56,20 @@ extension Kit {
     /// A refused filter's summary, its links to the filter's own fields.
     static func listFilterErrors(_ errors: [String: String], context: PageContext) -> BodyNode {
         var keyed: [String: String] = [:]
-        for (key, message) in errors { keyed[key == "q" || key == "status" ? "filtre-" + key : key] = message }
-        return errorSummary(keyed, order: ["filtre-q", "filtre-status", "page", "limit"], context: context)
+        for (key, message) in errors { keyed[["q", "status", "from", "to"].contains(key) ? "filtre-" + key : key] = message }
+        return errorSummary(keyed, order: ["filtre-q", "filtre-status", "filtre-from", "filtre-to", "page", "limit"], context: context)
     }
 
     /// A GET form: the filtered list has its own address, so it can be bookmarked.
-    static func listFilterForm(action: String, filter: ListFilter, typed: String?, states: [(raw: String, label: String)], context: PageContext) -> BodyNode {
+    /// The period fields of a list's filter (`from`, `to`), kept as typed.
+    struct ListPeriodFields {
+        var from: String?
+        var to: String?
+    }
+
+    static func listFilterForm(action: String, filter: ListFilter, typed: String?, states: [(raw: String, label: String)],
+                               searchLabel: String? = nil, stateLabel: String? = nil, period: ListPeriodFields? = nil,
+                               hidden: [(name: String, value: String)] = [], context: PageContext) -> BodyNode {
         let selected = filter.states.count == 1 ? filter.states.first : nil
         // Ids of their own: the page's other forms may have a `status` field.
         let options: [Node<HTML.SelectContext>] = ([(raw: "", label: context.t("Tous", "All"))] + states).map { option in
@@ -46,15 +79,23 @@ extension Kit {
         }
         return .form(
             .class("list-filter no-print"), .method(.get), .action(action), .attribute(named: "role", value: "search"),
+            .forEach(hidden) { .input(.type(.hidden), .name($0.name), .value($0.value)) },
             .div(.class("field"),
-                 .label(.for("filtre-q"), .text(context.t("Rechercher", "Search"))),
+                 .label(.for("filtre-q"), .text(searchLabel ?? context.t("Rechercher", "Search"))),
                  .input(.type(.search), .id("filtre-q"), .name("q"), .value(typed ?? ""), .attribute(named: "autocomplete", value: "off"))),
             .if(!states.isEmpty, .div(.class("field"),
-                .label(.for("filtre-status"), .text(context.t("État", "Status"))),
+                .label(.for("filtre-status"), .text(stateLabel ?? context.t("État", "Status"))),
                 .select(.id("filtre-status"), .attribute(named: "name", value: "status"), .group(options)))),
+            .unwrap(period) { period in
+                .group(
+                    .div(.class("field"), .label(.for("filtre-from"), .text(context.t("Du", "From"))),
+                         .input(.type(.date), .id("filtre-from"), .name("from"), .value(period.from ?? ""))),
+                    .div(.class("field"), .label(.for("filtre-to"), .text(context.t("Au", "To"))),
+                         .input(.type(.date), .id("filtre-to"), .name("to"), .value(period.to ?? ""))))
+            },
             .div(.class("button-group"),
                  .button(.type(.submit), .class("primary"), .text(context.t("Filtrer", "Filter"))),
-                 .if(filter.isFiltering, .a(.class("button"), .href(action), .text(context.t("Tout afficher", "Show all")))))
+                 .if(filter.isFiltering || !(period?.from ?? "").isEmpty || !(period?.to ?? "").isEmpty, .a(.class("button"), .href(action), .text(context.t("Tout afficher", "Show all")))))
         )
     }
 
@@ -65,10 +106,12 @@ extension Kit {
                  + (page.pageCount > 1 ? context.t(" — page \(page.page) sur \(page.pageCount)", " — page \(page.page) of \(page.pageCount)") : "")))
     }
 
-    static func pagination<Row>(_ page: ListPage<Row>, path: String, typed: String?, filter: ListFilter, context: PageContext) -> BodyNode {
+    static func pagination<Row>(_ page: ListPage<Row>, path: String, typed: String?, filter: ListFilter, keeping extra: [(String, String?)] = [],
+                                context: PageContext) -> BodyNode {
         guard page.pageCount > 1 else { return .empty }
         func link(_ number: Int) -> String {
             var items = [URLQueryItem(name: "page", value: String(number))]
+            for (name, value) in extra { if let value, !value.isEmpty { items.append(URLQueryItem(name: name, value: value)) } }
             if let typed, !typed.isEmpty { items.append(URLQueryItem(name: "q", value: typed)) }
             if !filter.states.isEmpty { items.append(URLQueryItem(name: "status", value: filter.states.sorted().joined(separator: ","))) }
             if filter.perPage != ListFilter.defaultPerPage { items.append(URLQueryItem(name: "limit", value: String(filter.perPage))) }
