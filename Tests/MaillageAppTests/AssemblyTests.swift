@@ -75,7 +75,10 @@ struct AssemblyTests {
                 let proxy = holder.map { #","proxyHolderID":"\#(m[$0]!)""# } ?? ""
                 return try await coordinator.send(.POST, "\(path)/attendance", json: #"{"memberID":"\#(m[member]!)","mode":"\#(mode)"\#(proxy)}"#)
             }
-            #expect(try await attend("H2", "present").status == .created)
+            let present = try await attend("H2", "present")
+            #expect(present.status == .created)
+            // Every creation answers its own id.
+            #expect((present.problem?["id"] as? String).flatMap(UUID.init(uuidString:)) != nil)
             // 1 of 11 members with a vote; the quorum of 1/5 needs 3.
             var detail = try await coordinator.json(.GET, path)
             #expect(detail["membersWithVote"] as? Int == 11)
@@ -99,11 +102,16 @@ struct AssemblyTests {
             // Resolution 1: every resident against, every worker and partner for.
             let first = try await coordinator.json(.POST, "\(path)/resolutions", json: #"{"title":"Approbation des comptes","text":"L'assemblée approuve les comptes 2026."}"#)
             let r1 = try #require(first["resolutionID"] as? String)
+            #expect(first["id"] as? String == r1)
             #expect(first["majority"] as? String == "ordinary")
             let member = try await APIClient.forDemo("societaire@maillage.example", app: app)
-            // H1 votes from their phone, changes their mind, and may not vote for H2.
-            #expect(try await member.send(.POST, "\(path)/resolutions/\(r1)/votes", json: #"{"memberID":"\#(m["H1"]!)","choice":"for"}"#).status == .created)
-            #expect(try await member.send(.POST, "\(path)/resolutions/\(r1)/votes", json: #"{"memberID":"\#(m["H1"]!)","choice":"against"}"#).status == .created)
+            // H1 votes from their phone, changes their mind (the same vote, changed), and may not vote for H2.
+            let voted = try await member.send(.POST, "\(path)/resolutions/\(r1)/votes", json: #"{"memberID":"\#(m["H1"]!)","choice":"for"}"#)
+            #expect(voted.status == .created)
+            let voteID = try #require(voted.problem?["id"] as? String)
+            let changed = try await member.send(.POST, "\(path)/resolutions/\(r1)/votes", json: #"{"memberID":"\#(m["H1"]!)","choice":"against"}"#)
+            #expect(changed.status == .created)
+            #expect(changed.problem?["id"] as? String == voteID)
             #expect(try await member.send(.POST, "\(path)/resolutions/\(r1)/votes", json: #"{"memberID":"\#(m["H2"]!)","choice":"for"}"#).status == .forbidden)
             for name in ["H2", "H3", "H4", "H5", "H6", "H7"] {
                 #expect(try await coordinator.send(.POST, "\(path)/resolutions/\(r1)/votes", json: #"{"memberID":"\#(m[name]!)","choice":"against"}"#).status == .created)

@@ -172,6 +172,16 @@ struct PathwayFileTests {
             """#)
             #expect(individual.status == .created)
             #expect((individual.problem?["participants"] as? [[String: Any]])?.first?["status"] as? String == "registered")
+            // RFC 3339 with an offset or Z is read as Paris time (UTC+1 in December).
+            let utc = try await coordinator.send(.POST, "\(f.file(f.jonathan))/appointments", json: #"""
+            {"kind":"appointment","title":"Point téléphonique","startsAt":"2026-12-03T09:30:00Z","durationMinutes":30}
+            """#)
+            #expect(utc.status == .created)
+            #expect(utc.problem?["startsAt"] as? String == "2026-12-03T10:30")
+            let offset = try await coordinator.send(.POST, "\(f.file(f.jonathan))/appointments", json: #"""
+            {"kind":"appointment","title":"Point en visio","startsAt":"2026-12-04T16:00:00+01:00","durationMinutes":30}
+            """#)
+            #expect(offset.problem?["startsAt"] as? String == "2026-12-04T16:00")
             let bad = try await coordinator.send(.POST, "\(f.file(f.jonathan))/appointments", json: #"{"kind":"training_session","title":"","startsAt":"2/12/2026","durationMinutes":2}"#)
             #expect(Set(Self.errors(bad).keys) == ["kind", "title", "startsAt", "durationMinutes"])
 

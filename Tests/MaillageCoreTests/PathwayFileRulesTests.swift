@@ -64,7 +64,21 @@ struct AgendaRulesTests {
         #expect(tAndMinutes < LocalDateTime("2026-11-27T08:00")!)
     }
 
-    @Test(arguments: ["2026-11-26T24:00", "2026-11-26", "2026-02-30T10:00", "2026-11-26T14:60", "2026-11-26T9:00", "2026-11-26T14:00:60"])
+    @Test func rfc3339WithAnOffsetOrZIsReadAsParisTime() throws {
+        let two = LocalDateTime(day: day("2026-11-26"), hour: 14, minute: 0)
+        // Winter: Paris is UTC+1.
+        #expect(LocalDateTime("2026-11-26T13:00:00Z") == two)
+        #expect(LocalDateTime("2026-11-26T13:00Z") == two)
+        #expect(LocalDateTime("2026-11-26T14:00:00+01:00") == two)
+        #expect(LocalDateTime("2026-11-26T08:00:00.500-05:00") == two)
+        #expect(LocalDateTime("2026-11-26T13:00:00+0000") == two)
+        // Summer: UTC+2; and an instant late in the evening in UTC is the next day in Paris.
+        #expect(LocalDateTime("2026-07-14T08:30:00Z") == LocalDateTime(day: day("2026-07-14"), hour: 10, minute: 30))
+        #expect(LocalDateTime("2026-12-14T23:30:00Z") == LocalDateTime(day: day("2026-12-15"), hour: 0, minute: 30))
+    }
+
+    @Test(arguments: ["2026-11-26T24:00", "2026-11-26", "2026-02-30T10:00", "2026-11-26T14:60", "2026-11-26T9:00", "2026-11-26T14:00:60",
+                      "2026-11-26T14:00+25:00", "2026-11-26T14:00+1", "2026-11-26T14:00:00.Z", "2026-11-26T25:00Z"])
     func malformedDateTimesAreRefused(_ text: String) {
         #expect(LocalDateTime(text) == nil)
     }

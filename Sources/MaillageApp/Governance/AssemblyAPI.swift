@@ -6,6 +6,8 @@ import Vapor
 // MARK: JSON shapes (binding names: see docs/openapi.yaml)
 
 struct AttendanceDTO: Content {
+    /// The attendance line's own id (every creation answers one).
+    var id: UUID
     var memberID: UUID
     var member: String
     var mode: String
@@ -13,6 +15,7 @@ struct AttendanceDTO: Content {
     var proxyHolder: String?
 
     init(_ row: AssemblyAttendance, members: [UUID: Member]) {
+        id = row.id!
         memberID = row.memberID
         member = members[row.memberID]?.displayName ?? ""
         mode = row.mode
@@ -34,6 +37,8 @@ struct ResolutionResultDTO: Content {
         var votesCast: Int
         var forPercent: Double?
     }
+    /// The resolution's id, as `resolutionID` (every creation answers an `id`).
+    var id: UUID
     var resolutionID: UUID
     var number: Int
     var title: String
@@ -55,6 +60,7 @@ struct ResolutionResultDTO: Content {
 
     init(_ result: ResolutionResult) {
         let tally = result.tally
+        id = result.resolution.id!
         resolutionID = result.resolution.id!
         number = result.resolution.number
         title = result.resolution.title
@@ -138,12 +144,15 @@ struct AssemblyDetailDTO: Content {
 }
 
 struct VoteDTO: Content {
+    /// The vote's own id (a member's vote on a resolution is replaced, never doubled).
+    var id: UUID
     var resolutionID: UUID
     var memberID: UUID
     var choice: String
     var recordedBy: String
 
     init(_ vote: ResolutionVote) {
+        id = vote.id!
         resolutionID = vote.resolutionID
         memberID = vote.memberID
         choice = vote.choice

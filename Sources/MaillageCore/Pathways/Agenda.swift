@@ -1,3 +1,5 @@
+import Foundation
+
 /// An individual appointment, a collective workshop, or a session of a training.
 public enum AppointmentKind: String, CaseIterable, Codable, Sendable {
     case appointment
@@ -51,8 +53,15 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         self.minute = minute
     }
 
-    /// Accepts `YYYY-MM-DDTHH:MM`, with optional seconds (`:00`), or a space instead of `T`.
+    /// Accepts `YYYY-MM-DDTHH:MM`, with optional seconds (`:00`), or a space instead of `T`,
+    /// as Paris time; and RFC 3339 with an offset or `Z` (`2026-11-26T13:00:00Z`), turned into
+    /// Paris time (seconds dropped, as everywhere).
     public init?(_ text: String) {
+        if let (local, offsetMinutes) = Self.splitOffset(text) {
+            guard let utcWall = LocalDateTime(local) else { return nil }
+            self.init(instant: utcWall.instantAsUTC.addingTimeInterval(TimeInterval(-offsetMinutes * 60)))
+            return
+        }
         let separator: Character = text.contains("T") ? "T" : " "
         let halves = text.split(separator: separator, maxSplits: 1)
         guard halves.count == 2, let day = CalendarDay(String(halves[0])) else { return nil }
@@ -62,6 +71,54 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
               clock.count == 2 || Int(clock[2]).map({ (0..<60).contains($0) }) == true
         else { return nil }
         self.init(day: day, hour: hour, minute: minute)
+    }
+
+    private static let paris: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        return calendar
+    }()
+
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// The Paris wall time of an instant.
+    public init(instant: Date) {
+        let parts = Self.paris.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        self.init(day: CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!), hour: parts.hour!, minute: parts.minute!)
+    }
+
+    /// These fields read as a UTC wall time.
+    private var instantAsUTC: Date {
+        Self.utc.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
+    }
+
+    /// `2026-11-26T13:00:00.250+01:00` → (`2026-11-26T13:00:00`, 60); `…Z` → 0; nil without an
+    /// offset. Fractional seconds are dropped.
+    private static func splitOffset(_ text: String) -> (String, Int)? {
+        guard let timeStart = text.firstIndex(where: { $0 == "T" || $0 == "t" || $0 == " " }) else { return nil }
+        var clock = String(text[text.index(after: timeStart)...])
+        let datePart = String(text[..<timeStart])
+        var offset = 0
+        if clock.hasSuffix("Z") || clock.hasSuffix("z") {
+            clock.removeLast()
+        } else if let sign = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let zone = clock[clock.index(after: sign)...].replacingOccurrences(of: ":", with: "")
+            guard zone.count == 4, zone.allSatisfy(\.isASCII), let hours = Int(zone.prefix(2)), let minutes = Int(zone.suffix(2)),
+                  hours < 24, minutes < 60 else { return nil }
+            offset = (hours * 60 + minutes) * (clock[sign] == "-" ? -1 : 1)
+            clock = String(clock[..<sign])
+        } else {
+            return nil
+        }
+        if let dot = clock.firstIndex(of: ".") {
+            guard clock[clock.index(after: dot)...].allSatisfy(\.isNumber), clock.index(after: dot) < clock.endIndex else { return nil }
+            clock = String(clock[..<dot])
+        }
+        return (datePart + "T" + clock, offset)
     }
 
     public var description: String {
