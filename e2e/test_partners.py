@@ -142,7 +142,8 @@ def test_a_cashier_books_the_room_and_a_double_booking_is_refused(browser, base_
     book("10:00", "12:00", "Atelier couture")
     assert_no_error(browser, "after booking")
     assert flash_text(browser).startswith("Réservé : ")
-    assert "10:00–12:00 Atelier couture" in browser.find_element(By.ID, "bookings").text
+    # Times the French way (no-break spaces read as spaces).
+    assert "10 h 00 – 12 h 00 Atelier couture" in browser.find_element(By.ID, "bookings").text
     book("11:00", "12:30", "Réunion des habitant·es")
     assert "déjà réservée" in error_summary(browser)
     axe.assert_no_violations("booking refused")

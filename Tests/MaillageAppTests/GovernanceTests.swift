@@ -159,7 +159,7 @@ struct GovernanceTests {
             #expect(retried.headers.first(name: "Idempotency-Replayed") == "true")
             #expect(try await operation(#"{"kind":"subscription","memberID":"\#(jonathan)","shareClassID":"\#(classID)","quantity":5}"#).status == .created)
 
-            // The Ville may hold half of the capital, not more: 200 € of 400 €, then 220 € of 420 €.
+            // The Ville may hold half of the capital, not more: 200 € of 400 €, then 220 € of 420 €.
             #expect(try await operation(#"{"kind":"subscription","memberID":"\#(ville)","shareClassID":"\#(classID)","quantity":10}"#).status == .created)
             let over = try await operation(#"{"kind":"subscription","memberID":"\#(ville)","shareClassID":"\#(classID)","quantity":1}"#)
             #expect(over.status == .unprocessableEntity)
@@ -193,7 +193,7 @@ struct GovernanceTests {
             let register = try #require(capital["register"] as? [[String: Any]])
             #expect(register.compactMap { $0["number"] as? Int } == Array(1...10))
             #expect(CapitalRules.firstGap(in: register.compactMap { $0["number"] as? Int }) == nil)
-            // 5 + 5 + 10 + 6 parts of 20 €, the Ville's 200 € among them.
+            // 5 + 5 + 10 + 6 parts of 20 €, the Ville's 200 € among them.
             #expect(capital["totalCents"] as? Int == 52_000)
             #expect(capital["publicBodiesCents"] as? Int == 20_000)
 
@@ -212,7 +212,7 @@ struct GovernanceTests {
             #expect(reimbursed.status == .seeOther)
             let page = try await browser.get("/coops/\(coop.id!)/capital")
             #expect(page.body.string.contains("Remboursement"))
-            #expect(page.body.string.contains("320,00 €")) // 520 € less the Ville's 200 €
+            #expect(page.body.string.contains("320,00 €")) // 520 € less the Ville's 200 €
         }
     }
 }

@@ -37,7 +37,7 @@ struct InvoicesTests {
             let quote = try await staff.json(.POST, "\(base)/invoices", json: Self.buffet)
             #expect(quote["status"] as? String == "quote")
             #expect(quote["number"] == nil)
-            // 510 + 72 + 150 € excluding VAT; the demo cooperative has no VAT number yet (franchise en base).
+            // 510 + 72 + 150 € excluding VAT; the demo cooperative has no VAT number yet (franchise en base).
             #expect(quote["netCents"] as? Int == 73_200)
             #expect(quote["vatCents"] as? Int == 0)
             #expect(quote["grossCents"] as? Int == 73_200)
@@ -99,7 +99,7 @@ struct InvoicesTests {
             #expect(sequences == Array(1...6))
             #expect(InvoiceNumbering.gaps(in: sequences).isEmpty)
             let one = try await coordination.json(.GET, "\(base)/invoices/\(ids[0])")
-            // 510,00 € at 10 % → 51,00 ; 72,00 € at 5,5 % → 3,96 ; 150,00 € at 20 % → 30,00.
+            // 510,00 € at 10 % → 51,00 ; 72,00 € at 5,5 % → 3,96 ; 150,00 € at 20 % → 30,00.
             #expect(one["vatCents"] as? Int == 8_496)
             #expect(one["grossCents"] as? Int == 81_696)
             #expect((one["legalMentions"] as? [String])?.contains("N° de TVA intracommunautaire : FR65912345675.") == true)
@@ -113,7 +113,7 @@ struct InvoicesTests {
             let id = try await Self.delivered(staff, base: base)
             #expect(try await staff.send(.POST, "\(base)/invoices/\(id)/credit-note").status == .conflict)
             _ = try await staff.json(.POST, "\(base)/invoices/\(id)/issue")
-            // Ten portions were not served: 85,00 € credited.
+            // Ten portions were not served: 85,00 € credited.
             let partial = try await staff.send(.POST, "\(base)/invoices/\(id)/credit-note",
                                                json: #"{"lines":[{"description":"Buffet non servi","quantity":10,"unitPriceCents":850,"vatRate":10}],"reason":"10 convives absents"}"#)
             #expect(partial.status == .created)
@@ -126,7 +126,7 @@ struct InvoicesTests {
             let tooMuch = try await staff.send(.POST, "\(base)/invoices/\(id)/credit-note",
                                                json: #"{"lines":[{"description":"Tout","quantity":1,"unitPriceCents":100000,"vatRate":10}]}"#)
             #expect(tooMuch.status == .unprocessableEntity)
-            #expect((tooMuch.problem?["errors"] as? [String: String])?["lines"]?.contains("647,00 €") == true)
+            #expect((tooMuch.problem?["errors"] as? [String: String])?["lines"]?.contains("647,00 €") == true)
             // A full credit note once part of it is credited: which lines, then?
             let whole = try await staff.send(.POST, "\(base)/invoices/\(id)/credit-note")
             #expect((whole.problem?["errors"] as? [String: String])?["lines"] != nil)
@@ -168,9 +168,9 @@ struct InvoicesTests {
             let sheet = try await browser.get(invoicePath)
             #expect(sheet.body.string.contains("Facture F-\(CalendarDay.today.year)-0001"))
             #expect(sheet.body.string.contains("art. 293 B du CGI"))
-            // A private customer: no 40 € indemnity.
+            // A private customer: no 40 € indemnity.
             #expect(!sheet.body.string.contains("40 €"))
-            #expect(sheet.body.string.contains("100,00 €"))
+            #expect(sheet.body.string.contains("100,00 €"))
         }
     }
 }

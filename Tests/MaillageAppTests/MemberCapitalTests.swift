@@ -21,7 +21,7 @@ struct MemberCapitalTests {
             #expect(try await coordinator.send(.POST, "\(base)/member-categories", json: #"{"name":"Habitant·es","kind":"beneficiaries"}"#).status == .created)
             let classID = try #require(try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Part sociale","nominalCents":2000,"minimumQuantity":1}"#)["id"] as? String)
             let societaire = try #require(try await User.query(on: app.db).filter(\.$email == "societaire@maillage.example").first())
-            // Jeanne applies: a candidate with her account, then a request of 3 shares of 20 €.
+            // Jeanne applies: a candidate with her account, then a request of 3 shares of 20 €.
             let jeanne = try #require(try await coordinator.json(.POST, "\(base)/members", json: #"""
             {"displayName":"Jeanne Roux","kind":"person","category":"Habitant·es","status":"candidate","userID":"\#(societaire.id!)"}
             """#)["id"] as? String)
@@ -128,7 +128,7 @@ struct MemberCapitalTests {
             #expect(reimbursed.status == .created)
             #expect(reimbursed.problem?["amountCents"] as? Int == 20_000)
 
-            // 200 € from three months ago until this month, when it was paid back.
+            // 200 € from three months ago until this month, when it was paid back.
             let history = try await coordinator.json(.GET, "\(base)/capital/history?months=5")
             let months = try #require(history["months"] as? [[String: Any]])
             #expect(months.count == 5)
@@ -179,14 +179,14 @@ struct MemberCapitalTests {
             }
             let capital = try await browser.get("\(page)/capital")
             #expect(capital.body.string.contains("Payée, inscrite au registre"))
-            #expect(capital.body.string.contains("200,00 €"))
+            #expect(capital.body.string.contains("200,00 €"))
             #expect(try await Member.find(UUID(uuidString: centre), on: app.db)?.status == "member")
         }
     }
 }
 
 extension MemberCapitalTests {
-    /// Founders' shares at 100 €, reserved to the partners; ordinary shares at 20 €. A partner
+    /// Founders' shares at 100 €, reserved to the partners; ordinary shares at 20 €. A partner
     /// converts 2 founders' shares into 10 ordinary ones; a resident may hold no founders' share.
     @Test func aClassMayBeReservedAndSharesConvertAtEqualValue() async throws {
         try await withMaillage { app in
@@ -202,7 +202,7 @@ extension MemberCapitalTests {
             let foundersID = try #require(founders["id"] as? String)
             #expect((founders["eligibleCategories"] as? [String])?.count == 1)
             let ordinaryID = try #require(try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Part sociale","nominalCents":2000}"#)["id"] as? String)
-            let thirdID = try #require(try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Part à 30 €","nominalCents":3000}"#)["id"] as? String)
+            let thirdID = try #require(try await coordinator.json(.POST, "\(base)/share-classes", json: #"{"name":"Part à 30 €","nominalCents":3000}"#)["id"] as? String)
             let centre = try #require(try await coordinator.json(.POST, "\(base)/members", json: #"{"displayName":"Centre social","kind":"organisation","representative":"Mireille Ouali","category":"Partenaires","admittedOn":"2025-06-21"}"#)["id"] as? String)
             let resident = try #require(try await coordinator.json(.POST, "\(base)/members", json: #"{"displayName":"Omar Benali","kind":"person","category":"Habitant·es","admittedOn":"2025-06-21"}"#)["id"] as? String)
             func operation(_ json: String) async throws -> TestingHTTPResponse { try await coordinator.send(.POST, "\(base)/capital/operations", json: json) }
@@ -211,8 +211,8 @@ extension MemberCapitalTests {
             #expect(Self.errors(refused)["shareClassID"]?.contains("réservées") == true)
             #expect(Self.errors(try await coordinator.send(.POST, "\(base)/subscription-requests", json: #"{"memberID":"\#(resident)","shareClassID":"\#(foundersID)","quantity":1}"#))["shareClassID"] != nil)
             #expect(try await operation(#"{"kind":"subscription","memberID":"\#(centre)","shareClassID":"\#(foundersID)","quantity":3}"#).status == .created)
-            // 2 × 100 € is not a whole number of 30 € shares; it is 10 shares of 20 €.
-            #expect(Self.errors(try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","toShareClassID":"\#(thirdID)","quantity":2}"#))["quantity"]?.contains("200,00 €") == true)
+            // 2 × 100 € is not a whole number of 30 € shares; it is 10 shares of 20 €.
+            #expect(Self.errors(try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","toShareClassID":"\#(thirdID)","quantity":2}"#))["quantity"]?.contains("200,00 €") == true)
             #expect(Self.errors(try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","quantity":2}"#))["toShareClassID"] != nil)
             let converted = try await operation(#"{"kind":"conversion","memberID":"\#(centre)","shareClassID":"\#(foundersID)","toShareClassID":"\#(ordinaryID)","quantity":2}"#)
             #expect(converted.status == .created)

@@ -110,7 +110,7 @@ struct ResourceTests {
             #expect(clash.body.string.contains("déjà réservée"))
             #expect(clash.body.string.contains("booking-form"))
             let week = try await browser.get(page + "?from=\(day)")
-            #expect(week.body.string.contains("09:00–12:00 Atelier HACCP"))
+            #expect(week.body.string.contains("9\u{00A0}h\u{00A0}00 – 12\u{00A0}h\u{00A0}00 Atelier HACCP"))
             let month = try await browser.get(page + "?from=\(day)&view=month")
             #expect(month.body.string.contains("Atelier HACCP"))
             #expect(month.body.string.contains("week-view"))

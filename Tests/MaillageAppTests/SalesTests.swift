@@ -42,7 +42,7 @@ struct SalesTests {
             let first = try await cashier.send(.POST, "\(f.base)/sales", json: body, headers: headers)
             #expect(first.status == .created)
             let sale = try #require(first.problem)
-            // Tier 2 of the demo grid: half price. 9,00 € → 4,50 €, 1,50 € → 0,75 €.
+            // Tier 2 of the demo grid: half price. 9,00 € → 4,50 €, 1,50 € → 0,75 €.
             let lines = try #require(sale["lines"] as? [[String: Any]])
             #expect(lines.map { $0["priceCents"] as? Int } == [450, 75])
             #expect(lines.allSatisfy { $0["tier"] as? String == "T2" })
@@ -64,7 +64,7 @@ struct SalesTests {
 
             // Not covered, change on a card, unknown product: refused, nothing written.
             let short = try await cashier.send(.POST, "\(f.base)/sales", json: body.replacingOccurrences(of: "1000", with: "500"))
-            #expect(Self.errors(short)["payments"]?.contains("0,25 €") == true)
+            #expect(Self.errors(short)["payments"]?.contains("0,25 €") == true)
             let card = try await cashier.send(.POST, "\(f.base)/sales", json: body.replacingOccurrences(of: "cash", with: "card"))
             #expect(Self.errors(card)["payments"] != nil)
             let unknown = try await cashier.send(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(UUID())","quantity":0}],"payments":[]}"#)
@@ -80,12 +80,12 @@ struct SalesTests {
             let meal = f.products["Repas du midi"]!
             let drawing = #"{"householdID":"\#(f.households["CAIL01"]!)","lines":[{"productID":"\#(meal)","quantity":1}],"payments":[],"suspendedMealsUsed":1}"#
             let empty = try await cashier.send(.POST, "\(f.base)/sales", json: drawing)
-            #expect(Self.errors(empty)["suspendedMealsUsed"]?.contains("0,00 €") == true)
-            // A neighbour pays her meal at the public price and leaves 9 € for a suspended meal.
+            #expect(Self.errors(empty)["suspendedMealsUsed"]?.contains("0,00 €") == true)
+            // A neighbour pays her meal at the public price and leaves 9 € for a suspended meal.
             let donor = try await cashier.send(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(meal)","quantity":1}],"donationCents":900,"payments":[{"method":"card","amountCents":1800}]}"#)
             #expect(donor.problem?["totalCents"] as? Int == 1800)
             #expect(try await cashier.json(.GET, "\(f.base)/pool")["balanceCents"] as? Int == 900)
-            // Tier 1 (25 %): the meal costs 2,25 €, all of it paid by the pool.
+            // Tier 1 (25 %): the meal costs 2,25 €, all of it paid by the pool.
             let drawn = try await cashier.send(.POST, "\(f.base)/sales", json: drawing)
             #expect(drawn.status == .created)
             #expect(drawn.problem?["poolDrawCents"] as? Int == 225)
@@ -184,7 +184,7 @@ struct SalesTests {
         try await withMaillage { app in
             let f = try await Self.fixture(app)
             let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
-            // A T2 household's meal and coffee (5,25 €, 10 €in cash), a lamp by card (8 €),
+            // A T2 household's meal and coffee (5,25 €, 10 €in cash), a lamp by card (8 €),
             // another lamp refunded.
             _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"householdID":"\#(f.households["CAIL02"]!)","lines":[{"productID":"\#(f.products["Repas du midi"]!)","quantity":1},{"productID":"\#(f.products["Café"]!)","quantity":1}],"payments":[{"method":"cash","amountCents":1000}]}"#)
             _ = try await cashier.json(.POST, "\(f.base)/sales", json: #"{"lines":[{"productID":"\#(f.products["Lampe de la recyclerie"]!)","quantity":1}],"payments":[{"method":"card","amountCents":800}]}"#)
@@ -199,7 +199,7 @@ struct SalesTests {
             #expect(closing["tickets"] as? Int == 4)
             #expect(closing["totalCents"] as? Int == 525 + 800)
             #expect(closing["perpetualTotalCents"] as? Int == 1325)
-            // Cash: 10 € received, 4,75 € given back; the cheque and its refund cancel out.
+            // Cash: 10 € received, 4,75 € given back; the cheque and its refund cancel out.
             #expect((closing["byMethod"] as? [String: Int]) == ["cash": 525, "card": 800, "cheque": 0])
             #expect((closing["byTier"] as? [String: Int]) == ["T2": 525, "public": 800])
             let vat = try #require(closing["vat"] as? [[String: Any]])

@@ -162,7 +162,7 @@ struct SourcingTests {
             #expect(response.status == .created, "\(response.body.string)")
             let body = try #require(response.problem)
             let id = try #require(body["id"] as? String)
-            // 48,00 + 60,00 + 12,00 € HT.
+            // 48,00 + 60,00 + 12,00 € HT.
             #expect(body["totalCents"] as? Int == 12_000)
             #expect(body["date"] as? String == "2019-03-12")
             #expect(body["reference"] as? String == "FA-2019-0312")
@@ -253,28 +253,28 @@ struct SourcingTests {
             let response = try await funder.send(.GET, "\(base)/sourcing/indicators?year=2019")
             #expect(response.status == .ok)
             let figures = try #require(response.problem)
-            // Total: 48 + 20 + 25 + 15 + 90 + 30 + 26 = 254,00 € HT.
+            // Total: 48 + 20 + 25 + 15 + 90 + 30 + 26 = 254,00 € HT.
             let total = 25_400.0
             #expect(figures["from"] as? String == "2019-01-01")
             #expect(figures["to"] as? String == "2019-12-31")
             #expect(figures["totalCents"] as? Int == 25_400)
-            // Organic: the courgettes, 48 €.
+            // Organic: the courgettes, 48 €.
             #expect(figures["bioCents"] as? Int == 4_800)
             #expect(Self.close(figures["bioShare"], 4_800 / total))
-            // Official signs: rice (IGP) 25 € + lamb (Label rouge) 90 €.
+            // Official signs: rice (IGP) 25 € + lamb (Label rouge) 90 €.
             #expect(figures["officialQualityCents"] as? Int == 11_500)
-            // EGAlim: 48 + 115 + the sea bream (sustainable fishing) 26 = 189 €, 74,4 %.
+            // EGAlim: 48 + 115 + the sea bream (sustainable fishing) 26 = 189 €, 74,4 %.
             #expect(figures["egalimCents"] as? Int == 18_900)
             #expect(Self.close(figures["egalimShare"], 18_900 / total))
-            // Meat and fish: 90 + 30 + 26 = 146 €, of which lamb and sea bream are EGAlim: 116 €.
+            // Meat and fish: 90 + 30 + 26 = 146 €, of which lamb and sea bream are EGAlim: 116 €.
             #expect(Self.close(figures["meatFishEgalimShare"], 11_600 / 14_600.0))
             // Local by the département (default): only the courgettes; the apples are local by région,
             // the butcher's lines by 30 km, neither fits a département.
             #expect((figures["localDefinition"] as? [String: Any])?["kind"] as? String == "departement")
             #expect(Self.close(figures["localShare"], 4_800 / total))
-            // Short circuit: courgettes 48 + lamb 90 + merguez 30 = 168 €.
+            // Short circuit: courgettes 48 + lamb 90 + merguez 30 = 168 €.
             #expect(Self.close(figures["shortCircuitShare"], 16_800 / total))
-            // In a QPV and from the social economy: the grocery, 25 + 15 = 40 €.
+            // In a QPV and from the social economy: the grocery, 25 + 15 = 40 €.
             #expect(Self.close(figures["qpvShare"], 4_000 / total))
             #expect(Self.close(figures["essShare"], 4_000 / total))
             let targets = figures["targets"] as? [String: Any]
@@ -289,7 +289,7 @@ struct SourcingTests {
             #expect(families.map { $0["localCents"] as? Int ?? -1 } == [0, 0, 4_800, 0])
             #expect(families.first?["label"] as? String == "Viandes et volailles")
             #expect(Self.close(families.first { $0["key"] as? String == "fruits-legumes" }?["share"], 6_800 / total))
-            // By supplier, the largest first: butcher 146 €, farm 68 €, grocery 40 €.
+            // By supplier, the largest first: butcher 146 €, farm 68 €, grocery 40 €.
             let suppliers = try #require(figures["bySupplier"] as? [[String: Any]])
             #expect(suppliers.map { $0["key"] as? String ?? "" } == [butcherID, farm, grocery].map { $0.lowercased() })
             #expect(suppliers.map { $0["label"] as? String ?? "" } == ["Boucherie Saint-Julien", "Ferme des Restanques", "Épicerie solidaire des Caillols"])
@@ -297,7 +297,7 @@ struct SourcingTests {
             #expect(suppliers.map { $0["egalimCents"] as? Int ?? -1 } == [11_600, 4_800, 2_500])
             #expect(Self.close(suppliers.first?["share"], 14_600 / total))
 
-            // May only: the grocery's purchase, all in a QPV and in the social economy; 25 of 40 € EGAlim.
+            // May only: the grocery's purchase, all in a QPV and in the social economy; 25 of 40 € EGAlim.
             let may = try await funder.json(.GET, "\(base)/sourcing/indicators?from=2019-05-01&to=2019-05-31")
             #expect(may["totalCents"] as? Int == 4_000)
             #expect(Self.close(may["qpvShare"], 1))
@@ -324,11 +324,11 @@ struct SourcingTests {
             #expect(noDistance.status == .unprocessableEntity)
             #expect(Set(Self.errors(noDistance).keys) == ["localDefinition.km"])
 
-            // The région: the courgettes (a département is in its région) and the apples, 68 €.
+            // The région: the courgettes (a département is in its région) and the apples, 68 €.
             #expect(try await coordinator.send(.PUT, "\(base)/sourcing-settings", json: #"{"localDefinition":{"kind":"region"}}"#).status == .ok)
             let region = try await funder.json(.GET, "\(base)/sourcing/indicators?year=2019")
             #expect(Self.close(region["localShare"], 6_800 / total))
-            // Within 50 km: the butcher's lamb and merguez (30 km), 120 €; a département or a
+            // Within 50 km: the butcher's lamb and merguez (30 km), 120 €; a département or a
             // région is no distance.
             let saved = try await coordinator.send(.PUT, "\(base)/sourcing-settings", json: #"{"localDefinition":{"kind":"km","km":50}}"#)
             #expect(saved.status == .ok)
@@ -418,12 +418,12 @@ struct SourcingTests {
             #expect((created["labels"] as? [String])?.isEmpty == true)
             let purchases = Self.items(try await staff.json(.GET, "\(base)/purchases?year=2019"))
             let farmPurchase = try #require(purchases.first { $0["supplierName"] as? String == "Ferme des Restanques" })
-            // 48,00 + 35,50 €.
+            // 48,00 + 35,50 €.
             #expect(farmPurchase["totalCents"] as? Int == 8_350)
             #expect(farmPurchase["date"] as? String == "2019-04-02")
             #expect(farmPurchase["source"] as? String == "import")
             let groceryPurchase = try #require(purchases.first { $0["supplierName"] as? String == newName })
-            // 12,30 + 1 234,56 €.
+            // 12,30 + 1 234,56 €.
             #expect(groceryPurchase["totalCents"] as? Int == 124_686)
             #expect(groceryPurchase["date"] as? String == "2019-04-15")
             #expect(purchases.filter { $0["source"] as? String == "import" }.count == 2)
@@ -500,7 +500,7 @@ struct SourcingTests {
             #expect(Array(served.body.readableBytesView) == Self.pdf)
 
             // A text file, even one that claims to be a PDF, and an empty body: refused, the PDF stays.
-            let text = Array("Facture n° 118 : 120,00 € HT".utf8)
+            let text = Array("Facture n° 118 : 120,00 € HT".utf8)
             let plain = try await Self.sendRaw(staff, .PUT, path, contentType: .plainText, bytes: text)
             #expect(plain.status == .unprocessableEntity)
             #expect(Set(Self.errors(plain).keys) == ["file"])
@@ -532,10 +532,10 @@ struct SourcingTests {
             let base = Self.base(coop)
             let staff = try await APIClient.forDemo("caisse@maillage.example", app: app)
             let farm = try await Self.supplier(staff, base, Self.restanques)
-            // June: courgettes at 60,00 € for 20 kg (3,00 €/kg), superseded in September.
+            // June: courgettes at 60,00 € for 20 kg (3,00 €/kg), superseded in September.
             _ = try await Self.purchase(staff, base, supplier: farm, date: "2019-06-01",
                                         lines: #"[{"description":"Courgettes bio (Restanques)","priceCents":6000,"quantity":20,"unit":"kg"}]"#)
-            // September: courgettes 48,00 € for 20 kg → 240 cents/kg; tomatoes 31,00 € for 10 kg → 310 cents/kg.
+            // September: courgettes 48,00 € for 20 kg → 240 cents/kg; tomatoes 31,00 € for 10 kg → 310 cents/kg.
             _ = try await Self.purchase(staff, base, supplier: farm, date: "2019-09-10", lines: #"""
                 [{"description":"Courgettes bio (Restanques)","priceCents":4800,"quantity":20,"unit":"kg"},
                  {"description":"Tomates (Restanques)","priceCents":3100,"quantity":10,"unit":"kg"}]
@@ -589,7 +589,7 @@ struct SourcingTests {
             #expect((cost["product"] as? [String: Any])?["name"] as? String == "Repas du midi")
 
             // What each tier pays for the meal under the grid in force, less the VAT (10 %) and the portion.
-            // With the demo grid (25, 50, 75, 100 % of 9,00 €): T1 2,25 € → 2,05 € HT → margin 132;
+            // With the demo grid (25, 50, 75, 100 % of 9,00 €): T1 2,25 € → 2,05 € HT → margin 132;
             // T2 4,50 → 4,09 → 336; T3 6,75 → 6,14 → 541; T4 and public 9,00 → 8,18 → 745.
             let scope = try await TestActors.scope("coordination@maillage.example", coop: coop, app: app)
             let grid = try #require(try await TradeRepository(db: app.db, scope: scope).currentGrid(on: .today)).grid
@@ -600,7 +600,7 @@ struct SourcingTests {
             #expect(tiers.map { $0["tier"] as? String ?? "" } == expectedTiers.map(\.description))
             #expect(tiers.map { $0["priceCents"] as? Int ?? -1 } == prices)
             #expect(tiers.map { $0["marginCents"] as? Int ?? -1 } == prices.map { $0 - VATRate.intermediate.vatIncluded(in: $0) - 73 })
-            // The public price does not depend on the grid: 9,00 € TTC, 8,18 € HT, 8,18 − 0,73.
+            // The public price does not depend on the grid: 9,00 € TTC, 8,18 € HT, 8,18 − 0,73.
             #expect(tiers.last?["tier"] as? String == "public")
             #expect(tiers.last?["priceCents"] as? Int == 900)
             #expect(tiers.last?["marginCents"] as? Int == 745)
@@ -663,10 +663,10 @@ struct SourcingTests {
             let sheet = try await staff.get(location)
             #expect(sheet.status == .ok)
             #expect(sheet.body.string.contains("Pommes de terre"))
-            #expect(sheet.body.string.contains("42,50 €"))
+            #expect(sheet.body.string.contains("42,50 €"))
             #expect(sheet.body.string.contains("Primeur du Boulevard"))
             let list = try await staff.get("\(page)/purchases?year=2019")
-            #expect(list.body.string.contains("42,50 €"))
+            #expect(list.body.string.contains("42,50 €"))
             let importPage = try await staff.get("\(page)/purchases/import")
             #expect(importPage.status == .ok)
             #expect(importPage.body.string.contains("id=\"import-form\""))

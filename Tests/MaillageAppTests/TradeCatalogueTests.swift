@@ -41,17 +41,17 @@ struct TradeCatalogueTests {
             let base = "/api/v1/coops/\(coop.id!)"
             let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
             let cantine = try await coordinator.send(.POST, "\(base)/tariff-grids", json: #"""
-            {"name":"Cantine à 1 €","validFrom":"\#(CalendarDay.today)","brackets":[{"maxFamilyQuotient":400,"priceCents":100},{"maxFamilyQuotient":700,"percentOfPublic":50},{"percentOfPublic":100}]}
+            {"name":"Cantine à 1 €","validFrom":"\#(CalendarDay.today)","brackets":[{"maxFamilyQuotient":400,"priceCents":100},{"maxFamilyQuotient":700,"percentOfPublic":50},{"percentOfPublic":100}]}
             """#)
             #expect(cantine.status == .created)
             let repository = TradeRepository(db: app.db, scope: try await TestActors.scope("coordination@maillage.example", coop: coop, app: app))
             let current = try #require(try await repository.currentGrid(on: .today))
-            #expect(current.name == "Cantine à 1 €")
+            #expect(current.name == "Cantine à 1 €")
             // The demo's earlier grid stays, for the sales made under it.
             #expect(try await repository.grids().count == 2)
             let meal = try #require(try await repository.products().first { $0.name == "Repas du midi" })
             let row = try #require(TradeRepository.preview(current.grid, products: [meal]).first)
-            // QF 0 and 300 pay 1 €, 500 and 700 half of 9 €, beyond the public price.
+            // QF 0 and 300 pay 1 €, 500 and 700 half of 9 €, beyond the public price.
             #expect(row.prices.map(\.cents) == [100, 100, 450, 450, 900, 900, 900])
 
             let effort = try await coordinator.send(.POST, "\(base)/tariff-grids", json: #"{"name":"Taux d'effort","validFrom":"2027-01-01","effortRate":{"permille":4,"minCents":50,"maxCents":400}}"#)
@@ -112,8 +112,8 @@ struct TradeCatalogueTests {
             try await coordinator.login("coordination@maillage.example")
             let grids = try await coordinator.get("/coops/\(coop.id!)/tariff-grids")
             #expect(grids.status == .ok)
-            // Repas du midi at 9 € for QF 300 (first bracket, 25 %): 2,25 €.
-            #expect(grids.body.string.contains("2,25 €"))
+            // Repas du midi at 9 € for QF 300 (first bracket, 25 %): 2,25 €.
+            #expect(grids.body.string.contains("2,25 €"))
             let refused = try await coordinator.post("/coops/\(coop.id!)/tariff-grids", form: ["name": "Nouvelle", "validFrom": "2027-01-01", "mode": "brackets", "max1": "abc", "price1": "1,00"])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("nombre entier"))
@@ -145,7 +145,7 @@ struct TradeCatalogueTests {
             let coop = try await Demo.cooperative(Demo.caillols, app: app)
             let base = "/api/v1/coops/\(coop.id!)"
             let coordinator = try await APIClient.forDemo("coordination@maillage.example", app: app)
-            // Up to QF 400: meals at 1 €, the recyclerie at half price, anything else at 25 %.
+            // Up to QF 400: meals at 1 €, the recyclerie at half price, anything else at 25 %.
             let created = try await coordinator.send(.POST, "\(base)/tariff-grids", json: #"""
             {"name":"Restaurant et recyclerie","validFrom":"\#(CalendarDay.today)","brackets":[
               {"maxFamilyQuotient":400,"percentOfPublic":25,"categories":[{"category":"repas","priceCents":100},{"category":"Recyclerie","percentOfPublic":50}]},
@@ -166,7 +166,7 @@ struct TradeCatalogueTests {
             let products = try await Product.query(on: app.db).filter(\.$cooperativeID == coop.id!).all()
             func id(_ name: String) -> String { products.first { $0.name == name }!.id!.uuidString }
             #expect(prices[id("Repas du midi")] == 100)
-            #expect(prices[id("Café")] == 100) // a meal-category product at 1,50 €: 1 €
+            #expect(prices[id("Café")] == 100) // a meal-category product at 1,50 €: 1 €
             #expect(prices[id("Lampe de la recyclerie")] == 400)
             #expect(prices[id("Retouche couture")] == 300)
             #expect(prices[id("Plateau traiteur (par personne)")] == 350)
@@ -207,7 +207,7 @@ struct TradeCatalogueTests {
             #expect(page.body.string.contains("Catégorie « recyclerie »"))
             #expect(page.body.string.contains("Prix par catégorie (facultatif)"))
             let form = ["name": "Grille 2027", "validFrom": "2027-01-01", "mode": "brackets", "catname_0": "repas", "catname_1": "recyclerie",
-                        "max1": "400", "percent1": "25", "cat1_0": "1,00 €", "cat1_1": "beaucoup", "percent2": "100", "cat2_1": "80 %"]
+                        "max1": "400", "percent1": "25", "cat1_0": "1,00 €", "cat1_1": "beaucoup", "percent2": "100", "cat2_1": "80 %"]
             let refused = try await coordinator.post("/coops/\(coop.id!)/tariff-grids", form: form)
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("un pourcentage du prix public (30 %)"))

@@ -20,10 +20,10 @@ private let partyLineDrafts = [
 @Suite("Invoice totals")
 struct InvoiceTotalsTests {
     @Test func aCateringInvoiceForASocialCentresParty() {
-        // 60 × 8,50 € = 510,00 € HT at 10 %   → 510,00 × 10 % = 51,00 € of VAT
-        // 60 × 1,20 € =  72,00 € HT at 5,5 %  →  72,00 × 5,5 % = 3,96 € of VAT
-        //  1 × 150,00 € = 150,00 € HT at 20 % → 150,00 × 20 % = 30,00 € of VAT
-        // Totals: 732,00 € HT, 84,96 € of VAT, 816,96 € TTC.
+        // 60 × 8,50 € = 510,00 € HT at 10 %   → 510,00 × 10 % = 51,00 € of VAT
+        // 60 × 1,20 € =  72,00 € HT at 5,5 %  →  72,00 × 5,5 % = 3,96 € of VAT
+        //  1 × 150,00 € = 150,00 € HT at 20 % → 150,00 × 20 % = 30,00 € of VAT
+        // Totals: 732,00 € HT, 84,96 € of VAT, 816,96 € TTC.
         let totals = InvoiceTotals(lines: partyLines, vatExempt: false)
         #expect(partyLines.map(\.netCents) == [51_000, 7_200, 15_000])
         #expect(totals.lines.map(\.rate) == [.reduced, .intermediate, .standard])
@@ -33,7 +33,7 @@ struct InvoiceTotalsTests {
         #expect(totals.netCents == 73_200)
         #expect(totals.vatCents == 8_496)
         #expect(totals.grossCents == 81_696)
-        #expect(Euros.french(totals.grossCents) == "816,96 €")
+        #expect(Euros.french(totals.grossCents) == "816,96 €")
         #expect(!totals.vatExempt)
     }
 
@@ -46,19 +46,19 @@ struct InvoiceTotalsTests {
     }
 
     @Test func vatIsRoundedHalfUpToTheCent() {
-        // 0,09 € × 5,5 % = 0,00495 € → 0,00 € ; 0,10 € × 5,5 % = 0,0055 € → 0,01 €.
+        // 0,09 € × 5,5 % = 0,00495 € → 0,00 € ; 0,10 € × 5,5 % = 0,0055 € → 0,01 €.
         #expect(InvoiceTotals.vat(onNet: 9, rate: .reduced) == 0)
         #expect(InvoiceTotals.vat(onNet: 10, rate: .reduced) == 1)
-        // 1,00 € × 5,5 % = 0,055 € → 0,06 € (exactly half a cent goes up).
+        // 1,00 € × 5,5 % = 0,055 € → 0,06 € (exactly half a cent goes up).
         #expect(InvoiceTotals.vat(onNet: 100, rate: .reduced) == 6)
-        // 0,05 € × 10 % = 0,005 € → 0,01 € ; 0,04 € × 10 % = 0,004 € → 0,00 €.
+        // 0,05 € × 10 % = 0,005 € → 0,01 € ; 0,04 € × 10 % = 0,004 € → 0,00 €.
         #expect(InvoiceTotals.vat(onNet: 5, rate: .intermediate) == 1)
         #expect(InvoiceTotals.vat(onNet: 4, rate: .intermediate) == 0)
         #expect(InvoiceTotals.vat(onNet: 0, rate: .standard) == 0)
     }
 
     @Test func vatIsComputedOnEachRatesTotalNotLineByLine() {
-        // Three lines of 0,09 € at 5,5 %: 0,00 € of VAT each, but 0,27 € × 5,5 % = 0,01485 € → 0,01 €.
+        // Three lines of 0,09 € at 5,5 %: 0,00 € of VAT each, but 0,27 € × 5,5 % = 0,01485 € → 0,01 €.
         let line = InvoiceLine(description: "Sachet de sucre", quantity: 1, unitPriceCents: 9, vatRate: .reduced)
         let totals = InvoiceTotals(lines: [line, line, line], vatExempt: false)
         #expect(totals.lines.count == 1)
@@ -85,7 +85,7 @@ struct InvoiceTotalsTests {
         #expect(totals.netCents == -73_200)
         #expect(totals.vatCents == -8_496)
         #expect(totals.grossCents == -81_696)
-        // Rounding is symmetric: −0,10 € at 5,5 % gives −0,01 €, −0,09 € gives 0,00 €, −0,05 € at 10 % gives −0,01 €.
+        // Rounding is symmetric: −0,10 € at 5,5 % gives −0,01 €, −0,09 € gives 0,00 €, −0,05 € at 10 % gives −0,01 €.
         #expect(InvoiceTotals.vat(onNet: -10, rate: .reduced) == -1)
         #expect(InvoiceTotals.vat(onNet: -9, rate: .reduced) == 0)
         #expect(InvoiceTotals.vat(onNet: -5, rate: .intermediate) == -1)
@@ -133,7 +133,7 @@ struct InvoiceWorkflowTests {
     }
 
     @Test func aCreditNoteNeverExceedsWhatRemainsOfTheInvoice() {
-        // 816,96 € invoiced, 200,00 € already credited: 616,96 € may still be credited.
+        // 816,96 € invoiced, 200,00 € already credited: 616,96 € may still be credited.
         #expect(InvoiceRules.creditLimit(invoiceGrossCents: 81_696, alreadyCreditedCents: 20_000) == 61_696)
         #expect(InvoiceRules.mayCredit(61_696, invoiceGrossCents: 81_696, alreadyCreditedCents: 20_000))
         #expect(!InvoiceRules.mayCredit(61_697, invoiceGrossCents: 81_696, alreadyCreditedCents: 20_000))
@@ -226,7 +226,7 @@ struct InvoiceDraftTests {
         draft.lines[2].unitPriceCents = nil
         #expect(errors(draft)?.messages.keys.sorted() == ["lines[0].quantity", "lines[1].unitPriceCents", "lines[2].unitPriceCents"])
 
-        // Up to 1 000 000 € HT per unit, not one cent more.
+        // Up to 1 000 000 € HT per unit, not one cent more.
         draft = party
         draft.lines[2].unitPriceCents = InvoiceDraft.maximumUnitPriceCents
         #expect((try? draft.validate()) != nil)

@@ -12,9 +12,9 @@ private struct Priced: Equatable {
 @Suite("Money: VAT and euros")
 struct MoneyRulesTests {
     @Test func vatIncludedInFrenchPrices() {
-        #expect(VATRate.intermediate.vatIncluded(in: 1200) == 109) // a 12,00 € meal at 10 %
-        #expect(VATRate.reduced.vatIncluded(in: 300) == 16) // 3,00 € to take away at 5,5 %
-        #expect(VATRate.standard.vatIncluded(in: 2500) == 417) // 25,00 € at 20 %
+        #expect(VATRate.intermediate.vatIncluded(in: 1200) == 109) // a 12,00 € meal at 10 %
+        #expect(VATRate.reduced.vatIncluded(in: 300) == 16) // 3,00 € to take away at 5,5 %
+        #expect(VATRate.standard.vatIncluded(in: 2500) == 417) // 25,00 € at 20 %
         #expect(VATRate.intermediate.vatIncluded(in: 0) == 0)
     }
 
@@ -36,7 +36,7 @@ struct MoneyRulesTests {
     }
 
     @Test func vatIsComputedOnEachRatesTotalNotLineByLine() {
-        // Two coffees at 1,50 €: 0,14 € of VAT each, but 0,27 € on the 3,00 € total.
+        // Two coffees at 1,50 €: 0,14 € of VAT each, but 0,27 € on the 3,00 € total.
         #expect(VATRate.intermediate.vatIncluded(in: 150) == 14)
         let twoCoffees = VATBreakdown([(rate: .intermediate, grossCents: 150), (rate: .intermediate, grossCents: 150)])
         #expect(twoCoffees.lines.count == 1)
@@ -56,19 +56,19 @@ struct MoneyRulesTests {
     }
 
     @Test func eurosAreWrittenTheFrenchWay() {
-        #expect(Euros.french(123_456) == "1\u{202F}234,56 €")
-        #expect(Euros.french(123_456_789) == "1\u{202F}234\u{202F}567,89 €")
-        #expect(Euros.french(100_000) == "1\u{202F}000,00 €")
-        #expect(Euros.french(99_999) == "999,99 €")
-        #expect(Euros.french(-250) == "-2,50 €")
-        #expect(Euros.french(5) == "0,05 €")
-        #expect(Euros.french(0) == "0,00 €")
+        #expect(Euros.french(123_456) == "1\u{202F}234,56 €")
+        #expect(Euros.french(123_456_789) == "1\u{202F}234\u{202F}567,89 €")
+        #expect(Euros.french(100_000) == "1\u{202F}000,00 €")
+        #expect(Euros.french(99_999) == "999,99 €")
+        #expect(Euros.french(-250) == "-2,50 €")
+        #expect(Euros.french(5) == "0,05 €")
+        #expect(Euros.french(0) == "0,00 €")
     }
 }
 
 @Suite("Solidarity tariffs")
 struct TariffRulesTests {
-    /// A cantine à 1 €: 1 € up to QF 400, then 50 %, 80 % and 100 % of the public price.
+    /// A cantine à 1 €: 1 € up to QF 400, then 50 %, 80 % and 100 % of the public price.
     let cantine = TariffGrid(brackets: [
         .init(maxFamilyQuotient: 400, rule: .fixedPrice(cents: 100)),
         .init(maxFamilyQuotient: 700, rule: .percentOfPublic(50)),
@@ -76,7 +76,7 @@ struct TariffRulesTests {
         .init(maxFamilyQuotient: nil, rule: .percentOfPublic(100)),
     ], validFrom: day("2026-09-01"), validTo: day("2027-08-31"))
 
-    /// 0,4 % of the QF, between 0,50 € and 4,00 €.
+    /// 0,4 % of the QF, between 0,50 € and 4,00 €.
     let effort = TariffGrid(effortRate: .init(permille: 4, minCents: 50, maxCents: 400), validFrom: day("2026-09-01"))
 
     private func cantinePrice(_ qf: Int?, hasProof: Bool = true) -> Priced {
@@ -115,8 +115,8 @@ struct TariffRulesTests {
 
     @Test func theEffortRateWithinItsFloorAndCeiling() {
         #expect(effortPrice(250) == Priced(tier: .effortRate, cents: 100))
-        #expect(effortPrice(50) == Priced(tier: .effortRate, cents: 50)) // 0,20 € raised to the floor
-        #expect(effortPrice(2000) == Priced(tier: .effortRate, cents: 400)) // 8,00 € brought down to the ceiling
+        #expect(effortPrice(50) == Priced(tier: .effortRate, cents: 50)) // 0,20 € raised to the floor
+        #expect(effortPrice(2000) == Priced(tier: .effortRate, cents: 400)) // 8,00 € brought down to the ceiling
         #expect(effortPrice(nil) == Priced(tier: .bracket(1), cents: 50)) // proof without a QF: the floor
         #expect(effortPrice(2000, publicCents: 300) == Priced(tier: .effortRate, cents: 300))
         #expect(TariffRules.tier(familyQuotient: 250, hasProof: false, grid: effort) == .publicPrice)
@@ -160,8 +160,8 @@ struct TariffGridDraftTests {
     }
 
     @Test func aGoodBracketGrid() throws {
-        let valid = try TariffGridDraft(name: " Cantine à 1 € ", validFrom: "2026-09-01", validTo: " ", brackets: cantineBrackets).validate()
-        #expect(valid.name == "Cantine à 1 €")
+        let valid = try TariffGridDraft(name: " Cantine à 1 € ", validFrom: "2026-09-01", validTo: " ", brackets: cantineBrackets).validate()
+        #expect(valid.name == "Cantine à 1 €")
         #expect(valid.grid == TariffGrid(brackets: [
             .init(maxFamilyQuotient: 400, rule: .fixedPrice(cents: 100)),
             .init(maxFamilyQuotient: 700, rule: .percentOfPublic(50)),
@@ -400,22 +400,22 @@ struct ClosingRulesTests {
 @Suite("Trade figures")
 struct TradeFiguresTests {
     /// A week at the Caillols restaurant: the grid 25/50/75 % funded by the city's CCAS for T1
-    /// only; 9,00 € meals and 1,50 € coffees.
+    /// only; 9,00 € meals and 1,50 € coffees.
     @Test func salesSolidarityAndFundingByTier() {
         let lines = [
-            // T1: 10 meals at 2,25 € (CCAS pays the reduction), 4 coffees at 0,38 €.
+            // T1: 10 meals at 2,25 € (CCAS pays the reduction), 4 coffees at 0,38 €.
             TradeFigures.LineGroup(tier: "T1", fundedBy: "CCAS de Marseille", category: "repas", quantity: 10, salesCents: 2_250, publicValueCents: 9_000),
             TradeFigures.LineGroup(tier: "T1", fundedBy: "CCAS de Marseille", category: "boisson", quantity: 4, salesCents: 152, publicValueCents: 600),
-            // T2: 6 meals at 4,50 €, the cooperative's own margin.
+            // T2: 6 meals at 4,50 €, the cooperative's own margin.
             TradeFigures.LineGroup(tier: "T2", fundedBy: nil, category: "repas", quantity: 6, salesCents: 2_700, publicValueCents: 5_400),
             // Public price: 20 meals, no reduction.
             TradeFigures.LineGroup(tier: "public", fundedBy: nil, category: "repas", quantity: 20, salesCents: 18_000, publicValueCents: 18_000),
         ]
         let tickets = [
-            // Two T1 meals were suspended meals (2 × 2,25 € from the pool).
+            // Two T1 meals were suspended meals (2 × 2,25 € from the pool).
             TradeFigures.TicketGroup(tier: "T1", tickets: 12, donationCents: 0, poolDrawCents: 450, suspendedMeals: 2),
             TradeFigures.TicketGroup(tier: "T2", tickets: 6, donationCents: 0, poolDrawCents: 0, suspendedMeals: 0),
-            // Neighbours at the public price left 20 € in the pool; one refund.
+            // Neighbours at the public price left 20 € in the pool; one refund.
             TradeFigures.TicketGroup(tier: "public", tickets: 19, donationCents: 2_000, poolDrawCents: 0, suspendedMeals: 0),
         ]
         let summary = TradeFigures.summarise(lines: lines, tickets: tickets)
@@ -423,7 +423,7 @@ struct TradeFiguresTests {
         let t1 = summary.byTier[0]
         #expect(t1.meals == 10)
         #expect(t1.salesCents == 2_402)
-        // Reductions 67,50 + 4,48, plus the 4,50 € the pool paid for the household.
+        // Reductions 67,50 + 4,48, plus the 4,50 € the pool paid for the household.
         #expect(t1.solidarityCents == 6_750 + 448 + 450)
         #expect(summary.byTier[1].solidarityCents == 2_700)
         #expect(summary.byTier[2].solidarityCents == 0)
@@ -453,7 +453,7 @@ struct TradeFiguresTests {
 
 @Suite("Tariff grids by product category")
 struct CategoryTariffTests {
-    /// The Caillols restaurant and recyclerie: 1 € meals and 30 % at the recyclerie up to QF 600,
+    /// The Caillols restaurant and recyclerie: 1 € meals and 30 % at the recyclerie up to QF 600,
     /// half-price meals and 70 % at the recyclerie up to QF 1 000; other products (coffee…) at
     /// 50 % then 80 %; the public price above.
     let grid = TariffGrid(brackets: [
@@ -468,7 +468,7 @@ struct CategoryTariffTests {
     }
 
     @Test func eachCategoryHasItsOwnPriceInABracket() {
-        // An 8,50 € meal, a 12,00 € chair from the recyclerie, a 1,50 € coffee.
+        // An 8,50 € meal, a 12,00 € chair from the recyclerie, a 1,50 € coffee.
         #expect(price(850, "repas", qf: 450) == 100)
         #expect(price(1200, "recyclerie", qf: 450) == 360)
         #expect(price(150, "boissons", qf: 450) == 75)

@@ -83,7 +83,8 @@ enum ResourcePages {
                 let own = bookings.filter { ($0.start?.day ?? day) <= day && ($0.end.map { $0.day > day || ($0.day == day && ($0.hour > 0 || $0.minute > 0)) } ?? false) }
                 return .li(.strong(.text(day.french)), .text(" : "),
                            own.isEmpty ? .text(context.t("libre", "free")) : .text(own.map { booking in
-                               String(booking.startsAt.suffix(5)) + "–" + String(booking.endsAt.suffix(5)) + " " + booking.purpose + " (" + booking.bookedByName + ")"
+                               FrenchText.clock(String(booking.startsAt.suffix(5))) + " – " + FrenchText.clock(String(booking.endsAt.suffix(5)))
+                                   + " " + booking.purpose + " (" + booking.bookedByName + ")"
                            }.joined(separator: " ; ")))
             }),
             .p(.text(context.t("Agenda de la ressource (iCalendar, à ajouter à votre agenda) : ", "The resource's calendar (iCalendar): ")),

@@ -78,12 +78,12 @@
     var value = Math.abs(cents);
     var units = String(Math.floor(value / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202F");
     var rest = value % 100;
-    return sign + units + "," + (rest < 10 ? "0" : "") + rest + " €";
+    return sign + units + "," + (rest < 10 ? "0" : "") + rest + "\u00A0€";
   }
 
   // `4,50`, `4.5` or `12` in cents; null when it is not an amount.
   function parseEuros(text) {
-    var cleaned = String(text || "").replace(/€|\s|\u202F/g, "").replace(",", ".");
+    var cleaned = String(text || "").replace(/€|\s|\u202F|\u00A0/g, "").replace(",", ".");
     if (!/^\d{1,7}(\.\d{1,2})?$/.test(cleaned)) { return null; }
     var parts = cleaned.split(".");
     var cents = parseInt(parts[0], 10) * 100;

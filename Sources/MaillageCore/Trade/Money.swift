@@ -69,7 +69,8 @@ public enum Euros {
             grouped = "\u{202F}" + units.suffix(3) + grouped
             units = String(units.dropLast(3))
         }
-        return "\(sign)\(units)\(grouped),\(rest < 10 ? "0" : "")\(rest) €"
+        // A no-break space before the sign: never "4,50" at a line's end and "€" below.
+        return "\(sign)\(units)\(grouped),\(rest < 10 ? "0" : "")\(rest)\u{00A0}€"
     }
 }
 
@@ -77,7 +78,7 @@ extension Euros {
     /// `4,50`, `4.5`, `4 €` or `12` typed in a form, in cents; nil when it is not an amount.
     public static func parse(_ raw: String) -> Int? {
         var text = raw.replacingOccurrences(of: "€", with: "").replacingOccurrences(of: "\u{202F}", with: "")
-            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ",", with: ".")
+            .replacingOccurrences(of: "\u{00A0}", with: "").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ",", with: ".")
         let negative = text.hasPrefix("-")
         if negative { text.removeFirst() }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
