@@ -47,8 +47,14 @@ import VaporTesting
             // The admin reads it too; the page lists the reads.
             #expect(try await admin.send(.GET, log).status == .ok)
             let html = try await browser.get("/coops/\(f.coop.id!)/audit?entityID=\(personID)").body.string
-            #expect(html.contains("Dossier d'une personne consulté"))
-            #expect(html.contains("coordination@maillage.example"))
+            // In sentences, people by their names; times the French way.
+            #expect(html.contains("Claire Martin a consulté le dossier d&#39;une personne") || html.contains("Claire Martin a consulté le dossier d'une personne"))
+            #expect(html.contains("Nadia Benali a exporté les données d&#39;une personne") || html.contains("Nadia Benali a exporté les données d'une personne"))
+            #expect(html.contains(CalendarDay.today.french + " à "))
+            var adminBrowser = Browser(app)
+            try await adminBrowser.login("admin@maillage.example")
+            let roles = try await adminBrowser.get("/admin/audit").body.string
+            #expect(roles.contains("a donné le rôle Coordination à Claire Martin"), "no sentence for a role given")
 
             // Wrong parameters: 422 per field.
             let wrong = try await coordinator.send(.GET, "\(f.base)/audit?entityID=fatou&before=hier&limit=0")

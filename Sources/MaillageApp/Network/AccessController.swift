@@ -207,10 +207,12 @@ struct AccessController: RouteCollection {
             }
             .sort(\.$occurredAt, .descending).limit(200).all()
         let context = request.pageContext()
+        let rows = events.map(CooperativeAuditRepository.Event.init)
+        let names = try await AuditNames.load(for: rows, on: request.db)
         let content: BodyNode = .group(
             .h1(.text(context.t("Journal d'audit", "Audit log"))),
             .p(.class("muted"), .text(context.t("Les 200 derniers événements du réseau, du plus récent au plus ancien.", "The network's last 200 events, newest first."))),
-            AuditTable.render(events.map(CooperativeAuditRepository.Event.init), label: context.t("Journal d'audit", "Audit log"), context: context)
+            AuditTable.render(rows, names: names, label: context.t("Journal d'audit", "Audit log"), context: context)
         )
         return Layout.render(context, title: context.t("Journal d'audit", "Audit log"), content: content)
     }

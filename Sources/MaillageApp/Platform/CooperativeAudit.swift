@@ -40,24 +40,29 @@ extension CooperativeAuditRepository.Event {
     }
 }
 
-/// The table of audit events, for the network's log and a cooperative's: when, who, what, on
-/// which record (a link to that record's events when `link` gives one).
+/// The table of audit events, for the network's log and a cooperative's: when (Paris time),
+/// what happened in a sentence, on which record (a link to that record's events when `link`
+/// gives one), and the details recorded.
 enum AuditTable {
-    static func render(_ events: [CooperativeAuditRepository.Event], label: String, context: PageContext, link: ((UUID) -> String)? = nil) -> BodyNode {
-        let formatter = ISO8601DateFormatter()
-        return Kit.table(label: label,
-            .thead(.tr(.th(.text(context.t("Quand (UTC)", "When (UTC)"))), .th(.text(context.t("Qui", "Who"))), .th(.text(context.t("Action", "Action"))),
+    static func render(_ events: [CooperativeAuditRepository.Event], names: AuditNames, label: String, context: PageContext,
+                       link: ((UUID) -> String)? = nil) -> BodyNode {
+        Kit.table(label: label,
+            .thead(.tr(.th(.text(context.t("Quand", "When"))), .th(.text(context.t("Ce qui s'est passé", "What happened"))),
                        .th(.text(context.t("Objet", "Record"))), .th(.text(context.t("Détails", "Details"))))),
-            .tbody(.forEach(events) { event in
-                let action = AuditAction(rawValue: event.action).map { context.t($0.frenchLabel, $0.englishLabel) } ?? event.action
-                let record = AuditSubject.label(event.entityType, context.language)
-                let recordCell: Node<HTML.TableRowContext> = .td(.unwrap(event.entityID, { id in
-                    let text = record + " " + id.uuidString.lowercased().prefix(8)
-                    return link.map { .a(.href($0(id)), .text(text)) } ?? .text(text)
-                }, else: .text(record)))
-                return .tr(.td(.text(formatter.string(from: event.occurredAt))), .td(.span(.class("email"), .text(event.actor ?? "—"))), .td(.text(action)),
-                           recordCell, .td(.text(event.details ?? "")))
-            }))
+            .tbody(.forEach(events) { event in row(event, names: names, context: context, link: link) }))
+    }
+
+    private static func row(_ event: CooperativeAuditRepository.Event, names: AuditNames, context: PageContext, link: ((UUID) -> String)?) -> Node<HTML.TableContext> {
+        let actor = names.actor(event.actor, context.language)
+        let sentence = AuditAction(rawValue: event.action)?.sentence(actor: actor, subject: names.subject(of: event), details: event.details, language: context.language)
+            ?? "\(actor) : \(event.action)"
+        let record = AuditSubject.label(event.entityType, context.language)
+        let recordCell: Node<HTML.TableRowContext> = .td(.unwrap(event.entityID, { id in
+            let text = record + " " + id.uuidString.lowercased().prefix(8)
+            return link.map { .a(.href($0(id)), .text(text)) } ?? .text(text)
+        }, else: .text(record)))
+        return .tr(.td(.text(LocalDateTime(instant: event.occurredAt).french)), .td(.text(sentence)), recordCell,
+                   .td(.span(.class("email"), .text(event.details ?? ""))))
     }
 }
 
@@ -75,6 +80,13 @@ struct CooperativeAuditController: RouteCollection {
         var before: Date?
         var limit: Int
 
+        /// ISO 8601 with milliseconds, for `nextBefore`.
+        nonisolated(unsafe) static let instant: ISO8601DateFormatter = {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return formatter
+        }()
+
         init(_ request: Request) throws {
             var errors = FieldErrors()
             entityID = nil
@@ -84,7 +96,7 @@ struct CooperativeAuditController: RouteCollection {
             }
             before = nil
             if let raw = request.query[String.self, at: "before"], !raw.isEmpty {
-                before = ISO8601DateFormatter().date(from: raw)
+                before = Self.instant.date(from: raw) ?? ISO8601DateFormatter().date(from: raw)
                 if before == nil { errors.add("before", "Donnez un instant ISO 8601, par exemple 2026-12-01T08:00:00Z.") }
             }
             limit = 100
@@ -105,13 +117,15 @@ struct CooperativeAuditController: RouteCollection {
         let scope = try await request.cooperativeScope(.viewCooperativeAudit)
         let query = try Query(request)
         let events = try await CooperativeAuditRepository(db: request.db, scope: scope).events(entityID: query.entityID, before: query.before, limit: query.limit)
-        let formatter = ISO8601DateFormatter()
-        let next = events.count == query.limit ? events.last.map { formatter.string(from: $0.occurredAt) } : nil
+        // To the millisecond: events of the same second as the page's last must not be skipped.
+        let next = events.count == query.limit ? events.last.map { Query.instant.string(from: $0.occurredAt) } : nil
         if api {
             return try Idempotency.encode(status: .ok, body: EventsDTO(items: events, nextBefore: next))
         }
         let context = request.pageContext()
-        return CooperativeAuditPage.render(.init(coop: scope.cooperative.name, coopID: scope.id, entityID: query.entityID, events: events, nextBefore: next), context: context)
+        let names = try await AuditNames.load(for: events, on: request.db)
+        return CooperativeAuditPage.render(.init(coop: scope.cooperative.name, coopID: scope.id, entityID: query.entityID, events: events, names: names, nextBefore: next),
+                                           context: context)
     }
 }
 
@@ -121,6 +135,7 @@ enum CooperativeAuditPage {
         var coopID: UUID
         var entityID: UUID?
         var events: [CooperativeAuditRepository.Event]
+        var names = AuditNames()
         var nextBefore: String?
     }
 
@@ -135,7 +150,7 @@ enum CooperativeAuditPage {
                 : context.t("Les événements d'un seul dossier.", "The events of one record only."))),
             .if(model.entityID != nil, .p(.a(.href(base), .text(context.t("Tout le journal", "The whole log"))))),
             .if(model.events.isEmpty, .p(.text(context.t("Aucun événement.", "No event.")))),
-            .if(!model.events.isEmpty, AuditTable.render(model.events, label: title, context: context) { id in
+            .if(!model.events.isEmpty, AuditTable.render(model.events, names: model.names, label: title, context: context) { id in
                 base + "?entityID=" + id.uuidString.lowercased()
             }),
             .unwrap(model.nextBefore) { before in
