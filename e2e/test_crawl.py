@@ -31,8 +31,10 @@ what was covered (crawl-report.txt) go to $MAILLAGE_E2E_ARTIFACTS/crawl (scripts
 
 from __future__ import annotations
 
+import base64
 import os
 import pathlib
+import re
 import time
 
 import pytest
@@ -107,6 +109,53 @@ def test_the_checks_see_planted_faults(driver, axe, crawl_server, tmp_path):
     assert "crawl-canary-wide" in found.get((SIDEWAYS, PHONE), ""), report(crawler.outcome)
     assert "Anticonstitutionnellement" in found.get((SPLIT, PHONE), ""), report(crawler.outcome)
     assert "image-alt" in found.get((AXE, DESKTOP), ""), report(crawler.outcome)
+
+
+# The README's three screenshots, taken here on the crawl's fresh demo: a coordinator's home,
+# a person's file, a resident's "Mon parcours" on a phone. They go to the artefacts' readme/;
+# with MAILLAGE_README_SCREENSHOTS=1 they replace docs/screenshots/ (then commit them).
+README_SHOTS = [
+    ("accueil-coordination", "coordination@maillage.example", "home", DESKTOP),
+    ("dossier-personne", "coordination@maillage.example", "file", DESKTOP),
+    ("mon-parcours-telephone", "cooperant@maillage.example", "own", PHONE),
+]
+
+
+def test_the_readme_screenshots(driver, axe, crawl_server, artefacts):
+    out = artefacts.parent / "readme" if os.environ.get("MAILLAGE_E2E_ARTIFACTS") else artefacts / "readme"
+    out.mkdir(parents=True, exist_ok=True)
+    docs = ROOT / "docs" / "screenshots"
+    update = os.environ.get("MAILLAGE_README_SCREENSHOTS") == "1"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    crawler = Crawler(driver, crawl_server.base, axe, artefacts)
+    try:
+        for name, email, page, size in README_SHOTS:
+            http = crawler.login(email)
+            coops = http.get(crawl_server.base + "/coops", timeout=10).text
+            coop = re.search(r'href="(/coops/[0-9a-f-]{36})">Coopérative d\'habitants des Caillols<', coops)
+            assert coop, "the demo's Caillols cooperative is not listed"
+            if page == "home":
+                path = "/"
+            elif page == "own":
+                path = coop.group(1) + "/me/pathway"
+            else:
+                listing = http.get(crawl_server.base + coop.group(1) + "/pathways?q=fatou", timeout=10).text
+                found = re.search(r'href="(' + coop.group(1) + r'/pathways/[0-9a-f-]{36})">Fatou Diallo<', listing)
+                assert found, "Fatou Diallo's file is not in the pathways list"
+                path = found.group(1)
+            crawler.set_size(size)
+            crawler.open(crawl_server.base + path)
+            shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+            png = base64.b64decode(shot["data"])
+            (out / f"{name}.png").write_bytes(png)
+            if update:
+                docs.mkdir(parents=True, exist_ok=True)
+                (docs / f"{name}.png").write_bytes(png)
+            # The README shows each one, and the file it shows is there.
+            assert f"docs/screenshots/{name}.png" in readme, f"README.md does not show {name}.png"
+            assert (docs / f"{name}.png").is_file(), f"docs/screenshots/{name}.png is missing (MAILLAGE_README_SCREENSHOTS=1)"
+    finally:
+        crawler.reset_browser()
 
 
 def test_every_page_of_every_demo_role(driver, axe, axe_source, crawl_server, artefacts):
