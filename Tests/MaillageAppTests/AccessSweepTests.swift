@@ -73,7 +73,7 @@ struct AccessSweepTests {
             "GET /api/v1/coops/:coopID/referrals/:referralID": .referral,
             "POST /api/v1/coops/:coopID/referrals/:referralID/transitions": .manage,
             "GET /api/v1/coops/:coopID/pathways/:pathwayID": .own,
-            "GET /api/v1/coops/:coopID/pathways/summary": .manage,
+            "GET /api/v1/coops/:coopID/pathways/summary": .manage, "GET /api/v1/coops/:coopID/pathways": .manage,
             "POST /api/v1/coops/:coopID/pathways/:pathwayID/barriers": .manage,
             "POST /coops/:coopID/pathways/:pathwayID/barriers": .manage,
             "POST /api/v1/coops/:coopID/pathways/:pathwayID/exit": .manage,

@@ -372,4 +372,41 @@ struct EverydayPagesTests {
             #expect(!(try await sender.get(SiteURL.referral(coop.id!, try #require(UUID(uuidString: second))).path).body.string.contains(#"id="duplicates""#)))
         }
     }
+
+    @Test func pathwaysAreFilteredByReferentAndSortedByNameOnThePageAndInTheAPI() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let claire = try #require(try await User.query(on: app.db).filter(\.$email == "coordination@maillage.example").first())
+            // One file followed by nobody.
+            let followed = try #require(try await Pathway.query(on: app.db).filter(\.$cooperativeID == coop.id!).first())
+            followed.referentUserID = nil
+            try await followed.save(on: app.db)
+            let pathways = try await Pathway.query(on: app.db).filter(\.$cooperativeID == coop.id!).with(\.$person).all()
+            let hers = pathways.filter { $0.referentUserID == claire.id }
+            #expect(!hers.isEmpty && hers.count < pathways.count)
+            let api = try await APIClient.forDemo("coordination@maillage.example", app: app)
+            let base = "/api/v1/coops/\(coop.id!)/pathways"
+            let all = try await api.json(.GET, base)
+            #expect((all["items"] as? [[String: Any]])?.count == pathways.count)
+            let mine = try #require(try await api.json(.GET, base + "?referent=\(claire.id!)")["items"] as? [[String: Any]])
+            #expect(Set(mine.compactMap { $0["id"] as? String }.map { $0.lowercased() }) == Set(hers.map { $0.id!.uuidString.lowercased() }))
+            #expect(mine.allSatisfy { $0["referentName"] as? String == "Claire Martin" })
+            // By last name, then first name.
+            let byName = try #require(try await api.json(.GET, base + "?sort=nom")["items"] as? [[String: Any]])
+            let expected = pathways.sorted { ($0.person.lastName, $0.person.firstName) < ($1.person.lastName, $1.person.firstName) }.map(\.person.fullName)
+            #expect(byName.compactMap { $0["personName"] as? String } == expected)
+            // Unknown values: a 422 naming the parameter.
+            let wrong = try await api.send(.GET, base + "?referent=claire&sort=age")
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(Set((wrong.problem?["errors"] as? [String: String] ?? [:]).keys) == ["referent", "sort"])
+            // The page: the referent's column and filter, kept in the address.
+            var browser = Browser(app)
+            try await browser.login("coordination@maillage.example")
+            let page = try await browser.get(SiteURL.pathways(coop.id!).path + "?referent=\(claire.id!.uuidString.lowercased())&sort=nom").body.string
+            #expect(page.contains(#"<option value="\#(claire.id!.uuidString.lowercased())" selected="selected">Claire Martin</option>"#))
+            #expect(page.contains(#"<option value="nom" selected="selected">"#))
+            let others = pathways.filter { $0.referentUserID != claire.id }.map(\.person.fullName)
+            #expect(!others.contains { page.contains(">\($0)</a>") })
+        }
+    }
 }

@@ -140,6 +140,7 @@ struct PathwaysAPIController: RouteCollection {
         referrals.get(":referralID", use: showReferral)
         referrals.post(":referralID", "transitions", use: moveReferral)
         let pathways = routes.grouped("coops", ":coopID", "pathways")
+        pathways.get(use: listPathways)
         pathways.get("summary", use: summary)
         pathways.get(":pathwayID", use: showPathway)
         pathways.post(":pathwayID", "exit", use: recordExit)

@@ -115,37 +115,7 @@ struct PathwaysPagesController: RouteCollection {
     // MARK: Pathways
 
     func pathways(request: Request) async throws -> Response {
-        let scope = try await request.cooperativeScope(.managePathways)
-        let states = PathwaysRepository.pathwayStates
-        var (filter, errors) = request.pageListFilter(states: states)
-        // 100 pathways a page, the latest opened first.
-        if request.query[String.self, at: "limit"] == nil { filter.perPage = 100 }
-        let page = try await PathwaysRepository(db: request.db, scope: scope).pathways(filter)
-        let context = request.pageContext()
-        let title = context.t("Parcours", "Pathways")
-        let base = SiteURL.pathways(scope.id).path
-        let first = (page.page - 1) * filter.perPage + min(1, page.rows.count)
-        let shown = context.t("Parcours \(first) à \(first + max(0, page.rows.count - 1)) sur \(page.total), les plus récents d'abord.",
-                              "Pathways \(first) to \(first + max(0, page.rows.count - 1)) of \(page.total), latest first.")
-        let content: BodyNode = .group(
-            Kit.pageHeader(title, breadcrumb: [.init(label: scope.cooperative.name, path: SiteURL.cooperative(scope.id).path), .init(label: title, path: nil)], context: context),
-            Kit.listFilterErrors(errors, context: context),
-            Kit.listFilterForm(action: base, filter: filter, typed: request.query[String.self, at: "q"], states: states, context: context),
-            .if(page.total > 0, .p(.class("list-count"), .id("pathways-paging"), .text(shown))),
-            page.rows.isEmpty
-                ? Kit.emptyState(filter.isFiltering ? context.t("Aucun parcours ne correspond à cette recherche.", "No pathway matches this search.")
-                                                    : context.t("Aucun parcours ouvert : acceptez une orientation pour en ouvrir un.", "No pathway yet: accept a referral to open one."))
-                : Kit.table(label: title,
-                    .thead(.tr(.th(.text(context.t("Personne", "Person"))), .th(.text(context.t("Entrée", "Entry"))), .th(.text(context.t("Sortie", "Exit"))))),
-                    .tbody(.forEach(page.rows) { row in
-                        .tr(.td(.a(.href(SiteURL.pathway(scope.id, row.id).path), .text(row.personName))),
-                            .td(.text(CalendarDay(date: row.opened_on).french)),
-                            .td(row.exit_category.flatMap { ExitCategory(rawValue: $0) }.map { Kit.badge($0.frenchLabel, tone: .neutral) }
-                                ?? Kit.badge(context.t("En cours", "Ongoing"), tone: .info)))
-                    })),
-            Kit.pagination(page, path: base, typed: request.query[String.self, at: "q"], filter: filter, context: context)
-        )
-        return Layout.render(context, title: title, status: errors.isEmpty ? .ok : .unprocessableEntity, content: content)
+        try await PathwaysListPage.respond(request)
     }
 
     func pathway(request: Request) async throws -> Response {

@@ -216,19 +216,34 @@ struct PathwaysRepository: Sendable {
         var last_name: String
         var opened_on: Date
         var exit_category: String?
+        var referent_user_id: UUID?
+        var referent_name: String?
 
         var personName: String { "\(first_name) \(last_name)" }
     }
 
-    func pathways(page: Int, perPage: Int) async throws -> (rows: [ListRow], total: Int) {
+    /// Whose pathways a list shows (one referent's) and in which order (latest entry first,
+    /// or by last name).
+    struct ListOptions: Sendable, Equatable {
+        var referent: UUID?
+        var byName = false
+    }
+
+    func pathways(page: Int, perPage: Int, options: ListOptions = ListOptions()) async throws -> (rows: [ListRow], total: Int) {
         try scope.require(.managePathways)
         guard let sql = db as? any SQLDatabase else { throw Problem.internalError }
-        let total = try await Pathway.query(on: db).filter(\.$cooperativeID == scope.id).count()
-        let rows = try await sql.raw("""
-            SELECT p.id AS id, ps.first_name AS first_name, ps.last_name AS last_name, p.opened_on AS opened_on, p.exit_category AS exit_category
-            FROM pathways p JOIN persons ps ON ps.id = p.person_id WHERE p.cooperative_id = \(bind: scope.id)
-            ORDER BY p.opened_on DESC, p.id LIMIT \(bind: perPage) OFFSET \(bind: (page - 1) * perPage)
-            """).all(decoding: ListRow.self)
+        let counted = Pathway.query(on: db).filter(\.$cooperativeID == scope.id)
+        if let referent = options.referent { counted.filter(\.$referentUserID == referent) }
+        let total = try await counted.count()
+        let referentClause: SQLQueryString = options.referent.map { " AND p.referent_user_id = \(bind: $0)" } ?? ""
+        let order: SQLQueryString = options.byName ? "ps.last_name, ps.first_name, p.id" : "p.opened_on DESC, p.id"
+        let query: SQLQueryString = """
+            SELECT p.id AS id, ps.first_name AS first_name, ps.last_name AS last_name, p.opened_on AS opened_on, p.exit_category AS exit_category,
+                   p.referent_user_id AS referent_user_id, u.name AS referent_name
+            FROM pathways p JOIN persons ps ON ps.id = p.person_id LEFT JOIN users u ON u.id = p.referent_user_id
+            WHERE p.cooperative_id = \(bind: scope.id)
+            """ + referentClause + " ORDER BY " + order + " LIMIT \(bind: perPage) OFFSET \(bind: (page - 1) * perPage)"
+        let rows = try await sql.raw(query).all(decoding: ListRow.self)
         return (rows, total)
     }
 
@@ -237,14 +252,14 @@ struct PathwaysRepository: Sendable {
 
     /// One page of the list as searched: without a search, the database pages; with one, the
     /// plain rows of the cooperative are searched here (accents and case ignored).
-    func pathways(_ filter: ListFilter) async throws -> ListPage<ListRow> {
+    func pathways(_ filter: ListFilter, options: ListOptions = ListOptions()) async throws -> ListPage<ListRow> {
         guard filter.isFiltering else {
-            let (rows, total) = try await pathways(page: filter.page, perPage: filter.perPage)
+            let (rows, total) = try await pathways(page: filter.page, perPage: filter.perPage, options: options)
             let pageCount = max(1, (total + filter.perPage - 1) / filter.perPage)
-            if filter.page > pageCount, total > 0 { return try await pathways(ListFilter(page: pageCount, perPage: filter.perPage)) }
+            if filter.page > pageCount, total > 0 { return try await pathways(ListFilter(page: pageCount, perPage: filter.perPage), options: options) }
             return ListPage(rows: rows, total: total, page: min(filter.page, pageCount), pageCount: pageCount)
         }
-        let (all, _) = try await pathways(page: 1, perPage: 1_000_000)
+        let (all, _) = try await pathways(page: 1, perPage: 1_000_000, options: options)
         return filter.page(of: all.filter { filter.keeps(texts: [$0.personName], state: $0.exit_category == nil ? "ongoing" : "exited") })
     }
 

@@ -60,16 +60,33 @@ extension Kit {
         return errorSummary(keyed, order: ["filtre-q", "filtre-status", "filtre-from", "filtre-to", "page", "limit"], context: context)
     }
 
-    /// A GET form: the filtered list has its own address, so it can be bookmarked.
     /// The period fields of a list's filter (`from`, `to`), kept as typed.
     struct ListPeriodFields {
         var from: String?
         var to: String?
+
+        var isSet: Bool { !(from ?? "").isEmpty || !(to ?? "").isEmpty }
     }
 
+    /// A GET form: the filtered list has its own address, so it can be bookmarked.
     static func listFilterForm(action: String, filter: ListFilter, typed: String?, states: [(raw: String, label: String)],
                                searchLabel: String? = nil, stateLabel: String? = nil, period: ListPeriodFields? = nil,
-                               hidden: [(name: String, value: String)] = [], context: PageContext) -> BodyNode {
+                               hidden: [(name: String, value: String)] = [], extra: [Node<HTML.FormContext>] = [], context: PageContext) -> BodyNode {
+        let narrowed = filter.isFiltering || period?.isSet == true
+        let search: Node<HTML.FormContext> = .div(.class("field"),
+            .label(.for("filtre-q"), .text(searchLabel ?? context.t("Rechercher", "Search"))),
+            .input(.type(.search), .id("filtre-q"), .name("q"), .value(typed ?? ""), .attribute(named: "autocomplete", value: "off")))
+        let buttons: Node<HTML.FormContext> = .div(.class("button-group"),
+            .button(.type(.submit), .class("primary"), .text(context.t("Filtrer", "Filter"))),
+            .if(narrowed, .a(.class("button"), .href(action), .text(context.t("Tout afficher", "Show all")))))
+        let hiddenFields: [Node<HTML.FormContext>] = hidden.map { .input(.type(.hidden), .name($0.name), .value($0.value)) }
+        let fields: [Node<HTML.FormContext>] = hiddenFields + [search, stateField(filter, states: states, label: stateLabel, context: context),
+                                                 period.map { periodFields($0, context: context) } ?? .empty] + extra + [buttons]
+        return .form(.class("list-filter no-print"), .method(.get), .action(action), .attribute(named: "role", value: "search"), .group(fields))
+    }
+
+    private static func stateField(_ filter: ListFilter, states: [(raw: String, label: String)], label: String?, context: PageContext) -> Node<HTML.FormContext> {
+        guard !states.isEmpty else { return .empty }
         let selected = filter.states.count == 1 ? filter.states.first : nil
         // Ids of their own: the page's other forms may have a `status` field.
         let options: [Node<HTML.SelectContext>] = ([(raw: "", label: context.t("Tous", "All"))] + states).map { option in
@@ -77,26 +94,17 @@ extension Kit {
                                               .if(option.raw == selected, .attribute(named: "selected", value: "selected")),
                                               .text(option.label)])
         }
-        return .form(
-            .class("list-filter no-print"), .method(.get), .action(action), .attribute(named: "role", value: "search"),
-            .forEach(hidden) { .input(.type(.hidden), .name($0.name), .value($0.value)) },
-            .div(.class("field"),
-                 .label(.for("filtre-q"), .text(searchLabel ?? context.t("Rechercher", "Search"))),
-                 .input(.type(.search), .id("filtre-q"), .name("q"), .value(typed ?? ""), .attribute(named: "autocomplete", value: "off"))),
-            .if(!states.isEmpty, .div(.class("field"),
-                .label(.for("filtre-status"), .text(stateLabel ?? context.t("État", "Status"))),
-                .select(.id("filtre-status"), .attribute(named: "name", value: "status"), .group(options)))),
-            .unwrap(period) { period in
-                .group(
-                    .div(.class("field"), .label(.for("filtre-from"), .text(context.t("Du", "From"))),
-                         .input(.type(.date), .id("filtre-from"), .name("from"), .value(period.from ?? ""))),
-                    .div(.class("field"), .label(.for("filtre-to"), .text(context.t("Au", "To"))),
-                         .input(.type(.date), .id("filtre-to"), .name("to"), .value(period.to ?? ""))))
-            },
-            .div(.class("button-group"),
-                 .button(.type(.submit), .class("primary"), .text(context.t("Filtrer", "Filter"))),
-                 .if(filter.isFiltering || !(period?.from ?? "").isEmpty || !(period?.to ?? "").isEmpty, .a(.class("button"), .href(action), .text(context.t("Tout afficher", "Show all")))))
-        )
+        return .div(.class("field"),
+            .label(.for("filtre-status"), .text(label ?? context.t("État", "Status"))),
+            .select(.id("filtre-status"), .attribute(named: "name", value: "status"), .group(options)))
+    }
+
+    private static func periodFields(_ period: ListPeriodFields, context: PageContext) -> Node<HTML.FormContext> {
+        .group(
+            .div(.class("field"), .label(.for("filtre-from"), .text(context.t("Du", "From"))),
+                 .input(.type(.date), .id("filtre-from"), .name("from"), .value(period.from ?? ""))),
+            .div(.class("field"), .label(.for("filtre-to"), .text(context.t("Au", "To"))),
+                 .input(.type(.date), .id("filtre-to"), .name("to"), .value(period.to ?? ""))))
     }
 
     /// `12 orientations`, then the pages; links keep the filter.
