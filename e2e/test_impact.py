@@ -58,7 +58,7 @@ PEOPLE_COUNTS = {
 # Shares over people: hidden when their base, part or rest is small.
 PEOPLE_SHARES = {"qpv-share", "dynamic-exit-rate", "attendance-rate"}
 SECRET = "< 5"
-BAD_DAY = "Le début de la période doit s'écrire AAAA-MM-JJ."
+BAD_DAY = "Le début de la période doit s'écrire comme 04/12/2026."
 
 
 # --------------------------------------------------------------------------- helpers

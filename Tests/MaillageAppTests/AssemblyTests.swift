@@ -57,7 +57,7 @@ struct AssemblyTests {
             let late = try await coordinator.send(.POST, "\(base)/assemblies/\(soon["id"] as! String)/convocation")
             #expect(late.status == .unprocessableEntity)
             #expect(Self.errors(late)["date"]?.contains("il en reste 10") == true)
-            let bad = try await coordinator.send(.POST, "\(base)/assemblies", json: #"{"kind":"annual","date":"12/06/2027","remoteLink":"visio"}"#)
+            let bad = try await coordinator.send(.POST, "\(base)/assemblies", json: #"{"kind":"annual","date":"12 juin 2027","remoteLink":"visio"}"#)
             #expect(Set(Self.errors(bad).keys) == ["kind", "date", "remoteLink"])
 
             let assembly = try await coordinator.json(.POST, "\(base)/assemblies", json: #"""

@@ -62,7 +62,7 @@ struct ConvocationAndResolutionTests {
         #expect(valid.day.description == "2027-06-12")
         #expect(valid.agenda == ["Comptes", "Affectation du résultat"])
         do {
-            _ = try AssemblyDraft(kind: "annuelle", convocation: "third", date: "12/06/2027", remoteLink: "javascript:alert(1)").validate()
+            _ = try AssemblyDraft(kind: "annuelle", convocation: "third", date: "12 juin 2027", remoteLink: "javascript:alert(1)").validate()
             Issue.record("refused")
         } catch {
             #expect(Set(error.messages.keys) == ["kind", "convocation", "date", "remoteLink"])

@@ -249,11 +249,11 @@ struct InvoiceDraftTests {
         draft.customerName = " "
         draft.customerAddress = nil
         draft.customerEmail = "accueil"
-        draft.eventDate = "12/09/2026"
+        draft.eventDate = "12 septembre"
         draft.notes = String(repeating: "a", count: 1_001)
         let found = errors(draft)
         #expect(found?.messages.keys.sorted() == ["customerAddress", "customerEmail", "customerName", "eventDate", "notes"])
-        #expect(found?["eventDate"] == "La date de la prestation doit s'écrire AAAA-MM-JJ.")
+        #expect(found?["eventDate"] == "La date de la prestation doit s'écrire comme 04/12/2026.")
 
         draft = party
         draft.notes = "  Livraison à 11 h, entrée par la cour.  "

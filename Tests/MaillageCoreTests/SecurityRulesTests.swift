@@ -41,8 +41,12 @@ struct SecurityRulesTests {
         _ = CalendarDay.parse("9999-12-31", field: "date", fallback: nil, latest: nil, into: &errors)
         #expect(errors["date"] == "La date doit être entre 1900 et 2100.")
         var malformed = FieldErrors()
-        _ = CalendarDay.parse("07/12/2026", field: "date", fallback: nil, latest: nil, into: &malformed)
-        #expect(malformed["date"] == "La date doit s'écrire AAAA-MM-JJ.")
+        _ = CalendarDay.parse("7 décembre", field: "date", fallback: nil, latest: nil, into: &malformed)
+        #expect(malformed["date"] == "La date doit s'écrire comme 04/12/2026.")
+        // The French way is read as well as the ISO one.
+        #expect(CalendarDay("07/12/2026") == CalendarDay("2026-12-07"))
+        #expect(CalendarDay("31/02/2026") == nil && CalendarDay("7/12/2026") == nil && CalendarDay("07/12/0001") == nil)
+        #expect(LocalDateTime("07/12/2026 14:30") == LocalDateTime("2026-12-07T14:30"))
     }
 
     @Test func fortyGuessesCountAgainstTheAccountButASharedConnectionIsNotLockedOutByFive() {

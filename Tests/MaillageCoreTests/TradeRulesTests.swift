@@ -210,7 +210,7 @@ struct TariffGridDraftTests {
     @Test func datesNameAndEffortRateAreChecked() {
         #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "2026-09-01", validTo: "2026-08-31", brackets: cantineBrackets)) == ["validTo"])
         #expect(fieldsInError(TariffGridDraft(name: "   ", validFrom: "2026-09-01", brackets: cantineBrackets)) == ["name"])
-        #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "01/09/2026", brackets: cantineBrackets)) == ["validFrom"])
+        #expect(fieldsInError(TariffGridDraft(name: "Cantine", validFrom: "1er septembre 2026", brackets: cantineBrackets)) == ["validFrom"])
         let noRate = TariffGridDraft(name: "Épicerie", validFrom: "2026-09-01", effortRate: .init(permille: 0, minCents: 50, maxCents: 400))
         #expect(fieldsInError(noRate) == ["effortRate.permille"])
     }

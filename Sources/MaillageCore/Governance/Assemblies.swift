@@ -125,7 +125,7 @@ public struct AssemblyDraft: Sendable, Equatable {
             } else if let only = CalendarDay(text) {
                 day = only
             } else {
-                errors.add("date", "La date s'écrit AAAA-MM-JJ, avec l'heure si vous voulez : 2027-06-12T18:30.")
+                errors.add("date", "La date s'écrit comme 12/06/2027, avec l'heure si vous voulez : 12/06/2027 18:30.")
             }
         } else {
             errors.add("date", "Indiquez la date de l'assemblée.")

@@ -114,7 +114,7 @@ public struct DecisionDraft: Sendable, Equatable {
         var closes: LocalDateTime?
         if let text = TextRules.clean(closesAt) {
             closes = LocalDateTime(text) ?? CalendarDay(text).map { LocalDateTime(day: $0, hour: 23, minute: 59) }
-            if closes == nil { errors.add("closesAt", "La clôture s'écrit AAAA-MM-JJTHH:MM, par exemple 2027-01-15T18:00.") }
+            if closes == nil { errors.add("closesAt", "La clôture s'écrit comme 15/01/2027 18:00.") }
             else if closes! <= now { errors.add("closesAt", "La clôture est dans le futur.") }
             else if closes!.day > now.day.adding(days: 366) { errors.add("closesAt", "La clôture est dans l'année qui vient.") }
         } else {

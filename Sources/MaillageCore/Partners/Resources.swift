@@ -72,8 +72,8 @@ public enum BookingRules {
         var errors = FieldErrors()
         let start = TextRules.clean(rawStart).flatMap(LocalDateTime.init)
         let end = TextRules.clean(rawEnd).flatMap(LocalDateTime.init)
-        if start == nil { errors.add("start", "Le début s'écrit AAAA-MM-JJTHH:MM, par exemple 2026-12-15T09:00.") }
-        if end == nil { errors.add("end", "La fin s'écrit AAAA-MM-JJTHH:MM, par exemple 2026-12-15T12:00.") }
+        if start == nil { errors.add("start", "Le début s'écrit comme 15/12/2026 09:00.") }
+        if end == nil { errors.add("end", "La fin s'écrit comme 15/12/2026 12:00.") }
         let purpose = TextRules.requireName(rawPurpose, field: "purpose", max: 200, into: &errors)
         if let start, let end {
             if end <= start { errors.add("end", "La fin vient après le début.") }

@@ -174,7 +174,7 @@ public struct AppointmentDraft: Sendable, Equatable {
         }
         let title = TextRules.requireName(title, field: "title", max: 200, into: &errors)
         let startsAt = TextRules.clean(startsAt).flatMap(LocalDateTime.init)
-        if startsAt == nil { errors.add("startsAt", "La date et l'heure doivent s'écrire AAAA-MM-JJTHH:MM, par exemple 2026-11-26T14:00.") }
+        if startsAt == nil { errors.add("startsAt", "La date et l'heure s'écrivent comme 26/11/2026 14:00.") }
         if let minutes = durationMinutes {
             if !Self.durationRange.contains(minutes) { errors.add("durationMinutes", "La durée va de 5 à 600 minutes.") }
         } else {

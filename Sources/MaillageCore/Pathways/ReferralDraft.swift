@@ -14,10 +14,15 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         self = day
     }
 
-    /// A well-formed day, whatever its year.
+    /// A well-formed day, whatever its year: `2026-12-04`, or the French way, `04/12/2026`.
     init?(wellFormed text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        var parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let french = text.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 1, french.count == 3, french[0].count == 2, french[1].count == 2, french[2].count == 4 {
+            parts = [french[2], french[1], french[0]]
+        }
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), (1...CalendarDay.days(inMonth: month, year: year)).contains(day)
         else { return nil }
@@ -70,14 +75,14 @@ extension CalendarDay {
         fallback: CalendarDay?, latest: CalendarDay?, into errors: inout FieldErrors
     ) -> CalendarDay? {
         guard let text = TextRules.clean(raw) else {
-            if fallback == nil { errors.add(field, "\(subject) doit s'écrire AAAA-MM-JJ.") }
+            if fallback == nil { errors.add(field, "\(subject) doit s'écrire comme 04/12/2026.") }
             return fallback
         }
         guard let day = CalendarDay(text) else {
             if CalendarDay(wellFormed: text) != nil {
                 errors.add(field, "\(subject) doit être entre \(plausibleYears.lowerBound) et \(plausibleYears.upperBound).")
             } else {
-                errors.add(field, "\(subject) doit s'écrire AAAA-MM-JJ.")
+                errors.add(field, "\(subject) doit s'écrire comme 04/12/2026.")
             }
             return fallback
         }

@@ -112,7 +112,7 @@ public enum PurchaseFile {
     /// `2026-03-14`, or `14/03/2026` as a French spreadsheet writes it.
     static func parseDate(_ raw: String?, today: CalendarDay, into errors: inout FieldErrors) -> CalendarDay? {
         guard let text = TextRules.clean(raw) else {
-            errors.add("date", "Indiquez la date d'achat (AAAA-MM-JJ).")
+            errors.add("date", "Indiquez la date d'achat, par exemple 04/12/2026.")
             return nil
         }
         var day = CalendarDay(text)
@@ -123,7 +123,7 @@ public enum PurchaseFile {
             }
         }
         guard let day else {
-            errors.add("date", "La date s'écrit AAAA-MM-JJ (ou JJ/MM/AAAA).")
+            errors.add("date", "La date s'écrit comme 04/12/2026.")
             return nil
         }
         if day > today { errors.add("date", "La date d'achat ne peut pas être dans le futur.") }
