@@ -92,6 +92,9 @@ KINDS = [SIDEWAYS, SPLIT, AXE, SUMMARY, BROKEN, CRAWL]
 # --------------------------------------------------------------------------- URLs
 
 
+TAB_KEYS = {"onglet"}
+
+
 def shape_of(path_and_query: str) -> str:
     """`/coops/<uuid>/members/<uuid>?from=…` → `/coops/{id}/members/{id}?from`."""
     parts = urlsplit(path_and_query)
@@ -107,7 +110,8 @@ def shape_of(path_and_query: str) -> str:
             segment = UUID.sub("{id}", segment)
         segments.append(segment)
     shape = "/".join(segments) or "/"
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    # A record's tabs (`?onglet=plan`) are pages of their own: the value is part of the shape.
+    keys = sorted({f"{key}={value}" if key in TAB_KEYS else key for key, value in parse_qsl(parts.query, keep_blank_values=True)})
     return shape + ("?" + "&".join(keys) if keys else "")
 
 
