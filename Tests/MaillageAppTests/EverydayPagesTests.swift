@@ -53,6 +53,10 @@ struct EverydayPagesTests {
             #expect(Self.todoCount(home, "todo-referrals") == waiting.count - 1)
             #expect((Self.todoCount(home, "todo-proofs") ?? 0) >= 1)
             #expect((Self.todoCount(home, "todo-till") ?? 0) >= 1)
+            // The cashier sees today's sales: a coffee at the public price (the demo holds no sale today).
+            var cashierPage = Browser(app)
+            try await cashierPage.login("caisse@maillage.example")
+            #expect(try await cashierPage.get("/").body.string.contains(Euros.french(coffee.publicPriceCents) + " de ventes — ouvrir la caisse"))
         }
     }
 

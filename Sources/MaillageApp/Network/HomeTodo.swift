@@ -155,16 +155,20 @@ struct HomeTodoRepository {
         let lastClosed = try await Closing.query(on: db).filter(\.$cooperativeID == coopID)
             .filter(\.$period == ClosingPeriod.day.rawValue).sort(\.$lastDay, .descending).first()
             .map { CalendarDay(date: $0.lastDay).description } ?? ""
-        struct Row: Decodable { var days: Int?; var tickets: Int? }
+        struct Row: Decodable { var days: Int?; var tickets: Int?; var takings: Int? }
         let row = try await sql.raw("""
             SELECT COUNT(DISTINCT CASE WHEN day < \(bind: today.description) AND day > \(bind: lastClosed) THEN day END) AS days,
-                   CAST(SUM(CASE WHEN day = \(bind: today.description) THEN tickets ELSE 0 END) AS BIGINT) AS tickets
+                   CAST(SUM(CASE WHEN day = \(bind: today.description) THEN tickets ELSE 0 END) AS BIGINT) AS tickets,
+                   (SELECT CAST(SUM(sales_cents) AS BIGINT) FROM sale_day_lines
+                    WHERE cooperative_id = \(bind: coopID) AND day = \(bind: today.description)) AS takings
             FROM sale_day_tickets WHERE cooperative_id = \(bind: coopID)
             """).first(decoding: Row.self)
         let tickets = row?.tickets ?? 0, days = row?.days ?? 0
+        // Today's sales (net of refunds), then where to go.
+        let takings = tickets > 0 ? Euros.french(row?.takings ?? 0) + t(" de ventes — ", " of sales — ") : ""
         var items = [TodoItem(id: "todo-till", count: tickets,
                               label: tickets <= 1 ? t("ticket aujourd'hui", "ticket today") : t("tickets aujourd'hui", "tickets today"),
-                              detail: t("ouvrir la caisse", "open the till"), path: SiteURL.till(coopID).path, tone: .neutral)]
+                              detail: takings + t("ouvrir la caisse", "open the till"), path: SiteURL.till(coopID).path, tone: .neutral)]
         if days > 0 {
             items.append(TodoItem(id: "todo-closings", count: days,
                                   label: days == 1 ? t("journée de vente sans clôture", "day of sales not closed") : t("journées de vente sans clôture", "days of sales not closed"),
