@@ -176,7 +176,7 @@ def test_coordination_runs_an_assembly_and_a_member_votes_from_her_phone(browser
     follow_link(browser, link_named(browser, "Lettre de convocation à imprimer"))
     assert path_of(browser) == f"{assembly_path}/convocation"
     assert h1_text(browser) == (
-        f"Convocation : assemblée générale ordinaire de Coopérative d'habitants des Caillols le {french_date(day)}"
+        f"Convocation : assemblée générale ordinaire de la Coopérative d'habitants des Caillols le {french_date(day)}"
     )
     letter = main_text(browser)
     assert f"le {french_date(day)} à 18 h 30, {place}." in letter, letter[:600]

@@ -142,6 +142,9 @@ struct MemberCapitalTests {
             let certificate = try await browser.get("/coops/\(coop.id!)/members/\(karim)/certificate")
             #expect(certificate.status == .ok)
             #expect(certificate.body.string.contains("sous le n° 1"))
+            // The cooperative named with its article at the start of the sentence.
+            #expect(certificate.body.string.contains("La Coopérative d&#39;habitants des Caillols atteste que") ||
+                    certificate.body.string.contains("La Coopérative d'habitants des Caillols atteste que"))
             #expect(certificate.body.string.contains("ne détient aucune part sociale"))
             let page = try await browser.get("/coops/\(coop.id!)/members/\(karim)")
             #expect(page.body.string.contains("Perte de la qualité requise"))

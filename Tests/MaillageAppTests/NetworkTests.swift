@@ -29,6 +29,11 @@ struct NetworkTests {
             #expect(patched["name"] as? String == "Coopérative des Quartiers Nord")
             let cleared = try await api.json(.PATCH, "/api/v1/coops/\(coopID)", json: #"{"siret":null}"#)
             #expect(cleared["siret"] == nil)
+            // The article its name takes in a sentence: « de la Coopérative des Quartiers Nord ».
+            let article = try await api.json(.PATCH, "/api/v1/coops/\(coopID)", json: #"{"nameArticle":"la"}"#)
+            #expect(article["nameArticle"] as? String == "la")
+            let wrongArticle = try await api.send(.PATCH, "/api/v1/coops/\(coopID)", json: #"{"nameArticle":"une"}"#)
+            #expect((wrongArticle.problem?["errors"] as? [String: String])?["nameArticle"] != nil)
 
             let territories = try await api.json(.GET, "/api/v1/territories")
             #expect((territories["items"] as? [Any])?.count == 4)

@@ -218,7 +218,7 @@ struct AssemblyAPIController: RouteCollection {
     func convene(request: Request) async throws -> Response {
         let repository = try await request.assemblyRepository(.manageGovernance)
         let assembly = try await repository.assembly(request.parameters.get("assemblyID", as: UUID.self))
-        let queued = try await repository.convene(assembly, today: .today, letter: ConvocationLetter.email(assembly, cooperative: repository.scope.cooperative.name))
+        let queued = try await repository.convene(assembly, today: .today, letter: ConvocationLetter.email(assembly, cooperative: repository.scope.cooperative.ofName))
         return try Idempotency.encode(status: .ok, body: ConvocationDTO(convenedOn: CalendarDay.today.description, emailsQueued: queued,
                                                                         letterURL: SiteURL.assemblyConvocation(repository.scope.id, assembly.id!).path))
     }

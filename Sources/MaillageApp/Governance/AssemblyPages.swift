@@ -91,7 +91,7 @@ struct AssemblyPagesController: RouteCollection {
 
     func convene(request: Request) async throws -> Response {
         try await onAssemblyPage(request, anchor: "convocation") { repository, assembly in
-            let queued = try await repository.convene(assembly, today: .today, letter: ConvocationLetter.email(assembly, cooperative: repository.scope.cooperative.name))
+            let queued = try await repository.convene(assembly, today: .today, letter: ConvocationLetter.email(assembly, cooperative: repository.scope.cooperative.ofName))
             return request.language.t("Convocation enregistrée ; \(queued) courriel(s) en partance. Imprimez la lettre pour les autres.",
                                       "Convocation recorded; \(queued) email(s) queued. Print the letter for the others.")
         }

@@ -207,13 +207,13 @@ struct ResolutionVoteIndex: Sendable {
 enum ConvocationPage {
     static func render(_ repository: AssemblyRepository, _ assembly: Assembly, context: PageContext) -> Response {
         let coop = repository.scope.cooperative
-        let subject = ConvocationLetter.subject(assembly, cooperative: coop.name)
+        let subject = ConvocationLetter.subject(assembly, cooperative: coop.ofName)
         return Layout.render(context, title: subject, content: .group(
             .p(.class("no-print"), .a(.href(SiteURL.assembly(coop.id!, assembly.id!).path), .text(context.t("Retour à l'assemblée", "Back to the assembly")))),
             .article(.class("invoice-sheet"), .id("convocation-letter"),
                 .p(.strong(.text(coop.name))),
                 .h1(.text(subject)),
-                .group(ConvocationLetter.text(assembly, cooperative: coop.name, to: "Madame, Monsieur").split(separator: "\n", omittingEmptySubsequences: false).map {
+                .group(ConvocationLetter.text(assembly, cooperative: coop.ofName, to: "Madame, Monsieur").split(separator: "\n", omittingEmptySubsequences: false).map {
                     $0.isEmpty ? .br() : .p(.text(String($0)))
                 }),
                 .h2(.text("Pouvoir")),

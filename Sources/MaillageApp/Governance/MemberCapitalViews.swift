@@ -79,7 +79,7 @@ enum CertificatePage {
             .article(.class("invoice-sheet"), .id("certificate"),
                 .p(.strong(.text(coop.name))),
                 .h1(.text(title)),
-                .p(.text("La coopérative " + coop.name + " atteste que " + member.displayName
+                .p(.text((coop.article == nil ? "La coopérative " + coop.name : NameArticle.capitalized(coop.namedInSentence)) + " atteste que " + member.displayName
                          + (member.representative.map { ", représentée par " + $0 + "," } ?? "")
                          + " est inscrit·e au registre des associé·es sous le n° \(member.number)"
                          + (member.admittedOn.map { ", admis·e le " + CalendarDay(date: $0).french } ?? "")

@@ -124,14 +124,16 @@ enum MinutesView {
 }
 
 /// The convocation: a printable letter and its email.
+/// `cooperative` is the cooperative's name after « de », with its article (`Cooperative.ofName`:
+/// « de la Coopérative d'habitants des Caillols »).
 enum ConvocationLetter {
     static func subject(_ assembly: Assembly, cooperative: String) -> String {
-        "Convocation : " + assembly.assemblyKind.frenchLabel.lowercased() + " de " + cooperative + " le " + assembly.day.french
+        "Convocation : " + assembly.assemblyKind.frenchLabel.lowercased() + " " + cooperative + " le " + assembly.day.french
     }
 
     static func text(_ assembly: Assembly, cooperative: String, to name: String) -> String {
         var lines = ["Bonjour \(name),", "",
-                     "Vous êtes convoqué·e à l'" + assembly.assemblyKind.frenchLabel.lowercased() + " des associé·es de " + cooperative
+                     "Vous êtes convoqué·e à l'" + assembly.assemblyKind.frenchLabel.lowercased() + " des associé·es " + cooperative
                         + " (" + assembly.assemblyConvocation.frenchLabel.lowercased() + "), le " + assembly.day.french
                         + (assembly.time.map { " à " + FrenchText.clock($0) } ?? "") + (assembly.place.map { ", " + $0 } ?? "") + "."]
         if let link = assembly.remoteLink { lines.append("Vous pouvez aussi y participer à distance : " + link) }
@@ -139,7 +141,7 @@ enum ConvocationLetter {
             lines += ["", "Ordre du jour :"] + assembly.agendaItems.enumerated().map { "\($0.offset + 1). \($0.element)" }
         }
         lines += ["", "Si vous ne pouvez pas venir, vous pouvez donner pouvoir à un·e autre associé·e présent·e, ou voter par correspondance.",
-                  "", "Le bureau de " + cooperative]
+                  "", "Le bureau " + cooperative]
         return lines.joined(separator: "\n")
     }
 

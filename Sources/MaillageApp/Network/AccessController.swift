@@ -95,7 +95,7 @@ struct AccessController: RouteCollection {
         var names = ScopeNames()
         names.cooperatives[coop.id!] = coop.name
         return AccessPage.render(.init(
-            title: context.t("Accès à ", "Access to ") + coop.name,
+            title: context.t("Accès " + coop.toName, "Access to " + coop.name),
             holders: holders, names: names,
             roles: Role.allCases.filter { $0.allowedScopeKinds.contains(.cooperative) },
             scopeOptions: [(AccessService.scopeValue(.cooperative, coop.id!), coop.name)],

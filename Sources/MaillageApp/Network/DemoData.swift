@@ -79,7 +79,7 @@ enum DemoData {
                 let territory = territoryRows[spec.territory]
                 let valid = try CooperativeDraft(
                     name: spec.name, territoryID: territory.id!.uuidString, legalForm: spec.legalForm.rawValue,
-                    siret: spec.siret, address: spec.address, stage: spec.stage.rawValue
+                    siret: spec.siret, address: spec.address, stage: spec.stage.rawValue, nameArticle: NameArticle.la.rawValue
                 ).validate()
                 let coop = Cooperative()
                 coop.apply(valid, territoryID: territory.id!, networkID: network.id!)

@@ -34,6 +34,8 @@ struct CooperativeDTO: Content {
     var siret: String?
     var address: String?
     var stage: String
+    /// `la`, `le`, `l'`, `les`, or absent: « de la Coopérative… ».
+    var nameArticle: String?
     var createdAt: Date?
     var updatedAt: Date?
 
@@ -46,6 +48,7 @@ struct CooperativeDTO: Content {
         siret = coop.siret
         address = coop.address
         stage = coop.stage
+        nameArticle = coop.nameArticle
         createdAt = coop.createdAt
         updatedAt = coop.updatedAt
     }
@@ -84,6 +87,7 @@ struct CooperativeBody: Content {
     var siret: String?
     var address: String?
     var stage: String?
+    var nameArticle: String?
 }
 
 /// A PATCH body: an absent key keeps the stored value, `null` clears an optional one.
@@ -94,8 +98,9 @@ struct CooperativePatch: Decodable {
     var siret: Patch<String>
     var address: Patch<String>
     var stage: Patch<String>
+    var nameArticle: Patch<String>
 
-    enum CodingKeys: String, CodingKey { case name, territoryID, legalForm, siret, address, stage }
+    enum CodingKeys: String, CodingKey { case name, territoryID, legalForm, siret, address, stage, nameArticle }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -109,6 +114,7 @@ struct CooperativePatch: Decodable {
         siret = try read(.siret)
         address = try read(.address)
         stage = try read(.stage)
+        nameArticle = try read(.nameArticle)
     }
 
     func merged(into stored: CooperativeDraft) -> CooperativeDraft {
@@ -119,6 +125,7 @@ struct CooperativePatch: Decodable {
         draft.siret = siret.apply(to: draft.siret)
         draft.address = address.apply(to: draft.address)
         draft.stage = stage.apply(to: draft.stage)
+        draft.nameArticle = nameArticle.apply(to: draft.nameArticle)
         return draft
     }
 }
@@ -223,7 +230,7 @@ struct NetworkAPIController: RouteCollection {
         let body = try request.decodeJSON(CooperativeBody.self)
         let draft = CooperativeDraft(
             name: body.name, territoryID: body.territoryID, legalForm: body.legalForm,
-            siret: body.siret, address: body.address, stage: body.stage
+            siret: body.siret, address: body.address, stage: body.stage, nameArticle: body.nameArticle
         )
         return try await Idempotency.respond(to: request, status: .created) { db in
             CooperativeDTO(try await NetworkRepository(db: db).createCooperative(draft, templateID: body.templateID, request: request))

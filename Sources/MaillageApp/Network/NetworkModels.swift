@@ -68,10 +68,20 @@ final class Cooperative: Model, @unchecked Sendable {
     @OptionalField(key: "siret") var siret: String?
     @OptionalField(key: "address") var address: String?
     @Field(key: "stage") var stage: String
+    /// The article its name takes in a sentence (`NameArticle`): « de la Coopérative… ».
+    @OptionalField(key: "name_article") var nameArticle: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    var article: NameArticle? { nameArticle.flatMap(NameArticle.init(rawValue:)) }
+    /// « la Coopérative d'habitants des Caillols ».
+    var namedInSentence: String { NameArticle.named(name, article) }
+    /// « de la Coopérative d'habitants des Caillols ».
+    var ofName: String { NameArticle.of(name, article) }
+    /// « à la Coopérative d'habitants des Caillols ».
+    var toName: String { NameArticle.to(name, article) }
 
     func apply(_ valid: CooperativeDraft.Valid, territoryID: UUID, networkID: UUID) {
         self.$territory.id = territoryID
@@ -81,11 +91,12 @@ final class Cooperative: Model, @unchecked Sendable {
         self.siret = valid.siret
         self.address = valid.address
         self.stage = valid.stage.rawValue
+        self.nameArticle = valid.nameArticle?.rawValue
     }
 
     /// The card as the core's validator sees it, to merge a change into.
     var draft: CooperativeDraft {
-        CooperativeDraft(name: name, territoryID: $territory.id.uuidString, legalForm: legalForm, siret: siret, address: address, stage: stage)
+        CooperativeDraft(name: name, territoryID: $territory.id.uuidString, legalForm: legalForm, siret: siret, address: address, stage: stage, nameArticle: nameArticle)
     }
 }
 
@@ -164,5 +175,16 @@ struct CreateNetworkTables: AsyncMigration {
         try await database.schema(Cooperative.schema).delete()
         try await database.schema(Territory.schema).delete()
         try await database.schema(Network.schema).delete()
+    }
+}
+
+/// The article of a cooperative's name, for the sentences that name it.
+struct AddCooperativeNameArticle: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Cooperative.schema).field("name_article", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Cooperative.schema).deleteField("name_article").update()
     }
 }

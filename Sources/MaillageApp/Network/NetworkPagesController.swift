@@ -127,19 +127,23 @@ struct NetworkPagesController: RouteCollection {
         var siret: String?
         var address: String?
         var stage: String?
+        var nameArticle: String?
 
         var draft: CooperativeDraft {
-            CooperativeDraft(name: name, territoryID: territoryID, legalForm: legalForm, siret: siret, address: address, stage: stage)
+            CooperativeDraft(name: name, territoryID: territoryID, legalForm: legalForm, siret: siret, address: address, stage: stage, nameArticle: nameArticle)
         }
 
-        init(templateID: String? = nil, name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil) {
+        init(templateID: String? = nil, name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil,
+             nameArticle: String? = nil) {
             self.templateID = templateID
+            self.nameArticle = nameArticle
             self.name = name; self.territoryID = territoryID; self.legalForm = legalForm
             self.siret = siret; self.address = address; self.stage = stage
         }
 
         init(_ coop: Cooperative) {
-            self.init(name: coop.name, territoryID: coop.$territory.id.uuidString, legalForm: coop.legalForm, siret: coop.siret, address: coop.address, stage: coop.stage)
+            self.init(name: coop.name, territoryID: coop.$territory.id.uuidString, legalForm: coop.legalForm, siret: coop.siret, address: coop.address, stage: coop.stage,
+                      nameArticle: coop.nameArticle)
         }
     }
 
@@ -291,7 +295,7 @@ enum CooperativeFormPage {
         let selectedTerritory = form.territoryID.flatMap(UUID.init(uuidString:))?.uuidString
         let content: BodyNode = .group(
             .h1(.text(title)),
-            Kit.errorSummary(errors, order: ["templateID", "name", "territoryID", "legalForm", "stage", "siret", "address"], context: context),
+            Kit.errorSummary(errors, order: ["templateID", "name", "nameArticle", "territoryID", "legalForm", "stage", "siret", "address"], context: context),
             .form(
                 .class("panel"), .id("cooperative-form"), .action(action), .method(.post),
                 Kit.csrfField(context.csrfToken),
@@ -300,6 +304,9 @@ enum CooperativeFormPage {
                                options: model.templates.map { ($0.id!.uuidString, $0.name) }, selected: form.templateID, error: errors["templateID"], required: false,
                                placeholder: context.t("— Sans modèle —", "— No template —"))),
                 Kit.input(.init(name: "name", label: context.t("Nom", "Name"), value: form.name, error: errors["name"], required: true)),
+                Kit.select(name: "nameArticle", label: context.t("Article devant le nom (« de la Coopérative… »)", "Article before the name, in French sentences"),
+                           options: NameArticle.choices.map { ($0.raw, $0.label) }, selected: form.nameArticle, error: errors["nameArticle"], required: false,
+                           placeholder: context.t("— Aucun —", "— None —")),
                 Kit.select(name: "territoryID", label: context.t("Territoire", "Territory"),
                            options: model.territories.map { ($0.id!.uuidString, $0.name) }, selected: selectedTerritory, error: errors["territoryID"]),
                 Kit.select(name: "legalForm", label: context.t("Forme juridique", "Legal form"),

@@ -143,6 +143,7 @@ enum Migrations {
         app.migrations.add(AddImpactIndexes())
         app.migrations.add(CreateSaleDayTotals())
         app.migrations.add(AddPathwayFileIndexes())
+        app.migrations.add(AddCooperativeNameArticle())
     }
 }
 

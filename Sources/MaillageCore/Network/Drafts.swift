@@ -62,8 +62,12 @@ public struct CooperativeDraft: Sendable, Equatable {
     public var siret: String?
     public var address: String?
     public var stage: String?
+    /// `la`, `le`, `l'` or `les`; empty for none.
+    public var nameArticle: String?
 
-    public init(name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil) {
+    public init(name: String? = nil, territoryID: String? = nil, legalForm: String? = nil, siret: String? = nil, address: String? = nil, stage: String? = nil,
+                nameArticle: String? = nil) {
+        self.nameArticle = nameArticle
         self.name = name
         self.territoryID = territoryID
         self.legalForm = legalForm
@@ -79,6 +83,7 @@ public struct CooperativeDraft: Sendable, Equatable {
         public var siret: String?
         public var address: String?
         public var stage: CooperativeStage
+        public var nameArticle: NameArticle?
     }
 
     /// Validates a complete card (creation, or the merge of a change with the stored card).
@@ -102,7 +107,10 @@ public struct CooperativeDraft: Sendable, Equatable {
         if let address, address.count > 500 {
             errors.add("address", "L'adresse ne doit pas dépasser 500 caractères.")
         }
+        let articleText = TextRules.clean(nameArticle)?.replacingOccurrences(of: "’", with: "'").lowercased()
+        let article = articleText.flatMap(NameArticle.init(rawValue:))
+        if articleText != nil, article == nil { errors.add("nameArticle", "L'article devant le nom est la, le, l' ou les (ou rien).") }
         try errors.throwIfAny()
-        return Valid(name: name, territoryID: territoryID, legalForm: legalForm!, siret: siret, address: address, stage: stage!)
+        return Valid(name: name, territoryID: territoryID, legalForm: legalForm!, siret: siret, address: address, stage: stage!, nameArticle: article)
     }
 }
