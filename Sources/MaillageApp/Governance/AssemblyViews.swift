@@ -19,9 +19,11 @@ enum AssembliesPage {
                 .tbody(.forEach(assemblies) { assembly in
                     .tr(.td(.a(.href(SiteURL.assembly(coop.id!, assembly.id!).path), .text(assembly.day.french))),
                         .td(.text(assembly.assemblyKind.frenchLabel + " — " + assembly.assemblyConvocation.frenchLabel.lowercased())),
-                        .td(.text(assembly.convenedOn.map { context.t("envoyée le ", "sent on ") + CalendarDay(date: $0).french } ?? context.t("à envoyer", "to send"))),
-                        .td(assembly.isLocked ? .a(.href(SiteURL.assemblyMinutes(coop.id!, assembly.id!).path), .text(context.t("verrouillé", "locked")))
-                                              : .text(context.t("en cours", "in progress"))))
+                        // The assembly's state as badges: to convene (the secretary acts), convened, minutes locked.
+                        .td(assembly.convenedOn.map { Kit.badge(context.t("envoyée le ", "sent on ") + CalendarDay(date: $0).french, tone: .info) }
+                            ?? Kit.badge(context.t("à envoyer", "to send"), tone: .warning)),
+                        .td(assembly.isLocked ? .a(.class("badge badge-success"), .href(SiteURL.assemblyMinutes(coop.id!, assembly.id!).path), .text(context.t("verrouillé", "locked")))
+                                              : Kit.badge(context.t("en cours", "in progress"), tone: .neutral)))
                 })),
             .if(repository.scope.allows(.manageGovernance), .section(.class("panel"),
                 .h2(.text(context.t("Préparer une assemblée", "Plan an assembly"))),

@@ -16,10 +16,14 @@ enum DecisionsPage {
         let electorates = [("members", context.t("Tous les associé·es", "All members")), ("cooperants", context.t("Les coopérant·es", "The cooperants"))]
             + colleges.map { ("college:\($0.id!.uuidString)", context.t("Le collège ", "The college ") + $0.name) }
         func row(_ decision: Decision) -> Node<HTML.ListContext> {
-            .li(.a(.href(SiteURL.decision(coop.id!, decision.id!).path), .text(decision.title)),
-                .text(" — " + decision.decisionKind.frenchLabel.lowercased() + ", " + (decision.isOpen(at: now)
-                    ? context.t("clôture le ", "closes on ") + LocalDateTime(date: decision.closesAt).french
-                    : (decision.outcome == nil ? context.t("close, conclusion à écrire", "closed, outcome to write") : context.t("close", "closed")))))
+            // The decision's state as a badge: open (voting), closed with its outcome to write
+            // (the author acts), concluded.
+            let open = decision.isOpen(at: now)
+            let state = open ? context.t("clôture le ", "closes on ") + LocalDateTime(date: decision.closesAt).french
+                : (decision.outcome == nil ? context.t("close, conclusion à écrire", "closed, outcome to write") : context.t("close", "closed"))
+            return .li(.a(.href(SiteURL.decision(coop.id!, decision.id!).path), .text(decision.title)),
+                       .text(" — " + decision.decisionKind.frenchLabel.lowercased() + ", "),
+                       Kit.badge(state, tone: open ? .info : (decision.outcome == nil ? .warning : .success)))
         }
         return Layout.render(context, title: title, status: status, content: .group(
             .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name))),

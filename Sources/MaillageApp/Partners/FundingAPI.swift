@@ -310,11 +310,12 @@ enum FundingPages {
             agreements.isEmpty ? .p(.text(context.t("Aucune convention.", "No agreement."))) :
             Kit.table(label: title,
                 .thead(.tr(.th(.text(context.t("Financeur", "Funder"))), .th(.text(context.t("Programme", "Programme"))), .th(.class("num"), .text(context.t("Montant", "Amount"))),
-                           .th(.text(context.t("Période", "Period"))))),
+                           .th(.text(context.t("Période", "Period"))), .th(.text(context.t("État", "Status"))))),
                 .tbody(.forEach(agreements) { agreement in
                     .tr(.td(.a(.href(SiteURL.fundingAgreement(coop.id!, agreement.id!).path), .text(funders[agreement.funderID] ?? "—"))),
                         .td(.text(agreement.programme)), .td(.class("num"), .text(Euros.french(agreement.amountCents))),
-                        .td(.text(CalendarDay(date: agreement.startsOn).french + " – " + CalendarDay(date: agreement.endsOn).french)))
+                        .td(.text(CalendarDay(date: agreement.startsOn).french + " – " + CalendarDay(date: agreement.endsOn).french)),
+                        .td(agreementState(agreement, context: context)))
                 })),
             .if(repository.scope.allows(.manageFunding), .section(.class("panel"),
                 .h2(.text(context.t("Enregistrer une convention", "Record an agreement"))),
@@ -438,4 +439,12 @@ enum FundingReportView {
                     Kit.submit(context.t("Enregistrer le texte", "Save the text"), id: "report-submit"))))
         ))
     }
+}
+
+/// An agreement's state from its dates, as a badge: to come, running, ended.
+private func agreementState(_ agreement: FundingAgreement, context: PageContext) -> BodyNode {
+    let today = CalendarDay.today
+    if today < CalendarDay(date: agreement.startsOn) { return Kit.badge(context.t("à venir", "to come"), tone: .neutral) }
+    if today > CalendarDay(date: agreement.endsOn) { return Kit.badge(context.t("terminée", "ended"), tone: .success) }
+    return Kit.badge(context.t("en cours", "running"), tone: .info)
 }
