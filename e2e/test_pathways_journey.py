@@ -453,7 +453,7 @@ def test_referral_to_pathway_journey(browser, base_url, axe, coop_id):
 
     browser.get(f"{base_url}/coops/{coop_id}/pathways")
     row = table_rows(browser).get(name)
-    assert row == [name, french_date(today), "Emploi de transition"], row
+    assert row == [name, french_date(today), COORDINATOR_NAME, "Emploi de transition"], row
 
     browser.get(f"{base_url}{referral_path}")
     assert facts_of(browser).get("État") == "Acceptée"
