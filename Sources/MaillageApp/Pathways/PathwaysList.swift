@@ -80,7 +80,7 @@ enum PathwaysListPage {
         let narrowed = filter.isFiltering || options.referent != nil
         let content: BodyNode = .group(
             Kit.pageHeader(title, breadcrumb: [.init(label: scope.cooperative.name, path: SiteURL.cooperative(scope.id).path), .init(label: title, path: nil)], context: context),
-            Kit.listFilterErrors(errors.reduce(into: [:]) { $0[$1.key == "referent" || $1.key == "sort" ? "filtre-" + $1.key : $1.key] = $1.value }, context: context),
+            Kit.listFilterErrors(errors, context: context),
             Kit.listFilterForm(action: base, filter: filter, typed: typed, states: states(),
                                extra: [referentField(referents, options: options, context: context), sortField(options, context: context)], context: context),
             .if(page.total > 0, .p(.class("list-count"), .id("pathways-paging"), .text(shown))),

@@ -53,11 +53,15 @@ extension Request {
 
 /// The search box, the state filter and the pages of a list (docs/UI.md).
 extension Kit {
+    /// The query parameters a list's filter form shows as fields (`id="filtre-<name>"`).
+    private static let filterFields = ["q", "status", "from", "to", "referent", "sort"]
+
     /// A refused filter's summary, its links to the filter's own fields.
     static func listFilterErrors(_ errors: [String: String], context: PageContext) -> BodyNode {
         var keyed: [String: String] = [:]
-        for (key, message) in errors { keyed[["q", "status", "from", "to"].contains(key) ? "filtre-" + key : key] = message }
-        return errorSummary(keyed, order: ["filtre-q", "filtre-status", "filtre-from", "filtre-to", "page", "limit"], context: context)
+        // The filter's own fields have ids of their own (`filtre-…`), a list's extra ones too.
+        for (key, message) in errors { keyed[filterFields.contains(key) ? "filtre-" + key : key] = message }
+        return errorSummary(keyed, order: filterFields.map { "filtre-" + $0 } + ["page", "limit"], context: context)
     }
 
     /// The period fields of a list's filter (`from`, `to`), kept as typed.
