@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -30,7 +31,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from test_admin_flows import demo_ids, fill, login  # noqa: F401  (demo_ids: fixture)
+from test_admin_flows import csrf_of, demo_ids, fill, login  # noqa: F401  (demo_ids: fixture)
 from test_foundation import h1_text, path_of, session_for, wait, wait_for_path
 from test_pathway_file import (
     assert_no_error,
@@ -200,19 +201,22 @@ def wait_for_text(browser, element_id: str, expected: str, timeout: float = 15) 
 
 
 def line_rows(browser) -> list[dict]:
-    """The ticket's lines as the till shows them."""
+    """The ticket's lines as the till shows them (the public price and the solidarity are
+    written only when the household pays less: read from the markup)."""
     rows = []
-    for tr in browser.find_elements(By.CSS_SELECTOR, "#till-lines-body tr"):
-        cells = tr.find_elements(By.TAG_NAME, "td")
-        assert len(cells) == 6, f"a ticket line has {len(cells)} cells: {tr.get_attribute('outerHTML')}"
+    for li in browser.find_elements(By.CSS_SELECTOR, "#till-lines-body li.till-line"):
+
+        def part(css: str) -> str:
+            return norm(li.find_element(By.CSS_SELECTOR, css).get_attribute("textContent"))
+
         rows.append(
             {
-                "name": norm(cells[0].text),
-                "quantity": int(cells[1].find_element(By.CSS_SELECTOR, ".till-count").text),
-                "public": norm(cells[2].text),
-                "household": norm(cells[3].text),
-                "difference": norm(cells[4].text),
-                "total": norm(cells[5].text),
+                "name": part(".till-line-name"),
+                "quantity": int(part(".till-count")),
+                "public": part(".till-line-public"),
+                "household": part(".till-line-price"),
+                "difference": part(".till-line-gap"),
+                "total": part(".till-line-total"),
             }
         )
     return rows
@@ -331,7 +335,8 @@ def test_cashier_sells_two_items_with_the_keyboard_only(browser, base_url, axe, 
     assert text(browser, "till-solidarity") == norm(euros(0))
     assert text(browser, "till-total") == norm(euros(total))
     assert text(browser, "till-due") == norm(euros(total))
-    assert text(browser, "till-change") == norm("reste " + euros(total))
+    assert text(browser, "till-change") == norm(euros(total))
+    assert text(browser, "till-change-label") == "Reste"
     assert not browser.find_element(By.ID, "till-record").is_enabled(), "Encaisser before any payment"
     axe.assert_no_violations("till, ticket with two lines")
 
@@ -377,6 +382,108 @@ def test_cashier_sells_two_items_with_the_keyboard_only(browser, base_url, axe, 
     logout(browser)
 
 
+# --------------------------------------------------------------------------- 1b. the counter's sizes
+
+# A 10-inch tablet, a laptop, a phone: the sizes the counter is used at.
+COUNTER_SIZES = [(1280, 800), (1366, 768), (390, 844)]
+
+# Every word of the till (products, ticket, totals, buttons) with more than one line box: a
+# word is a run without a breaking space or a hyphen, as in the crawler (crawl.py).
+TILL_SPLIT_WORDS_JS = r"""
+const wordRe = /(?:[^\s\-\u2010]|[\u00a0\u202f\u2007])+/g;
+const split = [];
+const walker = document.createTreeWalker(document.getElementById('till'), NodeFilter.SHOW_TEXT);
+let node;
+while ((node = walker.nextNode())) {
+  const host = node.parentElement;
+  if (!host || !(host.offsetWidth || host.offsetHeight)) continue;
+  wordRe.lastIndex = 0;
+  let m;
+  while ((m = wordRe.exec(node.textContent))) {
+    if ([...m[0].replace(/[\u00a0\u202f\u2007]/g, '')].length < 2) continue;
+    const r = document.createRange();
+    r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+    const tops = Array.from(r.getClientRects()).filter(x => x.width > 0 && x.height > 0).map(x => x.top).sort((a, b) => a - b);
+    let lines = tops.length ? 1 : 0;
+    for (let i = 1; i < tops.length; i++) if (tops[i] - tops[i - 1] > 2) lines++;
+    if (lines > 1) split.push(m[0] + ' in ' + host.className);
+  }
+}
+return split;
+"""
+
+IN_VIEW_JS = r"""
+const r = document.getElementById(arguments[0]).getBoundingClientRect();
+return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+        width: document.documentElement.clientWidth, height: window.innerHeight};
+"""
+
+
+def emulate(browser, width: int, height: int) -> None:
+    """The viewport itself, a phone emulated as one (as the crawler does)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    browser.execute_cdp_cmd("Emulation.setPageScaleFactor", {"pageScaleFactor": 1})
+
+
+def assert_in_view(browser, element_id: str, size: str) -> None:
+    box = browser.execute_script(IN_VIEW_JS, element_id)
+    assert 0 <= box["top"] and box["bottom"] <= box["height"] + 1, f"#{element_id} out of view at {size}: {box}"
+    assert 0 <= box["left"] and box["right"] <= box["width"] + 1, f"#{element_id} out of view at {size}: {box}"
+
+
+def active_id(browser) -> str:
+    return browser.switch_to.active_element.get_attribute("id") or ""
+
+
+@pytest.mark.parametrize("size", COUNTER_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_counter_sells_to_a_card_with_the_keyboard_at_a_tablet_a_laptop_and_a_phone(browser, base_url, coop_id, size):
+    width, height = size
+    label = f"{width}x{height}"
+    login(browser, base_url, CASHIER_EMAIL)
+    try:
+        emulate(browser, width, height)
+        open_till(browser, base_url, coop_id)
+        first, second = product_with_key(browser, "1"), product_with_key(browser, "2")
+
+        # Only keys, never a blur: "/" goes to the card, Entrée applies it and the focus comes
+        # back to the till, where the products' numbers are read.
+        ActionChains(browser).send_keys("/").perform()
+        wait(browser).until(lambda d: active_id(d) == "till-card")
+        ActionChains(browser).send_keys("CAIL02", Keys.ENTER).perform()
+        wait_for_status(browser, "Carte CAIL02 appliquée.")
+        wait(browser).until(lambda d: active_id(d) == "till")
+        assert text(browser, "till-household").startswith("Carte CAIL02 : tarif T2, justificatif valable jusqu'au ")
+        ActionChains(browser).send_keys("1").perform()
+        wait_for_status(browser, f"{first.name} ajouté.")
+        assert active_id(browser) == "till"
+        ActionChains(browser).send_keys("2").perform()
+        lines = wait_for_lines(browser, 2)
+        assert [l["name"] for l in lines] == [first.name, second.name], lines
+        assert active_id(browser) == "till"
+
+        # The total and the pay button in view, nothing wider than the screen, no word split.
+        for element in ("till-total", "till-record"):
+            assert_in_view(browser, element, label)
+        scroll = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll[0] <= scroll[1] + 1, f"the till scrolls sideways at {label}: {scroll}"
+        assert browser.execute_script(TILL_SPLIT_WORDS_JS) == [], label
+
+        ActionChains(browser).send_keys("e").perform()
+        wait_for_status(browser, "Ticket couvert.")
+        assert active_id(browser) == "till"
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        number = int(SALE_RECORDED.search(wait_for_status(browser, SALE_RECORDED)).group(1))
+        assert active_id(browser) == "till", "after the sale the next key goes to the till"
+        assert browser.execute_script(TILL_SPLIT_WORDS_JS) == [], f"{label}, with the receipt"
+        sale = api_sale(browser, base_url, coop_id, sale_id_of(receipt_link(browser, number)))
+        assert sale["tier"] == "T2" and sale.get("householdID"), sale
+        assert [l["quantity"] for l in sale["lines"]] == [1, 1]
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    logout(browser)
+
+
 # --------------------------------------------------------------------------- 2. household card
 
 
@@ -392,7 +499,7 @@ def test_household_card_applies_its_tier(browser, base_url, coop_id):
     apply_card(browser, "cail04")  # typed in lower case: the till reads it in capitals
     wait_for_status(browser, "Justificatif expiré : prix public.")
     assert re.fullmatch(
-        r"Carte CAIL04 : justificatif expiré le \d{4}-\d{2}-\d{2}, prix public appliqué\.",
+        r"Carte CAIL04 : justificatif expiré le \d{2}/\d{2}/\d{4}, prix public appliqué\.",
         text(browser, "till-household"),
     ), text(browser, "till-household")
 
@@ -400,7 +507,7 @@ def test_household_card_applies_its_tier(browser, base_url, coop_id):
     wait_for_status(browser, "Carte CAIL01 appliquée.")
     household = text(browser, "till-household")
     assert re.fullmatch(
-        r"Carte CAIL01 : tarif T1 \(justificatif valable jusqu'au \d{4}-\d{2}-\d{2}\)\.", household
+        r"Carte CAIL01 : tarif T1, justificatif valable jusqu'au \d{2}/\d{2}/\d{4}\.", household
     ), household
     assert browser.find_element(By.ID, "till-card").get_attribute("value") == ""
 
@@ -456,6 +563,14 @@ def test_household_card_applies_its_tier(browser, base_url, coop_id):
 # --------------------------------------------------------------------------- 3. donation, suspended meal
 
 
+def open_solidarity(browser) -> None:
+    """Unfolds « Don, repas suspendus » under the ticket, as a cashier taps it."""
+    details = browser.find_element(By.CSS_SELECTOR, "details.till-extras")
+    if details.get_attribute("open") is None:
+        details.find_element(By.TAG_NAME, "summary").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "till-donation").is_displayed())
+
+
 def test_donation_feeds_the_pool_and_a_suspended_meal_draws_on_it(browser, base_url, coop_id):
     login(browser, base_url, CASHIER_EMAIL)
     open_till(browser, base_url, coop_id)
@@ -467,6 +582,7 @@ def test_donation_feeds_the_pool_and_a_suspended_meal_draws_on_it(browser, base_
     tendered = ((first.price + 1000) // 1000 + 1) * 1000
     product_button(browser, first).click()
     wait_for_lines(browser, 1)
+    open_solidarity(browser)
     fill(browser, "till-donation", "10,00")
     browser.find_element(By.ID, "till-donation").send_keys(Keys.TAB)
     wait_for_text(browser, "till-total", euros(first.price + 1000))
@@ -490,6 +606,7 @@ def test_donation_feeds_the_pool_and_a_suspended_meal_draws_on_it(browser, base_
     meal = a_meal(browser)
     product_button(browser, meal).click()
     wait_for_lines(browser, 1)
+    open_solidarity(browser)
     fill(browser, "till-meals", "1")
     browser.find_element(By.ID, "till-meals").send_keys(Keys.TAB)
     wait_for_status(browser, MEAL_NEEDS_CARD_MESSAGE)
@@ -500,10 +617,11 @@ def test_donation_feeds_the_pool_and_a_suspended_meal_draws_on_it(browser, base_
     # With CAIL02 (T2, half price), one suspended meal pays the whole meal.
     apply_card(browser, "CAIL02")
     wait_for_status(browser, "Carte CAIL02 appliquée.")
-    assert text(browser, "till-household").startswith("Carte CAIL02 : tarif T2 ")
+    assert text(browser, "till-household").startswith("Carte CAIL02 : tarif T2, ")
     t2 = share(meal.price, 50)
     assert line_rows(browser) == [expected_line(meal, 1, t2)]
     assert t2 <= before + 1000, "the pool cannot pay this meal (precondition)"
+    open_solidarity(browser)
     fill(browser, "till-meals", "1")
     browser.find_element(By.ID, "till-meals").send_keys(Keys.TAB)
     wait_for_text(browser, "till-due", euros(0))
@@ -532,7 +650,7 @@ def test_reload_keeps_the_ticket_being_built(browser, base_url, coop_id):
     apply_card(browser, "CAIL03")
     wait_for_status(browser, "Carte CAIL03 appliquée.")
     household = text(browser, "till-household")
-    assert household.startswith("Carte CAIL03 : tarif T3 "), household
+    assert household.startswith("Carte CAIL03 : tarif T3, "), household
     first, second = product_with_key(browser, "1"), product_with_key(browser, "2")
     press(browser, "2", "1", "+")
     lines = wait_for_lines(browser, 2)
@@ -760,9 +878,24 @@ def test_day_closing_at_avignon_archives_and_stops_the_till(browser, base_url, a
     already_closed = any(c["period"] == "day" and c["from"] == today for c in closings.json()["items"])
 
     if not already_closed:
-        # Sold at Avignon's till, paid with a 20 € note.
+        # The drawer opens with its float; a float that is not an amount is refused in view.
         open_till(browser, base_url, avignon)
         assert not browser.find_elements(By.CSS_SELECTOR, "main p.alert")
+        if browser.find_elements(By.ID, "drawer-open-form"):
+            fill(browser, "openingFloat", "cent euros")
+            click_and_wait_for_new_page(browser, "drawer-open-submit")
+            assert norm(browser.find_element(By.ID, "openingFloat-error").text) == "Écrivez le fond de caisse en euros, par exemple 150 ou 85,50."
+            assert browser.find_element(By.ID, "openingFloat").get_attribute("aria-invalid") == "true"
+            fill(browser, "openingFloat", "100")
+            click_and_wait_for_new_page(browser, "drawer-open-submit")
+            assert flash_text(browser) == "Caisse ouverte : fond de caisse de 100,00 €."
+        assert "fond de caisse" in norm(browser.find_element(By.ID, "drawer-state").text)
+        drawer = session_for(browser).get(f"{base_url}/api/v1/coops/{avignon}/drawer", timeout=10)
+        assert drawer.status_code == 200, drawer.text[:300]
+        float_cents = drawer.json()["openingFloatCents"]
+        wait_till_ready(browser)
+
+        # Sold at Avignon's till, paid with a 20 € note.
         tart = product_named(browser, name)
         assert tart.price == 420
         product_button(browser, tart).click()
@@ -773,13 +906,23 @@ def test_day_closing_at_avignon_archives_and_stops_the_till(browser, base_url, a
         number = record_and_read_number(browser)
         sold = api_sale(browser, base_url, avignon, sale_id_of(receipt_link(browser, number)))
 
-        # The day's Z.
+        # The day's Z: the drawer counted note by note, 10 cents short of what should be there.
+        expected = session_for(browser).get(f"{base_url}/api/v1/coops/{avignon}/drawer", timeout=10).json()["expectedCashCents"]
+        assert expected >= float_cents + 420, (expected, float_cents)
         follow_link(browser, link_named(browser, "Clôtures", 'main nav[aria-label="Comptoir"]'))
         assert path_of(browser) == f"/coops/{avignon}/closings"
         assert h1_text(browser) == "Clôtures de caisse"
         axe.assert_no_violations("closings page")
-        Select(browser.find_element(By.ID, "period")).select_by_value("day")
-        set_value(browser, "date", today, "date")
+        facts = norm(browser.find_element(By.ID, "cloture-du-jour").text)
+        assert f"Espèces attendues {norm(euros(expected))}" in facts, facts
+        fill(browser, "n200", "deux")
+        click_and_wait_for_new_page(browser, "closing-submit")
+        assert norm(browser.find_element(By.CSS_SELECTOR, ".error-summary").text).find("Un nombre de pièces ou de billets, par exemple 3.") >= 0
+        counted, pieces = expected - 10, {}
+        for value in (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1):
+            pieces[value], counted = divmod(counted, value)
+        for value, count in pieces.items():
+            fill(browser, f"n{value}", str(count) if count else "")
         click_and_wait_for_new_page(browser, "closing-submit")
         assert_no_error(browser, "after the closing")
         flash = flash_text(browser)
@@ -787,15 +930,30 @@ def test_day_closing_at_avignon_archives_and_stops_the_till(browser, base_url, a
         assert match, flash
         tickets, total = int(match.group(1)), match.group(2)
         assert tickets >= 1
+        # The Z as printed: the cash, its count and the gap, by method, VAT rate and tier.
+        assert re.fullmatch(rf"/coops/{avignon}/closings/[0-9a-f-]{{36}}", path_of(browser)), path_of(browser)
+        cash = norm(browser.find_element(By.ID, "z-cash").text)
+        for expected_text in (f"Fond de caisse {norm(euros(float_cents))}", f"Espèces attendues {norm(euros(expected))}",
+                              f"Espèces comptées {norm(euros(expected - 10))}", f"Écart {norm(euros(-10))}"):
+            assert expected_text in cash, cash
+        assert "Espèces" in norm(browser.find_element(By.ID, "z-methods").text)
+        assert "TTC 10 %" in norm(browser.find_element(By.ID, "z-vat").text)
+        assert f"Total TTC {total}" in norm(browser.find_element(By.ID, "z-sales").text)
+        axe.assert_no_violations("the Z")
+        closing_api = [c for c in session_for(browser).get(f"{base_url}/api/v1/coops/{avignon}/closings", timeout=10).json()["items"]
+                       if c["period"] == "day" and c["from"] == today][0]
+        assert (closing_api["openingFloatCents"], closing_api["expectedCashCents"], closing_api["countedCashCents"], closing_api["cashGapCents"]) == (
+            float_cents, expected, expected - 10, -10), closing_api
+        browser.get(f"{base_url}/coops/{avignon}/closings")
         axe.assert_no_violations("closings page with a closing")
         row = next((r for r in closing_rows(browser) if r[0] == "Clôture du jour (Z)" and r[1] == today), None)
         assert row, closing_rows(browser)
-        assert row[2] == today and row[3] == str(tickets) and norm(row[4]) == total, row
+        assert row[2] == today and row[3] == str(tickets) and norm(row[4]) == total and norm(row[5]) == norm(euros(-10)), row
 
         # The archive, downloaded with the browser's session: its hash is the one on the page.
         cell = browser.find_element(
             By.XPATH,
-            "//main//tbody/tr[td[1][normalize-space()='Clôture du jour (Z)'] and td[2][normalize-space()=$d]]/td[7]".replace(
+            "//main//tbody/tr[td[1][normalize-space()='Clôture du jour (Z)'] and td[2][normalize-space()=$d]]/td[8]".replace(
                 "$d", f"'{today}'"
             ),
         )
@@ -840,14 +998,15 @@ def test_day_closing_at_avignon_archives_and_stops_the_till(browser, base_url, a
     press(browser, Keys.ESCAPE)
     wait_for_status(browser, "Ticket effacé.")
 
-    # A closing is not redone.
+    # A closing is not redone: the page offers no second Z, the API refuses it.
     browser.get(f"{base_url}/coops/{avignon}/closings")
     assert h1_text(browser) == "Clôtures de caisse"
-    Select(browser.find_element(By.ID, "period")).select_by_value("day")
-    set_value(browser, "date", today, "date")
-    click_and_wait_for_new_page(browser, "closing-submit")
-    assert path_of(browser) == f"/coops/{avignon}/closings"
-    assert flash_text(browser) == ALREADY_CLOSED_MESSAGE
+    assert not browser.find_elements(By.ID, "closing-form")
+    assert "La journée d'aujourd'hui est clôturée." in norm(browser.find_element(By.TAG_NAME, "main").text)
+    api = session_for(browser)
+    again = api.post(f"{base_url}/api/v1/coops/{avignon}/closings", json={"period": "day", "date": today},
+                     headers={"X-CSRF-Token": csrf_of(api, base_url)}, timeout=10)
+    assert again.status_code == 409 and again.json()["detail"] == ALREADY_CLOSED_MESSAGE, again.text[:300]
     days = [r for r in closing_rows(browser) if r[0] == "Clôture du jour (Z)" and r[1] == today]
     assert len(days) == 1, closing_rows(browser)
     logout(browser)

@@ -44,7 +44,7 @@ struct AccessSweepTests {
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
-            "GET /assets/maillage.css": .open, "GET /assets/till.js": .open, "GET /login": .open, "POST /login": .open,
+            "GET /assets/maillage.css": .open, "GET /assets/till.js": .open, "GET /assets/print.js": .open, "GET /login": .open, "POST /login": .open,
             "GET /logout": .open, "POST /logout": .open,
             "GET /invitations/:token": .open, "POST /invitations/:token": .open,
             "GET /": .anyUser, "GET /profile": .anyUser, "POST /profile/language": .anyUser,
@@ -241,6 +241,10 @@ struct AccessSweepTests {
             "GET /coops/:coopID/till": .counter, "GET /coops/:coopID/sales": .counter, "GET /coops/:coopID/sales/:saleID": .counter,
             "POST /coops/:coopID/sales/:saleID/refund": .counter, "GET /coops/:coopID/closings": .counter,
             "POST /coops/:coopID/closings": .counter, "GET /coops/:coopID/closings/:closingID/archive": .counter,
+            "GET /coops/:coopID/closings/:closingID": .counter, "POST /coops/:coopID/drawer/open": .counter,
+            "GET /api/v1/coops/:coopID/drawer": .counter, "POST /api/v1/coops/:coopID/drawer/open": .counter,
+            "GET /coops/:coopID/sales/:saleID/print": .counter, "POST /coops/:coopID/sales/:saleID/prints": .counter,
+            "POST /api/v1/coops/:coopID/sales/:saleID/prints": .counter,
             // Catering documents: the counter's staff prepare them; the mentions are the coordination's.
             "GET /coops/:coopID/invoices": .counter, "POST /coops/:coopID/invoices": .counter,
             "GET /coops/:coopID/invoices/:invoiceID": .counter, "POST /coops/:coopID/invoices/:invoiceID/transitions": .counter,

@@ -67,6 +67,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AgendaPagesController())
     try app.register(collection: TradePagesController())
     try app.register(collection: TillPagesController())
+    try app.register(collection: TicketPrintsController())
     try app.register(collection: InvoicePagesController())
     try app.register(collection: TradeFiguresController(api: false))
     try app.register(collection: SourcingPagesController())
@@ -90,6 +91,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: PathwayFileAPIController())
     try api.register(collection: TradeAPIController())
     try api.register(collection: SalesAPIController())
+    try api.register(collection: DrawerAPIController())
+    try api.register(collection: TicketPrintsAPIController())
     try api.register(collection: InvoicesAPIController())
     try api.register(collection: TradeFiguresController(api: true))
     try api.register(collection: SourcingAPIController())
@@ -144,6 +147,8 @@ enum Migrations {
         app.migrations.add(CreateSaleDayTotals())
         app.migrations.add(AddPathwayFileIndexes())
         app.migrations.add(AddCooperativeNameArticle())
+        app.migrations.add(AddCashDrawers())
+        app.migrations.add(CreateTicketPrints())
     }
 }
 

@@ -12,6 +12,7 @@ struct OperationsController: RouteCollection {
         routes.get("api", "v1", "openapi.yaml", use: openAPI)
         routes.get("assets", "maillage.css") { _ in Stylesheet.response() }
         routes.get("assets", "till.js") { _ in TillScript.response() }
+        routes.get("assets", "print.js") { _ in TillScript.response(PrintScript.text) }
     }
 
     struct Health: Content {
@@ -55,12 +56,17 @@ enum OpenAPIDocument {
 enum TillScript {
     static let text = String(decoding: PackageResources.till_js, as: UTF8.self)
 
-    static func response() -> Response {
+    static func response(_ script: String = text) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return Response(status: .ok, headers: headers, body: .init(string: script))
     }
+}
+
+/// The printing pages' script (`Resources/print.js`).
+enum PrintScript {
+    static let text = String(decoding: PackageResources.print_js, as: UTF8.self)
 }
 
 /// swift-metrics can be bootstrapped once per process: the registry lives here and every

@@ -61,6 +61,11 @@ enum SiteURL: Sendable, Equatable {
     case saleRefund(UUID, UUID)
     case closings(UUID)
     case closingArchive(UUID, UUID)
+    case closing(UUID, UUID)
+    case drawerOpen(UUID)
+    /// A ticket to print (80 mm), and the print counter it goes through.
+    case salePrint(UUID, UUID)
+    case salePrints(UUID, UUID)
     case invoices(UUID)
     case invoice(UUID, UUID)
     /// `transitions`, `issue` or `credit-note`.
@@ -119,6 +124,7 @@ enum SiteURL: Sendable, Equatable {
     case resolutionAction(UUID, UUID, UUID, String)
     case stylesheet
     case tillScript
+    case printScript
     case styleguide
 
     var path: String {
@@ -179,6 +185,10 @@ enum SiteURL: Sendable, Equatable {
         case .saleRefund(let coop, let id): return SiteURL.sale(coop, id).path + "/refund"
         case .closings(let coop): return SiteURL.cooperative(coop).path + "/closings"
         case .closingArchive(let coop, let id): return SiteURL.closings(coop).path + "/\(id.uuidString.lowercased())/archive"
+        case .closing(let coop, let id): return SiteURL.closings(coop).path + "/\(id.uuidString.lowercased())"
+        case .drawerOpen(let coop): return SiteURL.cooperative(coop).path + "/drawer/open"
+        case .salePrint(let coop, let id): return SiteURL.sale(coop, id).path + "/print"
+        case .salePrints(let coop, let id): return SiteURL.sale(coop, id).path + "/prints"
         case .invoices(let coop): return SiteURL.cooperative(coop).path + "/invoices"
         case .invoice(let coop, let id): return SiteURL.invoices(coop).path + "/\(id.uuidString.lowercased())"
         case .invoiceSection(let coop, let id, let section): return SiteURL.invoice(coop, id).path + "/" + section
@@ -235,6 +245,7 @@ enum SiteURL: Sendable, Equatable {
         case .stylesheet: return "/assets/maillage.css"
         case .styleguide: return "/styleguide"
         case .tillScript: return "/assets/till.js"
+        case .printScript: return "/assets/print.js"
         }
     }
 }

@@ -39,6 +39,7 @@
     due: byId("till-due"),
     paid: byId("till-paid"),
     change: byId("till-change"),
+    changeLabel: byId("till-change-label"),
     payments: byId("till-payments-list"),
     amount: byId("till-amount"),
     card: byId("till-card"),
@@ -53,8 +54,12 @@
     receipt: byId("till-receipt"),
     receiptBody: byId("till-receipt-body"),
     newSale: byId("till-new-sale"),
-    print: byId("till-print")
+    print: byId("till-print"),
+    search: byId("till-search"),
+    extras: root.querySelector(".till-extras"),
+    noProduct: byId("till-no-product")
   };
+  var lastSale = null;
 
   function emptyCart() {
     return { lines: [], household: null, payments: [], donationCents: 0, suspendedMeals: 0 };
@@ -131,23 +136,32 @@
     el.status.className = isError ? "till-status error" : "till-status";
   }
 
-  function cell(row, text, className) {
-    var td = document.createElement("td");
-    td.textContent = text;
-    if (className) { td.className = className; }
-    row.appendChild(td);
-    return td;
+  function span(parent, text, className) {
+    var node = document.createElement("span");
+    node.textContent = text;
+    if (className) { node.className = className; }
+    parent.appendChild(node);
+    return node;
   }
 
+  // `31/10/2027` from the API's `2027-10-31`.
+  function frenchDay(iso) {
+    var parts = String(iso || "").split("-");
+    return parts.length === 3 ? parts[2] + "/" + parts[1] + "/" + parts[0] : String(iso || "");
+  }
+
+  // A line: its name, the − count + buttons, its total; under them the unit price paid, and
+  // the public price and the solidarity when the household pays less.
   function render() {
     el.lines.textContent = "";
     cart.lines.forEach(function (line, index) {
       var p = product(line.productID);
       if (!p) { return; }
       var price = priceFor(p);
-      var row = document.createElement("tr");
-      cell(row, p.name);
-      var qty = cell(row, "", "num");
+      var row = document.createElement("li");
+      row.className = "till-line";
+      span(row, p.name, "till-line-name");
+      var qty = span(row, "", "till-line-qty");
       var minus = document.createElement("button");
       minus.type = "button"; minus.className = "till-qty"; minus.textContent = "−";
       minus.setAttribute("aria-label", "Un de moins : " + p.name);
@@ -160,10 +174,17 @@
       count.className = "till-count";
       count.textContent = String(line.quantity);
       qty.appendChild(minus); qty.appendChild(count); qty.appendChild(plus);
-      cell(row, euros(p.price), "num");
-      cell(row, euros(price), "num");
-      cell(row, euros((p.price - price) * line.quantity), "num");
-      cell(row, euros(price * line.quantity), "num");
+      span(row, euros(price * line.quantity), "till-line-total");
+      var detail = span(row, "", "till-line-detail");
+      span(detail, euros(price), "till-line-price");
+      detail.appendChild(document.createTextNode(" l'unité"));
+      var reduced = span(detail, "", "till-line-reduced");
+      reduced.appendChild(document.createTextNode(" (prix public "));
+      span(reduced, euros(p.price), "till-line-public");
+      reduced.appendChild(document.createTextNode(", solidarité "));
+      span(reduced, euros((p.price - price) * line.quantity), "till-line-gap");
+      reduced.appendChild(document.createTextNode(")"));
+      reduced.hidden = price === p.price;
       el.lines.appendChild(row);
     });
     el.empty.hidden = cart.lines.length > 0;
@@ -173,7 +194,8 @@
     el.total.textContent = euros(t.total);
     el.due.textContent = euros(t.due);
     el.paid.textContent = euros(t.paid);
-    el.change.textContent = t.missing > 0 ? "reste " + euros(t.missing) : euros(t.change);
+    el.change.textContent = euros(t.missing > 0 ? t.missing : t.change);
+    el.changeLabel.textContent = t.missing > 0 ? "Reste" : "Rendu";
     el.payments.textContent = "";
     cart.payments.forEach(function (payment, index) {
       var item = document.createElement("li");
@@ -189,8 +211,8 @@
       var h = cart.household;
       var label = h.tierToday === "public" ? "prix public" : "tarif " + h.tierToday;
       el.household.textContent = h.expired
-        ? "Carte " + h.card + " : justificatif expiré le " + h.validUntil + ", prix public appliqué."
-        : "Carte " + h.card + " : " + label + " (justificatif valable jusqu'au " + h.validUntil + ").";
+        ? "Carte " + h.card + " : justificatif expiré le " + frenchDay(h.validUntil) + ", prix public appliqué."
+        : "Carte " + h.card + " : " + label + ", justificatif valable jusqu'au " + frenchDay(h.validUntil) + ".";
       el.household.className = h.expired ? "till-household alert" : "till-household";
     } else {
       el.household.textContent = "Sans carte : prix public.";
@@ -199,6 +221,8 @@
     if (document.activeElement !== el.donation) { el.donation.value = cart.donationCents ? euros(cart.donationCents).replace(" €", "") : ""; }
     if (document.activeElement !== el.meals) { el.meals.value = String(cart.suspendedMeals || 0); }
     el.pool.textContent = euros(poolCents);
+    // A donation or suspended meals on the ticket stay in view.
+    if (cart.donationCents || cart.suspendedMeals) { el.extras.open = true; }
     el.record.disabled = sending || cart.lines.length === 0 || t.missing > 0 || load(pendingKey) !== null;
   }
 
@@ -211,7 +235,13 @@
     cart.payments = [];
     save(); render();
     say(p.name + " ajouté.");
+    backToKeys();
   }
+
+  // After any action the focus goes back to the till itself, where the next key (a product's
+  // number, a payment's letter, Entrée) is read; never left in a field or on a button that
+  // Entrée would press again.
+  function backToKeys() { root.focus({ preventScroll: true }); }
 
   function changeQuantity(index, delta) {
     var line = cart.lines[index];
@@ -235,6 +265,7 @@
     save(); render();
     var after = totals();
     say(after.missing > 0 ? "Reste à payer : " + euros(after.missing) + "." : (after.change > 0 ? "Rendre " + euros(after.change) + "." : "Ticket couvert."));
+    backToKeys();
   }
 
   function lookUpCard(code) {
@@ -254,6 +285,7 @@
         save(); render();
         say(household.expired ? "Justificatif expiré : prix public." : "Carte " + household.card + " appliquée.");
         el.card.value = "";
+        backToKeys();
       })
       .catch(function (error) { say((error && error.french) || "Réseau indisponible : la carte n'a pas pu être lue.", true); });
   }
@@ -307,6 +339,7 @@
         refreshPool();
         render();
         say("Vente n° " + result.json.number + " enregistrée." + (result.json.changeCents > 0 ? " Rendre " + euros(result.json.changeCents) + "." : ""));
+        if (!typing({ target: document.activeElement })) { backToKeys(); }
         return;
       }
       if (result.status >= 500 || result.status === 0) { throw new Error("server"); }
@@ -373,8 +406,41 @@
     var p = document.createElement("p");
     p.appendChild(link);
     el.receiptBody.appendChild(p);
+    lastSale = sale;
+    el.print.href = ticketBase + "/" + sale.id + "/print";
     el.receipt.hidden = false;
   }
+
+  // Printing counts the print (the first is the original, the next ones duplicatas) and opens
+  // the ticket laid out for the 80 mm printer.
+  function printReceipt(event) {
+    event.preventDefault();
+    if (!lastSale) { return; }
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = ticketBase + "/" + lastSale.id + "/prints";
+    var token = document.createElement("input");
+    token.type = "hidden"; token.name = "_csrf"; token.value = csrf;
+    form.appendChild(token);
+    document.body.appendChild(form);
+    form.submit();
+  }
+
+  // The search and the categories narrow the products shown; Entrée in the search adds the
+  // first one shown.
+  var category = "";
+  function filterProducts() {
+    var words = (el.search ? el.search.value : "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").split(/\s+/).filter(Boolean);
+    var shown = 0;
+    products.forEach(function (p) {
+      var name = p.name.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      var keep = (category === "" || p.category === category) && words.every(function (w) { return name.indexOf(w) >= 0; });
+      p.button.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    if (el.noProduct) { el.noProduct.hidden = shown > 0; }
+  }
+  function firstShown() { return products.filter(function (p) { return !p.button.hidden; })[0] || null; }
 
   function hideReceipt() { el.receipt.hidden = true; }
 
@@ -388,7 +454,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     if (typing(event)) {
-      if (event.key === "Escape") { event.target.blur(); }
+      if (event.key === "Escape") { backToKeys(); }
       return;
     }
     var key = event.key;
@@ -401,9 +467,10 @@
     else if (key === "c" || key === "C") { event.preventDefault(); addPayment("card"); }
     else if (key === "q" || key === "Q") { event.preventDefault(); addPayment("cheque"); }
     else if (key === "t" || key === "T") { event.preventDefault(); addPayment("meal_voucher"); }
-    else if (key === "Enter" && event.target === document.body) { event.preventDefault(); record(); }
+    else if (key === "Enter" && (event.target === document.body || event.target === root)) { event.preventDefault(); record(); }
     else if (key === "Escape") { event.preventDefault(); clearTicket(); }
     else if (key === "/") { event.preventDefault(); el.card.focus(); el.card.select(); }
+    else if ((key === "f" || key === "F") && el.search) { event.preventDefault(); el.search.focus(); el.search.select(); }
   });
 
   function clearTicket() {
@@ -411,13 +478,14 @@
     cart = emptyCart();
     save(); render(); hideReceipt();
     say("Ticket effacé.");
+    backToKeys();
   }
 
   products.forEach(function (p) { p.button.addEventListener("click", function () { addProduct(p); }); });
   Array.prototype.forEach.call(root.querySelectorAll(".till-pay"), function (button) {
     button.addEventListener("click", function () { addPayment(button.getAttribute("data-method")); });
   });
-  el.cardForm.addEventListener("submit", function (event) { event.preventDefault(); lookUpCard(el.card.value); });
+  el.cardForm.addEventListener("submit", function (event) { event.preventDefault(); lookUpCard(el.card.value); if (el.card.value.trim() === "") { backToKeys(); } });
   el.donation.addEventListener("change", function () {
     var cents = el.donation.value.trim() === "" ? 0 : parseEuros(el.donation.value);
     if (cents === null) { say("Don illisible : écrivez-le en euros, par exemple 2 ou 1,50.", true); return; }
@@ -438,8 +506,26 @@
   });
   el.record.addEventListener("click", record);
   el.cancel.addEventListener("click", clearTicket);
-  el.newSale.addEventListener("click", function () { hideReceipt(); say("Nouvelle vente."); });
-  el.print.addEventListener("click", function () { window.print(); });
+  el.newSale.addEventListener("click", function () { hideReceipt(); say("Nouvelle vente."); backToKeys(); });
+  el.print.addEventListener("click", printReceipt);
+  if (el.search) {
+    el.search.addEventListener("input", filterProducts);
+    el.search.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      var p = firstShown();
+      if (p && el.search.value.trim() !== "") { el.search.value = ""; filterProducts(); addProduct(p); }
+    });
+  }
+  Array.prototype.forEach.call(root.querySelectorAll(".till-category"), function (chip) {
+    chip.addEventListener("click", function () {
+      category = chip.getAttribute("data-category");
+      Array.prototype.forEach.call(root.querySelectorAll(".till-category"), function (other) {
+        other.setAttribute("aria-pressed", other === chip ? "true" : "false");
+      });
+      filterProducts();
+    });
+  });
   window.addEventListener("online", function () { var pending = load(pendingKey); if (pending) { send(pending); } });
 
   root.classList.add("till-ready");

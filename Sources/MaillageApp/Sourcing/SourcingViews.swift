@@ -3,9 +3,6 @@ import MaillageCore
 import Plot
 import Vapor
 
-private func coopLink(_ coop: Cooperative) -> BodyNode {
-    .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name)))
-}
 
 private let characteristicOptions = PurchaseCharacteristic.allCases.map { ($0.rawValue, $0.frenchLabel) }
 

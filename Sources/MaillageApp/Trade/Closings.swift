@@ -22,6 +22,14 @@ final class Closing: Model, @unchecked Sendable {
     @Field(key: "closed_by_label") var closedByLabel: String
     /// The SHA-256 of the period's archive, computed when the period was closed.
     @OptionalField(key: "archive_sha256") var archiveSHA256: String?
+    /// The day's cash (a Z only): the float counted at the opening, what should be in the
+    /// drawer, what was counted and by whom, the gap, and the pieces by denomination as JSON.
+    @OptionalField(key: "opening_float_cents") var openingFloatCents: Int?
+    @OptionalField(key: "expected_cash_cents") var expectedCashCents: Int?
+    @OptionalField(key: "counted_cash_cents") var countedCashCents: Int?
+    @OptionalField(key: "cash_gap_cents") var cashGapCents: Int?
+    @OptionalField(key: "counted_by_label") var countedByLabel: String?
+    @OptionalField(key: "cash_count") var cashCount: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -73,6 +81,13 @@ struct ClosingDTO: Content {
     var byTier: [String: Int]
     var closedBy: String
     var closedAt: Date?
+    var openingFloatCents: Int?
+    var expectedCashCents: Int?
+    var countedCashCents: Int?
+    var cashGapCents: Int?
+    var countedBy: String?
+    /// The pieces counted, by denomination in cents (`"2000": 3` is three 20 € notes).
+    var cashCount: [String: Int]?
 
     init(_ closing: Closing) {
         let details = (try? JSONDecoder().decode(Details.self, from: Data(closing.details.utf8))) ?? Details(vat: [], byMethod: [:], byTier: [:])
@@ -88,6 +103,12 @@ struct ClosingDTO: Content {
         byTier = details.byTier
         closedBy = closing.closedByLabel
         closedAt = closing.createdAt
+        openingFloatCents = closing.openingFloatCents
+        expectedCashCents = closing.expectedCashCents
+        countedCashCents = closing.countedCashCents
+        cashGapCents = closing.cashGapCents
+        countedBy = closing.countedByLabel
+        cashCount = closing.cashCount.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8)) }
     }
 }
 
@@ -103,7 +124,7 @@ extension TradeRepository {
             .filter(\.$firstDay == day.date).count() > 0
     }
 
-    func close(period rawPeriod: String?, date rawDate: String?, today: CalendarDay, on tx: any Database) async throws -> Closing {
+    func close(period rawPeriod: String?, date rawDate: String?, count: CashCountDraft = CashCountDraft(), today: CalendarDay, on tx: any Database) async throws -> Closing {
         try scope.require(.sell)
         var errors = FieldErrors()
         let period = ClosingPeriod(rawValue: rawPeriod ?? "")
@@ -142,6 +163,19 @@ extension TradeRepository {
         closing.perpetualTotalCents = try await SaleJournal.sums(cooperativeID: scope.id, before: end, on: tx).total
         closing.details = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
         closing.closedByLabel = scope.principal.name
+        if period == .day {
+            let cash = try await cashAtClosing(of: first, count: count, on: tx)
+            closing.openingFloatCents = cash.openingFloatCents
+            closing.expectedCashCents = cash.expectedCashCents
+            closing.countedCashCents = cash.countedCashCents
+            closing.cashGapCents = cash.cashGapCents
+            closing.countedByLabel = cash.countedBy
+            if !cash.pieces.isEmpty {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                closing.cashCount = String(decoding: try encoder.encode(Dictionary(uniqueKeysWithValues: cash.pieces.map { (String($0.key), $0.value) })), as: UTF8.self)
+            }
+        }
         try await closing.create(on: tx)
         // Hashed as read back, so that the archive downloaded later gives the same bytes.
         guard let stored = try await Closing.find(closing.id, on: tx) else { throw Problem.internalError }

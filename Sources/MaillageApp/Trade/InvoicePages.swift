@@ -173,9 +173,6 @@ struct InvoicePagesController: RouteCollection {
     }
 }
 
-private func coopLink(_ coop: Cooperative) -> BodyNode {
-    .p(.class("no-print"), .a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name)))
-}
 
 private func vatOptions() -> [(value: String, label: String)] {
     VATRate.allCases.map { (String(Double($0.rawValue) / 10).replacingOccurrences(of: ".0", with: ""), $0.frenchLabel) }

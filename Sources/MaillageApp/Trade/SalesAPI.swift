@@ -122,14 +122,26 @@ struct SalesAPIController: RouteCollection {
     struct ClosingBody: Decodable {
         var period: String?
         var date: String?
+        /// The cash counted in the drawer (a Z), in cents…
+        var countedCashCents: Int?
+        /// …or the pieces by denomination, in cents (`{"2000": 3}`: three 20 € notes).
+        var cashCount: [String: Int]?
     }
 
     func close(request: Request) async throws -> Response {
         let scope = try await request.cooperativeScope(.sell)
         let body = try request.decodeJSON(ClosingBody.self)
+        var pieces: [Int: Int] = [:]
+        for (key, count) in body.cashCount ?? [:] {
+            guard let cents = Int(key), CashCount.denominations.contains(cents) else {
+                throw Problem.invalid(FieldErrors(["cashCount": "« \(key) » n'est pas une pièce ni un billet en euros : les clés sont en centimes, de 1 à 50000."]))
+            }
+            pieces[cents] = count
+        }
+        let count = CashCountDraft(pieces: pieces, totalCents: body.countedCashCents)
         return try await Idempotency.respond(to: request, status: .created) { db in
             try await db.transaction { tx in
-                ClosingDTO(try await TradeRepository(db: tx, scope: scope).close(period: body.period, date: body.date, today: .today, on: tx))
+                ClosingDTO(try await TradeRepository(db: tx, scope: scope).close(period: body.period, date: body.date, count: count, today: .today, on: tx))
             }
         }
     }

@@ -11,20 +11,52 @@ struct TillPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let coop = routes.grouped("coops", ":coopID")
         coop.get("till", use: till)
+        coop.post("drawer", "open", use: openDrawer)
         coop.get("sales", use: sales)
         coop.get("sales", ":saleID", use: sale)
         coop.post("sales", ":saleID", "refund", use: refund)
         coop.get("closings", use: closings)
         coop.post("closings", use: close)
         coop.get("closings", ":closingID", "archive", use: archive)
+        coop.get("closings", ":closingID", use: closing)
     }
 
     func till(request: Request) async throws -> Response {
+        try await Self.tillPage(request)
+    }
+
+    static func tillPage(_ request: Request, floatTyped: String? = nil, floatError: String? = nil) async throws -> Response {
         let repository = try await request.tradeRepository(.sell)
         let products = try await repository.products(includingInactive: false)
         let pool = try await repository.poolBalance()
         let closed = try await repository.dayIsClosed(.today, on: repository.db)
-        return TillPage(coop: repository.scope.cooperative, products: products, poolCents: pool, dayClosed: closed).render(request.pageContext())
+        return TillPage(coop: repository.scope.cooperative, products: products, poolCents: pool, dayClosed: closed, drawer: try await repository.drawer(),
+                        floatTyped: floatTyped, floatError: floatError)
+            .render(request.pageContext(), status: floatError == nil ? .ok : .unprocessableEntity)
+    }
+
+    struct DrawerForm: Content { var openingFloat: String? }
+
+    /// The float counted at the start of the day, typed in euros.
+    func openDrawer(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.sell)
+        let form = try request.content.decode(DrawerForm.self)
+        let scope = repository.scope
+        guard let cents = TextRules.clean(form.openingFloat).flatMap(Euros.parse) else {
+            return try await Self.tillPage(request, floatTyped: form.openingFloat, floatError: request.language.t(
+                "Écrivez le fond de caisse en euros, par exemple 150 ou 85,50.", "Write the float in euros, for example 150 or 85.50."))
+        }
+        return try await Self.conflictsAsFlash(request, back: SiteURL.till(scope.id)) {
+            do {
+                _ = try await request.db.transaction { tx in
+                    try await TradeRepository(db: tx, scope: scope).openDrawer(openingFloatCents: cents, on: tx)
+                }
+            } catch let problem as Problem where problem.status == .unprocessableEntity {
+                return try await Self.tillPage(request, floatTyped: form.openingFloat, floatError: problem.fieldErrors["openingFloatCents"])
+            }
+            request.flash(request.language.t("Caisse ouverte : fond de caisse de \(Euros.french(cents)).", "Drawer open: float of \(Euros.french(cents))."))
+            return request.redirect(to: SiteURL.till(scope.id).path)
+        }
     }
 
     func sales(request: Request) async throws -> Response {
@@ -43,7 +75,8 @@ struct TillPagesController: RouteCollection {
         let repository = try await request.tradeRepository(.sell)
         let sale = try await repository.sale(try request.uuidParameter("saleID"))
         let refund = try await Sale.query(on: repository.db).filter(\.$cooperativeID == repository.scope.id).filter(\.$refundOf == sale.id!).first()
-        return TicketPage(coop: repository.scope.cooperative, sale: SaleDTO(sale), refundedBy: refund.map { ($0.id!, $0.number) }).render(request.pageContext())
+        return TicketPage(coop: repository.scope.cooperative, sale: SaleDTO(sale), refundedBy: refund.map { ($0.id!, $0.number) },
+                          prints: try await repository.printCount(of: sale.id!)).render(request.pageContext())
     }
 
     func refund(request: Request) async throws -> Response {
@@ -72,9 +105,44 @@ struct TillPagesController: RouteCollection {
         }
     }
 
+    /// A closing as typed: the period, a day in it, and for the day's Z the cash counted by
+    /// denomination (`n2000`: the number of 20 € notes) or as a total in euros.
     struct ClosingForm: Content {
         var period: String?
         var date: String?
+        var countedCash: String?
+        var pieces: [Int: String] = [:]
+
+        enum CodingKeys: String, CodingKey { case period, date, countedCash }
+
+        init(period: String?, date: String?) {
+            self.period = period
+            self.date = date
+        }
+
+        static func read(_ request: Request) throws -> ClosingForm {
+            var form = try request.content.decode(ClosingForm.self)
+            let fields = (try? request.content.decode([String: String].self)) ?? [:]
+            for value in CashCount.denominations { form.pieces[value] = fields["n\(value)"] }
+            return form
+        }
+
+        /// The count as the repository takes it; a count or an amount that is not a number is
+        /// a field error.
+        func count() throws -> CashCountDraft {
+            var errors = FieldErrors()
+            var draft = CashCountDraft()
+            for (value, typed) in pieces {
+                guard let text = TextRules.clean(typed) else { continue }
+                guard let count = Int(text), count >= 0 else { errors.add("n\(value)", "Un nombre de pièces ou de billets, par exemple 3."); continue }
+                draft.pieces[value] = count
+            }
+            if let text = TextRules.clean(countedCash) {
+                if let cents = Euros.parse(text) { draft.totalCents = cents } else { errors.add("countedCash", "Un montant s'écrit en euros, par exemple 412,30.") }
+            }
+            try errors.throwIfAny()
+            return draft
+        }
     }
 
     func closings(request: Request) async throws -> Response {
@@ -84,21 +152,32 @@ struct TillPagesController: RouteCollection {
 
     func close(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.sell)
-        let form = try request.content.decode(ClosingForm.self)
+        let form = try ClosingForm.read(request)
         let scope = repository.scope
         return try await FormSubmission.handle {
             try await Self.conflictsAsFlash(request, back: SiteURL.closings(scope.id)) {
+                let count = try form.period == ClosingPeriod.day.rawValue ? form.count() : CashCountDraft()
                 let closing = try await request.db.transaction { tx in
-                    try await TradeRepository(db: tx, scope: scope).close(period: form.period, date: form.date, today: .today, on: tx)
+                    try await TradeRepository(db: tx, scope: scope).close(period: form.period, date: form.date, count: count, today: .today, on: tx)
                 }
                 let label = ClosingPeriod(rawValue: closing.period)?.frenchLabel ?? closing.period
                 request.flash(request.language.t("\(label) enregistrée : \(closing.tickets) tickets, \(Euros.french(closing.totalCents)).",
                                                  "Closing recorded: \(closing.tickets) tickets, \(Euros.french(closing.totalCents))."))
-                return request.redirect(to: SiteURL.closings(scope.id).path)
+                return request.redirect(to: SiteURL.closing(scope.id, closing.id!).path)
             }
         } invalid: { errors in
-            try await ClosingsPage.render(repository, form: form, errors: errors, context: request.pageContext(), status: .unprocessableEntity)
+            let fields = errors.reduce(into: [String: String]()) { $0[$1.key == "countedCashCents" ? "countedCash" : $1.key] = $1.value }
+            return try await ClosingsPage.render(repository, form: form, errors: fields, context: request.pageContext(), status: .unprocessableEntity)
         }
+    }
+
+    /// The Z (or a month's, a year's closing) as a till prints it.
+    func closing(request: Request) async throws -> Response {
+        let repository = try await request.tradeRepository(.sell)
+        let closing = try await repository.closing(try request.uuidParameter("closingID"))
+        let end = CalendarDay(date: closing.lastDay).adding(days: 1).date
+        return ClosingTicket(coop: repository.scope.cooperative, closing: ClosingDTO(closing),
+                             duplicates: try await repository.duplicates(from: closing.firstDay, to: end, on: repository.db)).render(request.pageContext())
     }
 
     /// The archive of a closed period, as a JSON file; its SHA-256 is in a header and on the
@@ -122,11 +201,12 @@ struct TillPagesController: RouteCollection {
     }
 }
 
-private func coopLink(_ coop: Cooperative) -> BodyNode {
-    .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name)))
+/// The cooperative's name, back to its page (not printed on a ticket).
+func coopLink(_ coop: Cooperative) -> BodyNode {
+    .p(.class("no-print"), .a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name)))
 }
 
-private func counterLinks(_ coop: Cooperative, context: PageContext) -> BodyNode {
+func counterLinks(_ coop: Cooperative, context: PageContext) -> BodyNode {
     let sections: [(String, String)] = [
         (context.t("Caisse", "Till"), SiteURL.till(coop.id!).path),
         (context.t("Tickets", "Tickets"), SiteURL.sales(coop.id!).path),
@@ -135,101 +215,7 @@ private func counterLinks(_ coop: Cooperative, context: PageContext) -> BodyNode
     return Kit.tabs(sections.map { .init(label: $0.0, path: $0.1, current: context.currentPath == $0.1) }, label: context.t("Comptoir", "Counter"))
 }
 
-private func tierLabel(_ code: String) -> String { Tier(code: code)?.frenchLabel ?? code }
-
-struct TillPage {
-    var coop: Cooperative
-    var products: [Product]
-    var poolCents: Int
-    var dayClosed: Bool
-
-    func render(_ context: PageContext) -> Response {
-        let coopID = coop.id!
-        let title = context.t("Caisse", "Till")
-        let methods: [(PaymentMethod, String)] = [(.cash, "E"), (.card, "C"), (.cheque, "Q"), (.mealVoucher, "T")]
-        return Layout.render(context, title: title, scripts: [SiteURL.tillScript.path], content: .group(
-            coopLink(coop),
-            counterLinks(coop, context: context),
-            .h1(.text(title)),
-            .if(dayClosed, .p(.class("alert"), .text(context.t("La clôture du jour (Z) est faite : la caisse n'enregistre plus de ticket aujourd'hui.",
-                                                            "Today's Z closing is done: the till records no more tickets today.")))),
-            .element(named: "noscript", nodes: [.p(.class("alert"), .text(context.t(
-                "La caisse a besoin de JavaScript. Les tickets se consultent sur la page Tickets.",
-                "The till needs JavaScript. Tickets can be read on the Tickets page.")))]),
-            .div(.id("till"), .class("till"),
-                .data(named: "coop", value: coopID.uuidString.lowercased()),
-                .data(named: "api", value: "/api/v1/coops/\(coopID.uuidString.lowercased())"),
-                .data(named: "csrf", value: context.csrfToken),
-                .data(named: "pool", value: String(poolCents)),
-                .data(named: "ticket-url", value: SiteURL.sales(coopID).path),
-                .section(.class("till-products"), .attribute(named: "aria-label", value: context.t("Produits", "Products")),
-                    .forEach(Array(products.enumerated())) { index, product in
-                        let key = index < 9 ? String(index + 1) : nil
-                        return .button(.type(.button), .class("till-product"),
-                            .data(named: "product-id", value: product.id!.uuidString),
-                            .data(named: "name", value: product.name),
-                            .data(named: "price", value: String(product.publicPriceCents)),
-                            .data(named: "category", value: product.category),
-                            .unwrap(key) { .data(named: "key", value: $0) },
-                            .unwrap(key) { .attribute(named: "aria-keyshortcuts", value: $0) },
-                            .unwrap(key) { .span(.class("key"), .text(context.t("touche ", "key ") + $0)) },
-                            .span(.text(product.name)),
-                            .span(.class("price"), .text(Euros.french(product.publicPriceCents))))
-                    }),
-                .section(.class("till-ticket panel"), .attribute(named: "aria-label", value: context.t("Ticket en cours", "Current ticket")),
-                    .form(.id("till-card-form"), .class("row-form"),
-                        .label(.for("till-card"), .text(context.t("Carte foyer", "Household card"))),
-                        .input(.type(.text), .id("till-card"), .name("card"), .attribute(named: "autocomplete", value: "off"),
-                               .attribute(named: "autocapitalize", value: "characters"), .attribute(named: "aria-keyshortcuts", value: "/")),
-                        .button(.type(.submit), .text(context.t("Appliquer", "Apply")))),
-                    .p(.id("till-household"), .class("till-household"), .text(context.t("Sans carte : prix public.", "No card: public price."))),
-                    Kit.table(label: context.t("Lignes du ticket", "Ticket lines"),
-                        .thead(.tr(.th(.text(context.t("Produit", "Product"))), .th(.class("num"), .text(context.t("Qté", "Qty"))),
-                                   .th(.class("num"), .text(context.t("Prix public", "Public price"))), .th(.class("num"), .text(context.t("Prix foyer", "Household price"))),
-                                   .th(.class("num"), .text(context.t("Écart", "Difference"))), .th(.class("num"), .text(context.t("Total", "Total"))))),
-                        .tbody(.id("till-lines-body"))),
-                    .p(.id("till-empty"), .class("muted"), .text(context.t("Touchez un produit, ou tapez son numéro.", "Tap a product, or type its number."))),
-                    .div(.class("row-form"),
-                        .label(.for("till-donation"), .text(context.t("Don à la caisse de solidarité (€)", "Donation to the solidarity pool (€)"))),
-                        .input(.type(.text), .id("till-donation"), .attribute(named: "inputmode", value: "decimal"), .attribute(named: "autocomplete", value: "off"))),
-                    .div(.class("row-form"),
-                        .label(.for("till-meals"), .text(context.t("Repas suspendus utilisés", "Suspended meals used"))),
-                        .input(.type(.number), .id("till-meals"), .attribute(named: "min", value: "0"), .attribute(named: "max", value: "99"), .value("0")),
-                        .span(.class("muted"), .text(context.t("Caisse de solidarité : ", "Solidarity pool: ")), .span(.id("till-pool"), .text(Euros.french(poolCents))))),
-                    .dl(.class("facts till-totals"),
-                        .dt(.text(context.t("Au prix public", "At public price"))), .dd(.id("till-public-total"), .text(Euros.french(0))),
-                        .dt(.text(context.t("Solidarité", "Solidarity"))), .dd(.id("till-solidarity"), .text(Euros.french(0))),
-                        .dt(.text(context.t("Total TTC", "Total incl. VAT"))), .dd(.id("till-total"), .text(Euros.french(0))),
-                        .dt(.text(context.t("À payer", "Due"))), .dd(.id("till-due"), .class("till-due"), .text(Euros.french(0))),
-                        .dt(.text(context.t("Payé", "Paid"))), .dd(.id("till-paid"), .text(Euros.french(0))),
-                        .dt(.text(context.t("Rendu", "Change"))), .dd(.id("till-change"), .text(Euros.french(0)))),
-                    .div(.class("row-form"),
-                        .label(.for("till-amount"), .text(context.t("Montant reçu (€)", "Amount received (€)"))),
-                        .input(.type(.text), .id("till-amount"), .attribute(named: "inputmode", value: "decimal"), .attribute(named: "autocomplete", value: "off"),
-                               .attribute(named: "aria-describedby", value: "till-amount-hint"))),
-                    .p(.id("till-amount-hint"), .class("hint"), .text(context.t(
-                        "Vide : le reste à payer. Touches E espèces, C carte, Q chèque, T titre-restaurant ; Entrée encaisse, Échap efface.",
-                        "Empty: what remains due. Keys E cash, C card, Q cheque, T meal voucher; Enter records, Escape clears."))),
-                    .div(.class("row-form"),
-                        .forEach(methods) { method, key in
-                            .button(.type(.button), .class("till-pay"), .data(named: "method", value: method.rawValue),
-                                    .attribute(named: "aria-keyshortcuts", value: key), .text(method.frenchLabel))
-                        }),
-                    .ul(.id("till-payments-list")),
-                    .div(.class("actions"),
-                        .button(.type(.button), .id("till-record"), .class("primary"), .attribute(named: "aria-keyshortcuts", value: "Enter"), .text(context.t("Encaisser", "Record sale"))),
-                        .button(.type(.button), .id("till-cancel"), .attribute(named: "aria-keyshortcuts", value: "Escape"), .text(context.t("Effacer le ticket", "Clear ticket")))),
-                    .p(.id("till-status"), .class("till-status"), .attribute(named: "role", value: "status"), .attribute(named: "aria-live", value: "polite")),
-                    .div(.id("till-receipt"), .class("panel"), .attribute(named: "hidden", value: "hidden"),
-                        .h2(.text(context.t("Ticket", "Receipt"))),
-                        .p(.text(coop.name + (coop.address.map { " — " + $0 } ?? "") + (coop.siret.map { " — SIRET " + $0 } ?? ""))),
-                        .div(.id("till-receipt-body")),
-                        .div(.class("actions no-print"),
-                            .button(.type(.button), .id("till-print"), .text(context.t("Imprimer", "Print"))),
-                            .button(.type(.button), .id("till-new-sale"), .class("primary"), .text(context.t("Nouvelle vente", "New sale")))))))
-        ))
-    }
-}
+func tierLabel(_ code: String) -> String { Tier(code: code)?.frenchLabel ?? code }
 
 /// The tickets' list as asked: `q` is a ticket's number, `status` sales or refunds, `from` and
 /// `to` the days of a period (page and API alike).
@@ -325,6 +311,8 @@ struct TicketPage {
     var coop: Cooperative
     var sale: SaleDTO
     var refundedBy: (id: UUID, number: Int)?
+    /// How many times it was printed: the first is the original, the others duplicatas.
+    var prints: Int = 0
 
     func render(_ context: PageContext) -> Response {
         let coopID = coop.id!
@@ -364,6 +352,11 @@ struct TicketPage {
                     + [(context.t("Solidarité donnée", "Solidarity given"), Euros.french(sale.solidarityCents))]),
                 .p(.class("legal"), .text(context.t("Empreinte (journal n° \(sale.number)) : ", "Fingerprint (journal no. \(sale.number)): ") + sale.hash))),
             .div(.class("actions no-print"),
+                .form(.id("ticket-print-form"), .method(.post), .action(SiteURL.salePrints(coopID, sale.id).path),
+                    Kit.csrfField(context.csrfToken),
+                    .button(.type(.submit), .class("primary"), .text(prints == 0 ? context.t("Imprimer le ticket", "Print the ticket")
+                                                                                  : context.t("Imprimer un duplicata", "Print a duplicate")))),
+                .p(.id("ticket-prints"), .class("muted"), .text(Self.printsSentence(prints, context: context))),
                 .unwrap(refundedBy) { refund in
                     .p(.a(.href(SiteURL.sale(coopID, refund.id).path), .text(context.t("Remboursée par le ticket n° \(refund.number)", "Refunded by ticket no. \(refund.number)"))))
                 },
@@ -375,51 +368,13 @@ struct TicketPage {
     }
 }
 
-enum ClosingsPage {
-    static func render(_ repository: TradeRepository, form: TillPagesController.ClosingForm, errors: [String: String],
-                       context: PageContext, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let coop = repository.scope.cooperative
-        let closings = try await repository.closings()
-        let title = context.t("Clôtures de caisse", "Till closings")
-        return Layout.render(context, title: title, status: status, content: .group(
-            coopLink(coop),
-            counterLinks(coop, context: context),
-            .h1(.text(title)),
-            .section(.class("panel"),
-                .h2(.text(context.t("Clôturer une période", "Close a period"))),
-                .p(.class("hint"), .text(context.t("Une clôture se fait une fois la période finie (le jour même pour le Z) ; elle ne se refait pas.",
-                                                   "A period is closed once it is over (the same day for the Z); a closing cannot be redone."))),
-                Kit.errorSummary(errors, order: ["period", "date"], context: context),
-                .form(.id("closing-form"), .method(.post), .action(SiteURL.closings(coop.id!).path),
-                    Kit.csrfField(context.csrfToken),
-                    Kit.select(name: "period", label: context.t("Période", "Period"), options: ClosingPeriod.allCases.map { ($0.rawValue, $0.frenchLabel) },
-                               selected: form.period, error: errors["period"]),
-                    Kit.input(.init(name: "date", label: context.t("Un jour de la période", "A day in the period"), value: form.date, type: .date, error: errors["date"],
-                                    hint: context.t("Vide : aujourd'hui.", "Empty: today."))),
-                    Kit.submit(context.t("Clôturer", "Close"), id: "closing-submit"))),
-            closings.isEmpty ? .p(.text(context.t("Aucune clôture pour l'instant.", "No closing yet."))) :
-            Kit.table(label: title,
-                .thead(.tr(.th(.text(context.t("Période", "Period"))), .th(.text(context.t("Du", "From"))), .th(.text(context.t("Au", "To"))),
-                           .th(.class("num"), .text(context.t("Tickets", "Tickets"))), .th(.class("num"), .text(context.t("Total TTC", "Total"))),
-                           .th(.class("num"), .text(context.t("Total perpétuel", "Perpetual total"))), .th(.text(context.t("Archive", "Archive"))))),
-                .tbody(.forEach(closings) { closing in
-                    let dto = ClosingDTO(closing)
-                    return .tr(
-                        .td(.text(ClosingPeriod(rawValue: closing.period)?.frenchLabel ?? closing.period)),
-                        .td(.text(dto.from)), .td(.text(dto.to)),
-                        .td(.class("num"), .text("\(closing.tickets)")),
-                        .td(.class("num"), .text(Euros.french(closing.totalCents))),
-                        .td(.class("num"), .text(Euros.french(closing.perpetualTotalCents))),
-                        .td(.a(.href(SiteURL.closingArchive(coop.id!, closing.id!).path), .text(context.t("Télécharger (JSON)", "Download (JSON)"))),
-                            .unwrap(closing.archiveSHA256) { .p(.class("legal hash"), .text("SHA-256 " + Self.grouped($0))) }))
-                }))
-        ))
-    }
-
-    /// A digest in groups of eight characters, so that it wraps between groups on a phone.
-    static func grouped(_ digest: String) -> String {
-        stride(from: 0, to: digest.count, by: 8).map { start in
-            String(digest.dropFirst(start).prefix(8))
-        }.joined(separator: " ")
+extension TicketPage {
+    static func printsSentence(_ prints: Int, context: PageContext) -> String {
+        switch prints {
+        case 0: context.t("Pas encore imprimé.", "Not printed yet.")
+        case 1: context.t("Imprimé une fois (l'original).", "Printed once (the original).")
+        default: context.t("Imprimé \(prints) fois : l'original et \(prints - 1) duplicata\(prints > 2 ? "s" : "").",
+                           "Printed \(prints) times: the original and \(prints - 1) duplicate\(prints > 2 ? "s" : "").")
+        }
     }
 }

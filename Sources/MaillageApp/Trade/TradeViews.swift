@@ -3,9 +3,6 @@ import MaillageCore
 import Plot
 import Vapor
 
-private func coopLink(_ coop: Cooperative) -> BodyNode {
-    .p(.a(.href(SiteURL.cooperative(coop.id!).path), .text(coop.name)))
-}
 
 enum CataloguePage {
     static func render(_ repository: TradeRepository, form: TradePagesController.ProductForm, errors: [String: String],

@@ -3,7 +3,9 @@ import Vapor
 /// The whole stylesheet: small, hand-written, served by the app (no CDN, no external font).
 /// Colours meet WCAG 2.1 AA contrast on their backgrounds.
 enum Stylesheet {
-    static let css = """
+    static let css = base + CounterStylesheet.css
+
+    static let base = """
     /* Tokens: colours (AA contrast on their backgrounds), spacing, type, shapes. docs/UI.md. */
     :root { --ink: #1d2430; --muted: #4a5565; --paper: #ffffff; --wash: #f3f5f7; --brand: #0b5d4b;
       --brand-ink: #ffffff; --line: #c9d1da; --danger: #a4161a; --focus: #f2b705;
@@ -59,9 +61,6 @@ enum Stylesheet {
       .with-coop-nav .coop-menu summary { display: none; }
       .with-coop-nav .coop-menu::details-content { content-visibility: visible; display: block; }
       .with-coop-nav .coop-menu nav { padding: 0; }
-      .shell.with-coop-nav:has(.till) { grid-template-columns: minmax(0, 1fr); }
-      .shell.with-coop-nav:has(.till) .coop-menu { display: none; }
-      .shell.with-coop-nav:has(.till) main { max-width: 80rem; margin: 0 auto; }
     }
     main:focus { outline: none; }
     .site-footer { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: var(--muted); font-size: .9rem; }
@@ -183,21 +182,6 @@ enum Stylesheet {
     .email { font-size: .8125rem; }
     @media (max-width: 40rem) { .panel, .card { padding: .75rem; } main { padding: .75rem; } }
     .tag { display: inline-block; font-size: .85rem; padding: 0 .4rem; border-radius: .3rem; background: #fff4d6; border: 1px solid #c99a00; }
-    .till { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; align-items: start; }
-    main:has(.till) { max-width: 80rem; }
-    @media (max-width: 50rem) { .till { grid-template-columns: 1fr; } }
-    .till-products { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .5rem; }
-    .till-product { min-height: 5.5rem; display: flex; flex-direction: column; justify-content: space-between; align-items: flex-start;
-      text-align: left; font-weight: 600; border-width: 2px; background: var(--paper); }
-    .till-product .key { font-size: .8rem; color: var(--muted); font-weight: 400; }
-    .till-product .price { font-size: 1.15rem; }
-    .till-pay { min-height: 3.5rem; }
-    .till-qty { min-height: 2.25rem; min-width: 2.25rem; padding: 0 .5rem; }
-    .till-count { display: inline-block; min-width: 2rem; text-align: center; }
-    .till-totals { font-size: 1.1rem; }
-    .till-totals dd { font-weight: 700; }
-    .till-due { font-size: 1.6rem; }
-    .till-status { min-height: 1.5rem; font-weight: 600; }
     .num { text-align: right; white-space: nowrap; }
     .invoice-sheet { background: var(--paper); border: 1px solid var(--line); padding: 2rem; }
     .invoice-sheet header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; }
@@ -210,7 +194,6 @@ enum Stylesheet {
     .household-card-qr svg { width: 30mm; height: 30mm; display: block; }
     @media print { .site-header nav, .logout, .skip-link, .no-print, .tabs, .breadcrumb, .coop-menu, .site-footer { display: none; } body { background: #fff; }
       .panel { border: none; padding: 0; } main { max-width: none; }
-      .till-products, .till-ticket > :not(#till-receipt), .till h1 { display: none; }
       .invoice-sheet { border: none; padding: 0; } @page { size: A4; margin: 15mm; } }
     """
 
