@@ -52,9 +52,11 @@ struct AddCashDrawers: AsyncMigration {
 /// now (the float plus the day's cash net of change and refunds).
 struct DrawerDTO: Content {
     var day: String
+    /// Whether the float was counted today; until it is, the float counts as 0.
+    var opened: Bool
     var openingFloatCents: Int
-    var openedBy: String
-    var openedAt: Date
+    var openedBy: String?
+    var openedAt: Date?
     var netCashCents: Int
     var expectedCashCents: Int
 }
@@ -71,7 +73,7 @@ extension TradeRepository {
         try scope.require(.sell)
         guard let drawer = try await CashDrawer.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$day == day.date).first() else { return nil }
         let cash = try await netCash(on: day, in: db)
-        return DrawerDTO(day: day.description, openingFloatCents: drawer.openingFloatCents, openedBy: drawer.openedByLabel, openedAt: drawer.openedAt,
+        return DrawerDTO(day: day.description, opened: true, openingFloatCents: drawer.openingFloatCents, openedBy: drawer.openedByLabel, openedAt: drawer.openedAt,
                          netCashCents: cash, expectedCashCents: CashCount.expected(openingFloatCents: drawer.openingFloatCents, netCashCents: cash))
     }
 
@@ -164,10 +166,12 @@ struct DrawerAPIController: RouteCollection {
 
     func show(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.sell)
-        guard let drawer = try await repository.drawer() else {
-            throw Problem(status: .notFound, title: "Caisse pas encore ouverte", detail: "Le fond de caisse n'a pas été compté aujourd'hui : POST …/drawer/open.")
-        }
-        return try Idempotency.encode(status: .ok, body: drawer)
+        if let drawer = try await repository.drawer() { return try Idempotency.encode(status: .ok, body: drawer) }
+        // Not opened yet: the cash taken so far, with no float.
+        let today = CalendarDay.today
+        let cash = try await repository.netCash(on: today, in: repository.db)
+        return try Idempotency.encode(status: .ok, body: DrawerDTO(day: today.description, opened: false, openingFloatCents: 0, openedBy: nil, openedAt: nil,
+                                                                   netCashCents: cash, expectedCashCents: cash))
     }
 
     func open(request: Request) async throws -> Response {
