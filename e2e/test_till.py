@@ -1010,3 +1010,60 @@ def test_day_closing_at_avignon_archives_and_stops_the_till(browser, base_url, a
     days = [r for r in closing_rows(browser) if r[0] == "Clôture du jour (Z)" and r[1] == today]
     assert len(days) == 1, closing_rows(browser)
     logout(browser)
+
+
+# --------------------------------------------------------------------------- training mode, printing
+
+
+def test_training_mode_tickets_are_numbered_apart_and_stay_out_of_the_journal(browser, base_url, coop_id):
+    login(browser, base_url, CASHIER_EMAIL)
+    open_till(browser, base_url, coop_id)
+    before = latest_number(browser, base_url, coop_id)
+    toggle = browser.find_element(By.ID, "till-training-toggle")
+    toggle.click()
+    wait_for_status(browser, "Mode école : les tickets sont des exercices.")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert browser.find_element(By.ID, "till-training-banner").is_displayed()
+    ActionChains(browser).send_keys("1", "e", Keys.ENTER).perform()
+    done = wait_for_status(browser, re.compile(r"^Exercice n° E-\d+ enregistré \(mode école\)\."))
+    receipt = norm(browser.find_element(By.ID, "till-receipt-body").text)
+    assert receipt.startswith("MODE ÉCOLE — exercice n° E-"), receipt
+    assert not browser.find_element(By.ID, "till-print").is_displayed(), "an exercise has no ticket to print"
+    assert latest_number(browser, base_url, coop_id) == before, done
+    # The mode survives a reload, and stops with the same button.
+    browser.refresh()
+    wait_till_ready(browser)
+    assert browser.find_element(By.ID, "till-training-toggle").get_attribute("aria-pressed") == "true"
+    browser.find_element(By.ID, "till-training-toggle").click()
+    wait_for_status(browser, "Mode école arrêté : les tickets comptent.")
+    assert not browser.find_element(By.ID, "till-training-banner").is_displayed()
+    verified = session_for(browser).get(f"{base_url}/api/v1/coops/{coop_id}/journal/verify", timeout=10).json()
+    assert verified["ok"] is True, verified
+    logout(browser)
+
+
+def test_a_ticket_prints_at_80_mm_and_a_reprint_says_duplicata(browser, base_url, coop_id):
+    login(browser, base_url, CASHIER_EMAIL)
+    open_till(browser, base_url, coop_id)
+    ActionChains(browser).send_keys("1", "c", Keys.ENTER).perform()
+    number = int(SALE_RECORDED.search(wait_for_status(browser, SALE_RECORDED)).group(1))
+    sale_id = sale_id_of(receipt_link(browser, number))
+    # The receipt's print button counts the original and opens the 80 mm ticket.
+    browser.find_element(By.ID, "till-print").click()
+    wait(browser).until(lambda d: path_of(d).endswith("/print"))
+    assert urlparse(browser.current_url).query == "copy=0"
+    printed = norm(browser.find_element(By.ID, "printed-ticket").text)
+    assert f"Ticket n° {number}" in printed and "SIRET" in printed and "TVA" in printed, printed
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", printed), printed
+    assert not browser.find_elements(By.ID, "duplicate-mark")
+    width = browser.execute_script("return document.getElementById('printed-ticket').getBoundingClientRect().width")
+    assert 290 <= width <= 310, f"the ticket is {width} px wide, not 80 mm"
+    # From the ticket's page, a reprint is a duplicata with its number.
+    browser.get(f"{base_url}/coops/{coop_id}/sales/{sale_id}")
+    assert norm(browser.find_element(By.ID, "ticket-prints").text) == "Imprimé une fois (l'original)."
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#ticket-print-form button"))
+    assert urlparse(browser.current_url).query == "copy=1"
+    assert norm(browser.find_element(By.ID, "duplicate-mark").text) == "DUPLICATA n° 1"
+    browser.get(f"{base_url}/coops/{coop_id}/sales/{sale_id}")
+    assert norm(browser.find_element(By.ID, "ticket-prints").text) == "Imprimé 2 fois : l'original et 1 duplicata."
+    logout(browser)

@@ -164,3 +164,48 @@ struct CounterTests {
         }
     }
 }
+
+/// The training mode (mode école): a new cashier's tickets are priced like sales but numbered
+/// apart, and never reach the journal, the day totals, the pool or the closings.
+@Suite("Trade: the training mode")
+struct TrainingModeTests {
+    @Test func trainingTicketsStayOutOfTheChainTheFiguresThePoolAndTheClosings() async throws {
+        try await withMaillage { app in
+            let coop = try await Demo.cooperative(Demo.caillols, app: app)
+            let base = "/api/v1/coops/\(coop.id!)"
+            let products = try await CounterTests.products(app, coop)
+            let cashier = try await APIClient.forDemo("caisse@maillage.example", app: app)
+            let poolBefore = try await cashier.json(.GET, "\(base)/pool")["balanceCents"] as? Int
+
+            let real = try await cashier.json(.POST, "\(base)/sales", json: #"{"lines":[{"productID":"\#(products["Café"]!)","quantity":1}],"payments":[{"method":"cash","amountCents":150}]}"#)
+            #expect(real["number"] as? Int == 1 && real["training"] == nil)
+            // Two exercises: two meals and a 5 € donation, paid with a 50 € note; then a coffee.
+            let exercise = try await cashier.json(.POST, "\(base)/sales", json: #"""
+                {"training":true,"lines":[{"productID":"\#(products["Repas du midi"]!)","quantity":2}],"donationCents":500,"payments":[{"method":"cash","amountCents":5000}]}
+                """#)
+            #expect(exercise["training"] as? Bool == true)
+            #expect(exercise["number"] as? Int == 1)
+            #expect(exercise["totalCents"] as? Int == 2300 && exercise["changeCents"] as? Int == 2700)
+            #expect(exercise["hash"] as? String == "")
+            let second = try await cashier.json(.POST, "\(base)/sales", json: #"{"training":true,"lines":[{"productID":"\#(products["Café"]!)","quantity":1}],"payments":[{"method":"card","amountCents":150}]}"#)
+            #expect(second["number"] as? Int == 2)
+            // An exercise is checked like a sale.
+            let refused = try await cashier.send(.POST, "\(base)/sales", json: #"{"training":true,"lines":[],"payments":[]}"#)
+            #expect(refused.status == .unprocessableEntity)
+            // The journal goes on from 1 to 2, without the exercises.
+            let next = try await cashier.json(.POST, "\(base)/sales", json: #"{"lines":[{"productID":"\#(products["Café"]!)","quantity":2}],"payments":[{"method":"card","amountCents":300}]}"#)
+            #expect(next["number"] as? Int == 2)
+            let journal = try await cashier.json(.GET, "\(base)/journal/verify")
+            #expect(journal["ok"] as? Bool == true && journal["entries"] as? Int == 2)
+            #expect((try await cashier.json(.GET, "\(base)/sales")["items"] as? [[String: Any]])?.count == 2)
+            #expect(try await cashier.json(.GET, "\(base)/pool")["balanceCents"] as? Int == poolBefore)
+            let drawer = try await cashier.json(.GET, "\(base)/drawer")
+            #expect(drawer["netCashCents"] as? Int == 150)
+            let day = try await SaleDayTotals.pool(of: coop.id!, on: app.db)
+            #expect(day.donation == 0)
+            let z = try await cashier.json(.POST, "\(base)/closings", json: #"{"period":"day","countedCashCents":150}"#)
+            #expect(z["tickets"] as? Int == 2 && z["totalCents"] as? Int == 450 && z["cashGapCents"] as? Int == 0)
+            #expect(try await TrainingTicket.query(on: app.db).filter(\.$cooperativeID == coop.id!).count() == 2)
+        }
+    }
+}

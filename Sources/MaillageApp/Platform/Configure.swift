@@ -149,6 +149,7 @@ enum Migrations {
         app.migrations.add(AddCooperativeNameArticle())
         app.migrations.add(AddCashDrawers())
         app.migrations.add(CreateTicketPrints())
+        app.migrations.add(CreateTrainingTickets())
     }
 }
 

@@ -16,6 +16,7 @@
   var ticketBase = root.getAttribute("data-ticket-url");
   var cartKey = "maillage-till-cart-" + coop;
   var pendingKey = "maillage-till-pending-" + coop;
+  var trainingKey = "maillage-till-training-" + coop;
   var methods = { cash: "Espèces", card: "Carte bancaire", cheque: "Chèque", meal_voucher: "Titre-restaurant" };
 
   var products = [];
@@ -75,6 +76,15 @@
   }
 
   var cart = load(cartKey) || emptyCart();
+  // The training mode (mode école): its tickets are exercises, recorded apart by the server.
+  var training = load(trainingKey) === true;
+  var trainingToggle = byId("till-training-toggle");
+  var trainingBanner = byId("till-training-banner");
+  function showTraining() {
+    if (trainingToggle) { trainingToggle.setAttribute("aria-pressed", training ? "true" : "false"); }
+    if (trainingBanner) { trainingBanner.hidden = !training; }
+    root.classList.toggle("till-training", training);
+  }
   var poolCents = parseInt(root.getAttribute("data-pool") || "0", 10);
   var sending = false;
 
@@ -310,6 +320,7 @@
       donationCents: cart.donationCents,
       suspendedMealsUsed: cart.suspendedMeals
     };
+    if (training) { body.training = true; }
     var pending = { key: newKey(), body: body, cart: JSON.stringify(cart) };
     store(pendingKey, pending);
     send(pending);
@@ -338,7 +349,8 @@
         showReceipt(result.json);
         refreshPool();
         render();
-        say("Vente n° " + result.json.number + " enregistrée." + (result.json.changeCents > 0 ? " Rendre " + euros(result.json.changeCents) + "." : ""));
+        say((result.json.training ? "Exercice n° E-" + result.json.number + " enregistré (mode école)." : "Vente n° " + result.json.number + " enregistrée.")
+          + (result.json.changeCents > 0 ? " Rendre " + euros(result.json.changeCents) + "." : ""));
         if (!typing({ target: document.activeElement })) { backToKeys(); }
         return;
       }
@@ -383,7 +395,7 @@
   function showReceipt(sale) {
     el.receiptBody.textContent = "";
     var when = new Date(sale.recordedAt);
-    el.receiptBody.appendChild(line("Ticket n° " + sale.number + " — " + when.toLocaleString("fr-FR")));
+    el.receiptBody.appendChild(line((sale.training ? "MODE ÉCOLE — exercice n° E-" : "Ticket n° ") + sale.number + " — " + when.toLocaleString("fr-FR")));
     var list = document.createElement("ul");
     sale.lines.forEach(function (l) {
       var item = document.createElement("li");
@@ -400,14 +412,17 @@
     });
     sale.payments.forEach(function (p) { el.receiptBody.appendChild(line(methods[p.method] + " : " + euros(p.amountCents))); });
     if (sale.changeCents > 0) { el.receiptBody.appendChild(line("Rendu : " + euros(sale.changeCents))); }
-    var link = document.createElement("a");
-    link.href = ticketBase + "/" + sale.id;
-    link.textContent = "Voir le ticket n° " + sale.number;
-    var p = document.createElement("p");
-    p.appendChild(link);
-    el.receiptBody.appendChild(p);
-    lastSale = sale;
-    el.print.href = ticketBase + "/" + sale.id + "/print";
+    lastSale = sale.training ? null : sale;
+    el.print.hidden = !lastSale;
+    if (lastSale) {
+      var link = document.createElement("a");
+      link.href = ticketBase + "/" + sale.id;
+      link.textContent = "Voir le ticket n° " + sale.number;
+      var p = document.createElement("p");
+      p.appendChild(link);
+      el.receiptBody.appendChild(p);
+      el.print.href = ticketBase + "/" + sale.id + "/print";
+    }
     el.receipt.hidden = false;
   }
 
@@ -528,6 +543,16 @@
   });
   window.addEventListener("online", function () { var pending = load(pendingKey); if (pending) { send(pending); } });
 
+  if (trainingToggle) {
+    trainingToggle.addEventListener("click", function () {
+      training = !training;
+      store(trainingKey, training ? true : null);
+      showTraining();
+      say(training ? "Mode école : les tickets sont des exercices." : "Mode école arrêté : les tickets comptent.");
+      backToKeys();
+    });
+  }
+  showTraining();
   root.classList.add("till-ready");
   render();
   var waiting = load(pendingKey);

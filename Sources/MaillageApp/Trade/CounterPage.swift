@@ -29,7 +29,12 @@ struct TillPage {
             .div(.class("counter-head"),
                 .h1(.text(title)),
                 counterLinks(coop, context: context),
+                .button(.type(.button), .id("till-training-toggle"), .class("till-training-toggle"), .attribute(named: "aria-pressed", value: "false"),
+                        .attribute(named: "aria-controls", value: "till"), .text(context.t("Mode école", "Training mode"))),
                 drawerLine(context)),
+            .p(.id("till-training-banner"), .class("till-training-banner"), .attribute(named: "hidden", value: "hidden"), .attribute(named: "role", value: "status"),
+               .text(context.t("Mode école : les tickets sont des exercices, numérotés à part, hors du journal, des chiffres et des clôtures.",
+                               "Training mode: tickets are exercises, numbered apart, outside the journal, the figures and the closings."))),
             .if(dayClosed, .p(.class("alert"), .text(context.t("La clôture du jour (Z) est faite : la caisse n'enregistre plus de ticket aujourd'hui.",
                                                             "Today's Z closing is done: the till records no more tickets today.")))),
             .element(named: "noscript", nodes: [.p(.class("alert"), .text(context.t(

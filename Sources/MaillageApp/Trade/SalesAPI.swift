@@ -41,6 +41,8 @@ struct SaleDTO: Content {
     var recordedAt: Date
     var cashier: String
     var hash: String
+    /// A ticket of the training mode (mode école): numbered apart, outside the journal.
+    var training: Bool?
 
     init(_ sale: Sale) {
         id = sale.id!
@@ -84,6 +86,8 @@ struct SaleBody: Decodable {
     var payments: [Payment]?
     var donationCents: Int?
     var suspendedMealsUsed: Int?
+    /// The training mode (mode école): priced like a sale, recorded apart.
+    var training: Bool?
 
     var draft: SaleDraft {
         SaleDraft(householdID: householdID, lines: (lines ?? []).map { .init(productID: $0.productID, quantity: $0.quantity) },
@@ -154,10 +158,17 @@ struct SalesAPIController: RouteCollection {
     /// With an `Idempotency-Key`, a sale sent again after a network drop answers the first one.
     func record(request: Request) async throws -> Response {
         let scope = try await request.cooperativeScope(.sell)
-        let draft = try request.decodeJSON(SaleBody.self).draft
+        let body = try request.decodeJSON(SaleBody.self)
+        let draft = body.draft
+        if let replay = try await Idempotency.storedAnswer(to: request) { return replay }
+        // Checked and priced before the transaction: the journal's lock is held only for the
+        // numbering, the hash and the writes.
+        let priced = try await TradeRepository(db: request.db, scope: scope).price(draft)
+        let training = body.training == true
         return try await Idempotency.respond(to: request, status: .created) { db in
             try await db.transaction { tx in
-                SaleDTO(try await TradeRepository(db: tx, scope: scope).recordSale(draft, on: tx))
+                let repository = TradeRepository(db: tx, scope: scope)
+                return training ? try await repository.recordTraining(priced, on: tx) : SaleDTO(try await repository.record(priced, on: tx))
             }
         }
     }

@@ -20,6 +20,53 @@ struct SaleDraft: Sendable {
     var suspendedMealsUsed: Int?
 }
 
+/// A sale checked and priced, ready to be numbered: plain values, read before the journal's
+/// lock is taken.
+struct PricedSale: Sendable {
+    struct Line: Sendable {
+        var productID: UUID
+        var productName: String
+        var category: String
+        var quantity: Int
+        var publicPriceCents: Int
+        var priceCents: Int
+        var vatRate: Int
+        var tier: String
+        var fundedBy: String?
+    }
+    struct Payment: Sendable {
+        var method: String
+        var amountCents: Int
+    }
+    var householdID: UUID?
+    var tier: String
+    var totalCents: Int
+    var donationCents: Int
+    var poolDrawCents: Int
+    var suspendedMeals: Int
+    var changeCents: Int
+    var lines: [Line]
+    var payments: [Payment]
+
+    /// The ticket with its number, recorded now (to the second, as the journal hashes it).
+    func sale(number: Int, cooperativeID: UUID, cashier: String) -> Sale {
+        let sale = Sale()
+        sale.id = UUID()
+        sale.cooperativeID = cooperativeID
+        sale.number = number
+        sale.householdID = householdID
+        sale.tier = tier
+        sale.totalCents = totalCents
+        sale.donationCents = donationCents
+        sale.poolDrawCents = poolDrawCents
+        sale.suspendedMeals = suspendedMeals
+        sale.changeCents = changeCents
+        sale.cashierLabel = cashier
+        sale.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        return sale
+    }
+}
+
 extension TradeRepository {
     private func salesQuery() -> QueryBuilder<Sale> {
         Sale.query(on: db).filter(\.$cooperativeID == scope.id).with(\.$lines).with(\.$payments)
@@ -65,21 +112,24 @@ extension TradeRepository {
         return SolidarityPool.balance([.donation(cents: sums.donation), .draw(cents: sums.poolDraw)])
     }
 
-    /// Records a sale: prices at the household's tier on the grid in force, pool checked,
-    /// payments covering what is due, numbered and hashed in the journal, in one transaction.
+    /// Records a sale: checked and priced first, then numbered, hashed and written in the
+    /// journal. `recordSale` does both on one connection; the API prices before its
+    /// transaction so that the journal's lock is held only for the numbering and the writes.
     func recordSale(_ draft: SaleDraft, on tx: any Database, today: CalendarDay = .today) async throws -> Sale {
+        try await record(try await price(draft, on: tx, today: today), on: tx, today: today)
+    }
+
+    /// Checks a sale and prices it at the household's tier on the grid in force: the
+    /// household, the products, the quantities, the payments and the change. Reads only:
+    /// nothing is locked, nothing written.
+    func price(_ draft: SaleDraft, on database: (any Database)? = nil, today: CalendarDay = .today) async throws -> PricedSale {
         try scope.require(.sell)
-        // The journal's next number comes first: writing before reading makes SQLite take the
-        // write lock at once (no read-then-write deadlock between two tills), and on
-        // PostgreSQL the counter row lock makes concurrent sales wait for each other. The pool
-        // is read after it, so two sales cannot spend the same balance.
-        let entry = try await SaleJournal.nextEntry(cooperativeID: scope.id, on: tx)
-        try await refuseIfClosed(today, on: tx)
+        let db = database ?? self.db
         var errors = FieldErrors()
         var household: Household?
         if let raw = TextRules.clean(draft.householdID) {
             if let id = UUID(uuidString: raw) {
-                household = try await Household.query(on: tx).filter(\.$id == id).filter(\.$cooperativeID == scope.id).first()
+                household = try await Household.query(on: db).filter(\.$id == id).filter(\.$cooperativeID == scope.id).first()
             }
             if household == nil { errors.add("householdID", "Cette carte n'est pas connue de la coopérative.") }
         }
@@ -89,7 +139,7 @@ extension TradeRepository {
             try errors.throwIfAny()
         }
         let ids = draft.lines.compactMap { $0.productID.flatMap(UUID.init(uuidString:)) }
-        let products = Dictionary(uniqueKeysWithValues: try await Product.query(on: tx).filter(\.$cooperativeID == scope.id)
+        let products = Dictionary(uniqueKeysWithValues: try await Product.query(on: db).filter(\.$cooperativeID == scope.id)
             .filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
         var items: [(Product, SaleRules.Item)] = []
         for (index, line) in draft.lines.enumerated() {
@@ -127,7 +177,7 @@ extension TradeRepository {
         }
         try errors.throwIfAny()
 
-        let grid = try await TradeRepository(db: tx, scope: scope).currentGrid(on: today)
+        let grid = try await TradeRepository(db: db, scope: scope).currentGrid(on: today)
         let ticket = SaleRules.ticket(items: items.map(\.1), tier: tier, familyQuotient: household?.familyQuotient, grid: grid?.grid,
                                       donationCents: donation, suspendedMeals: meals)
         let change: Int
@@ -138,33 +188,39 @@ extension TradeRepository {
         case .failure(.changeWithoutCash):
             throw Problem.invalid(FieldErrors(["payments": "Le rendu de monnaie ne se fait qu'en espèces : ajustez les montants."]))
         }
-        if ticket.poolDrawCents > 0 {
+        return PricedSale(
+            householdID: household?.id, tier: ticket.lines.first?.tier.description ?? tier.description, totalCents: ticket.totalCents,
+            donationCents: donation, poolDrawCents: ticket.poolDrawCents, suspendedMeals: meals, changeCents: change,
+            lines: zip(items, ticket.lines).map { pair in
+                PricedSale.Line(productID: pair.0.0.id!, productName: pair.0.0.name, category: pair.0.0.category, quantity: pair.1.item.quantity,
+                                publicPriceCents: pair.1.item.publicPriceCents, priceCents: pair.1.priceCents, vatRate: pair.1.item.vatRate.rawValue,
+                                tier: pair.1.tier.description, fundedBy: pair.1.solidarityCents > 0 ? grid?.funderName : nil)
+            },
+            payments: payments.map { PricedSale.Payment(method: $0.method.rawValue, amountCents: $0.cents) })
+    }
+
+    /// Writes a priced sale in the journal: the next number first (writing before reading makes
+    /// SQLite take the write lock at once, and on PostgreSQL the counter's row lock makes the
+    /// cooperative's sales wait for each other), then the day's closing and the pool checked
+    /// under that lock, so that two sales cannot spend the same balance.
+    func record(_ priced: PricedSale, on tx: any Database, today: CalendarDay = .today) async throws -> Sale {
+        try scope.require(.sell)
+        let entry = try await SaleJournal.nextEntry(cooperativeID: scope.id, on: tx)
+        try await refuseIfClosed(today, on: tx)
+        if priced.poolDrawCents > 0 {
             let balance = try await poolBalance(on: tx)
-            guard SolidarityPool.canDraw(ticket.poolDrawCents, from: balance) else {
+            guard SolidarityPool.canDraw(priced.poolDrawCents, from: balance) else {
                 throw Problem.invalid(FieldErrors(["suspendedMealsUsed": "La caisse de solidarité n'a que \(Euros.french(balance)) : pas assez pour ces repas."]))
             }
         }
-        let sale = Sale()
-        sale.id = UUID()
-        sale.cooperativeID = scope.id
-        sale.number = entry.number
-        sale.householdID = household?.id
-        sale.tier = ticket.lines.first?.tier.description ?? tier.description
-        sale.totalCents = ticket.totalCents
-        sale.donationCents = donation
-        sale.poolDrawCents = ticket.poolDrawCents
-        sale.suspendedMeals = meals
-        sale.changeCents = change
-        sale.cashierLabel = scope.principal.name
-        sale.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let lineRows = zip(items, ticket.lines).enumerated().map { index, pair in
-            SaleLine(saleID: sale.id!, position: index, productID: pair.0.0.id!, productName: pair.0.0.name, category: pair.0.0.category,
-                     quantity: pair.1.item.quantity, publicPriceCents: pair.1.item.publicPriceCents, priceCents: pair.1.priceCents,
-                     vatRate: pair.1.item.vatRate.rawValue, tier: pair.1.tier.description,
-                     fundedBy: pair.1.solidarityCents > 0 ? grid?.funderName : nil)
+        let sale = priced.sale(number: entry.number, cooperativeID: scope.id, cashier: scope.principal.name)
+        let lineRows = priced.lines.enumerated().map { index, line in
+            SaleLine(saleID: sale.id!, position: index, productID: line.productID, productName: line.productName, category: line.category,
+                     quantity: line.quantity, publicPriceCents: line.publicPriceCents, priceCents: line.priceCents, vatRate: line.vatRate,
+                     tier: line.tier, fundedBy: line.fundedBy)
         }
-        let paymentRows = payments.enumerated().map { index, payment in
-            SalePayment(saleID: sale.id!, position: index, method: payment.method.rawValue, amountCents: payment.cents)
+        let paymentRows = priced.payments.enumerated().map { index, payment in
+            SalePayment(saleID: sale.id!, position: index, method: payment.method, amountCents: payment.amountCents)
         }
         try await seal(sale, lines: lineRows, payments: paymentRows, previousHash: entry.previousHash, on: tx)
         return sale

@@ -95,6 +95,9 @@ struct PrintedTicket {
     var sale: SaleDTO
     /// Nil: a preview not yet counted; 0: the original; 1…: a duplicata.
     var copy: Int?
+    /// Printed as the page opens: only right after the print was counted (a reload later
+    /// does not print an uncounted copy).
+    var autoprint: Bool = false
 
     func render(_ context: PageContext) -> Response {
         let coopID = coop.id!
@@ -102,13 +105,17 @@ struct PrintedTicket {
         return Layout.render(context, title: title, scripts: [SiteURL.printScript.path], content: .group(
             .div(.class("no-print button-group print-actions"),
                 .a(.href(SiteURL.till(coopID).path), .class("button"), .text(context.t("← Retour à la caisse", "← Back to the till"))),
+                // Every print goes through the counter: a second one is a numbered duplicata.
+                .form(.method(.post), .action(SiteURL.salePrints(coopID, sale.id).path), .class("inline"),
+                    Kit.csrfField(context.csrfToken),
+                    .button(.type(.submit), .class("primary"), .text(copy == nil ? context.t("Imprimer", "Print") : context.t("Imprimer un duplicata", "Print a duplicate")))),
                 .a(.href(SiteURL.sale(coopID, sale.id).path), .text(context.t("Le ticket n° \(sale.number)", "Ticket no. \(sale.number)")))),
             .h1(.class("visually-hidden"), .text(title)),
             .article(.id("printed-ticket"), .class("receipt-80"),
                 .unwrap(copy.flatMap { $0 > 0 ? $0 : nil }) { copy in
                     .p(.id("duplicate-mark"), .class("receipt-duplicate"), .text(context.t("DUPLICATA n° \(copy)", "DUPLICATE no. \(copy)")))
                 },
-                .if(copy != nil, .div(.data(named: "autoprint", value: "1"))),
+                .if(autoprint, .div(.data(named: "autoprint", value: "1"))),
                 seller(context),
                 .p(.class("receipt-center"), .strong(.text(context.t("Ticket n° \(sale.number)", "Ticket no. \(sale.number)"))), .br(),
                    .text(Self.secondTime(sale.recordedAt)), .br(), .text(context.t("Caisse : ", "Cashier: ") + sale.cashier)),
@@ -117,9 +124,7 @@ struct PrintedTicket {
                 totals(context),
                 .p(.class("receipt-center"), .text(context.t("Tarif : ", "Tier: ") + tierLabel(sale.tier)
                                                    + (sale.solidarityCents > 0 ? context.t(" — solidarité ", " — solidarity ") + Euros.french(sale.solidarityCents) : ""))),
-                .p(.class("receipt-small"), .text(context.t("Empreinte ", "Fingerprint ") + String(sale.hash.prefix(16))))),
-            .p(.class("no-print"), .button(.type(.button), .class("primary"), .data(named: "print", value: "1"), .attribute(named: "hidden", value: "hidden"),
-                                          .text(copy == nil ? context.t("Imprimer", "Print") : context.t("Imprimer à nouveau (même copie)", "Print again (same copy)"))))
+                .p(.class("receipt-small"), .text(context.t("Empreinte ", "Fingerprint ") + String(sale.hash.prefix(16)))))
         ))
     }
 
@@ -185,11 +190,13 @@ struct TicketPrintsController: RouteCollection {
         // Only a print that was counted prints itself (and says DUPLICATA): a copy number
         // typed in the address that was never printed shows the preview.
         var copy: Int?
+        var fresh = false
         if let asked = request.query[Int.self, at: "copy"], asked >= 0,
-           try await TicketPrint.query(on: repository.db).filter(\.$saleID == sale.id!).filter(\.$copy == asked).count() > 0 {
+           let print = try await TicketPrint.query(on: repository.db).filter(\.$saleID == sale.id!).filter(\.$copy == asked).first() {
             copy = asked
+            fresh = Date().timeIntervalSince(print.printedAt) < 60
         }
-        return PrintedTicket(coop: repository.scope.cooperative, sale: SaleDTO(sale), copy: copy).render(request.pageContext())
+        return PrintedTicket(coop: repository.scope.cooperative, sale: SaleDTO(sale), copy: copy, autoprint: fresh).render(request.pageContext())
     }
 
     func print(request: Request) async throws -> Response {

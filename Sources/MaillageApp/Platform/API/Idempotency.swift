@@ -84,6 +84,14 @@ enum Idempotency {
         }
     }
 
+    /// The answer already given to this key, if any: a sale sent again is answered before
+    /// it is priced again.
+    static func storedAnswer(to request: Request) async throws -> Response? {
+        guard let key = request.headers.first(name: headerName), (1...255).contains(key.count), let principal = request.principal,
+              let stored = try await find(key: key, user: principal.userID, db: request.db) else { return nil }
+        return try replay(stored, hash: requestHash(request))
+    }
+
     private static func find(key: String, user: UUID, db: any Database) async throws -> IdempotencyRecord? {
         try await IdempotencyRecord.query(on: db).filter(\.$userID == user).filter(\.$key == key).first()
     }

@@ -17,6 +17,10 @@ enum CounterStylesheet {
     .counter-drawer label { margin: 0; white-space: nowrap; }
     .counter-drawer input { width: 6.5rem; flex: 0 1 6.5rem; min-width: 0; }
     .counter-drawer .error { flex-basis: 100%; margin: 0; }
+    .till-training-toggle[aria-pressed="true"] { background: var(--warning-bg); color: var(--warning-ink); border-color: #c99a00; }
+    .till-training-banner { margin: 0 0 var(--space-2); padding: var(--space-1) var(--space-3); background: var(--warning-bg); color: var(--warning-ink);
+      border-left: 4px solid #c99a00; font-weight: 600; }
+    .till.till-training .till-ticket { border: 3px dashed #c99a00; }
     .till { flex: 1 1 auto; min-height: 0; display: grid; gap: var(--space-3);
       grid-template-columns: minmax(0, 1fr) minmax(21rem, 27rem); grid-template-rows: minmax(0, 1fr); }
     .till:focus, .till:focus-visible { outline: none; box-shadow: none; }
