@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
-            resources: [.embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/till.js"), .embedInCode("Resources/print.js")]
+            resources: [.embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/till.js"), .embedInCode("Resources/print.js"), .embedInCode("Resources/till-sw.js")]
         ),
         .executableTarget(
             name: "maillage",

@@ -48,6 +48,7 @@ from test_pathway_file import (
     submit_and_wait,
     suffix,
 )
+from servers import workdir  # noqa: F401  (fixture)
 from test_pathways_journey import AVIGNON_COORDINATOR_EMAIL
 
 CASHIER_EMAIL = "caisse@maillage.example"
@@ -731,7 +732,9 @@ def test_sale_recorded_offline_is_sent_when_the_network_is_back(browser, base_ur
         kept = pending_sale(browser, coop_id)
         assert kept and kept["key"], "the sale in flight is not kept in localStorage"
         assert kept["body"]["lines"] == [{"productID": product.id, "quantity": 1}], kept
-        assert not browser.find_element(By.ID, "till-record").is_enabled(), "Encaisser while a sale waits"
+        # The ticket is cleared for the next customer; the screen says a sale waits.
+        assert not line_rows(browser), "the kept sale's ticket is still on screen"
+        assert text(browser, "till-waiting") == "1 vente attend le réseau pour partir."
         assert numbers_after(browser, base_url, coop_id, last) == [], "a sale went through offline"
     finally:
         browser.delete_network_conditions()
@@ -1067,3 +1070,64 @@ def test_a_ticket_prints_at_80_mm_and_a_reprint_says_duplicata(browser, base_url
     browser.get(f"{base_url}/coops/{coop_id}/sales/{sale_id}")
     assert norm(browser.find_element(By.ID, "ticket-prints").text) == "Imprimé 2 fois : l'original et 1 duplicata."
     logout(browser)
+
+
+# --------------------------------------------------------------------------- offline, for real
+
+
+def test_with_the_server_stopped_the_till_reloads_takes_two_sales_and_sends_them_once(browser, workdir):
+    """The till on a private server: opened once online (the service worker keeps the page,
+    the till keeps the cards), the server stopped, the page reloaded from the cache, two sales
+    made (one with a card priced offline); the server back, both are recorded once each, in
+    order, and the journal verifies."""
+    from servers import demo_server
+
+    with demo_server("sqlite", workdir, name="till-offline") as server:
+        base = server.base
+        login(browser, base, CASHIER_EMAIL)
+        browser.get(f"{base}/coops")
+        coop = next(
+            urlparse(a.get_attribute("href")).path.split("/")[2]
+            for a in browser.find_elements(By.CSS_SELECTOR, "main a[href^='/coops/']")
+            if "Caillols" in a.text
+        )
+        browser.get(f"{base}/coops/{coop}/till")
+        wait_till_ready(browser)
+        # The worker takes the page over; the cards are kept.
+        wait(browser, 20).until(lambda d: d.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"))
+        browser.refresh()  # this load goes through the worker, which keeps it
+        wait_till_ready(browser)
+        wait(browser, 20).until(lambda d: d.execute_script("return !!window.localStorage.getItem(arguments[0])", f"maillage-till-cards-{coop}"))
+        last = latest_number(browser, base, coop)
+
+        server.stop()
+        try:
+            browser.refresh()
+            wait_till_ready(browser)
+            assert h1_text(browser) == "Caisse"
+            first, second = product_with_key(browser, "1"), product_with_key(browser, "2")
+            ActionChains(browser).send_keys("1", "e", Keys.ENTER).perform()
+            wait_for_status(browser, OFFLINE_MESSAGE)
+            ActionChains(browser).send_keys("/").perform()
+            ActionChains(browser).send_keys("CAIL01", Keys.ENTER).perform()
+            wait_for_status(browser, "Carte CAIL01 appliquée (hors ligne).")
+            ActionChains(browser).send_keys("2", "c", Keys.ENTER).perform()
+            wait_for_status(browser, "Vente gardée hors ligne : elle partira dès le retour du réseau.")
+            assert text(browser, "till-waiting") == "2 ventes attendent le réseau pour partir."
+            # A reload while offline keeps both.
+            browser.refresh()
+            wait_till_ready(browser)
+            assert text(browser, "till-waiting") == "2 ventes attendent le réseau pour partir."
+        finally:
+            server.start()
+
+        wait(browser, 30).until(lambda d: not d.find_element(By.ID, "till-waiting").is_displayed())
+        numbers = numbers_after(browser, base, coop, last)
+        assert numbers == [last + 1, last + 2], numbers
+        sales = {s["number"]: s for s in api_sales(browser, base, coop)}
+        assert [l["name"] for l in sales[last + 1]["lines"]] == [first.name]
+        assert sales[last + 2]["tier"] == "T1" and [l["name"] for l in sales[last + 2]["lines"]] == [second.name]
+        assert sales[last + 2]["payments"][0]["method"] == "card"
+        verified = session_for(browser).get(f"{base}/api/v1/coops/{coop}/journal/verify", timeout=10).json()
+        assert verified["ok"] is True, verified
+        logout(browser)

@@ -44,7 +44,7 @@ struct AccessSweepTests {
 
         static let table: [String: RouteKind] = [
             "GET /healthz": .open, "GET /metrics": .open, "GET /api/v1/openapi.yaml": .open,
-            "GET /assets/maillage.css": .open, "GET /assets/till.js": .open, "GET /assets/print.js": .open, "GET /login": .open, "POST /login": .open,
+            "GET /assets/maillage.css": .open, "GET /assets/till.js": .open, "GET /assets/print.js": .open, "GET /assets/till-sw.js": .open, "GET /login": .open, "POST /login": .open,
             "GET /logout": .open, "POST /logout": .open,
             "GET /invitations/:token": .open, "POST /invitations/:token": .open,
             "GET /": .anyUser, "GET /profile": .anyUser, "POST /profile/language": .anyUser,

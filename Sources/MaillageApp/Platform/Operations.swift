@@ -13,6 +13,12 @@ struct OperationsController: RouteCollection {
         routes.get("assets", "maillage.css") { _ in Stylesheet.response() }
         routes.get("assets", "till.js") { _ in TillScript.response() }
         routes.get("assets", "print.js") { _ in TillScript.response(PrintScript.text) }
+        routes.get("assets", "till-sw.js") { _ in
+            // The worker controls the tills under /coops/ (its own folder would be /assets/).
+            let response = TillScript.response(TillServiceWorker.text)
+            response.headers.replaceOrAdd(name: "Service-Worker-Allowed", value: "/coops/")
+            return response
+        }
     }
 
     struct Health: Content {
@@ -62,6 +68,11 @@ enum TillScript {
         headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
         return Response(status: .ok, headers: headers, body: .init(string: script))
     }
+}
+
+/// The till's service worker (`Resources/till-sw.js`): the till opens without the network.
+enum TillServiceWorker {
+    static let text = String(decoding: PackageResources.till_sw_js, as: UTF8.self)
 }
 
 /// The printing pages' script (`Resources/print.js`).

@@ -125,6 +125,7 @@ enum SiteURL: Sendable, Equatable {
     case stylesheet
     case tillScript
     case printScript
+    case tillServiceWorker
     case styleguide
 
     var path: String {
@@ -246,6 +247,7 @@ enum SiteURL: Sendable, Equatable {
         case .styleguide: return "/styleguide"
         case .tillScript: return "/assets/till.js"
         case .printScript: return "/assets/print.js"
+        case .tillServiceWorker: return "/assets/till-sw.js"
         }
     }
 }

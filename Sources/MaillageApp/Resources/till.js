@@ -3,7 +3,10 @@
 //
 // A sale in flight is written to localStorage with its idempotency key before it is sent, and
 // sent again with the same key after a reload or a network drop: the server answers the first
-// sale instead of recording a second one. The ticket being built is kept there too.
+// sale instead of recording a second one. The ticket being built is kept there too. Offline,
+// the next sales wait in a queue behind it, each with its key, and leave in order once the
+// network is back; the page itself comes from the service worker's cache (till-sw.js), and a
+// card is priced from the cooperative's list of cards kept at the last load.
 (function () {
   "use strict";
 
@@ -17,6 +20,8 @@
   var cartKey = "maillage-till-cart-" + coop;
   var pendingKey = "maillage-till-pending-" + coop;
   var trainingKey = "maillage-till-training-" + coop;
+  var queueKey = "maillage-till-queue-" + coop;
+  var cardsKey = "maillage-till-cards-" + coop;
   var methods = { cash: "Espèces", card: "Carte bancaire", cheque: "Chèque", meal_voucher: "Titre-restaurant" };
 
   var products = [];
@@ -50,6 +55,7 @@
     meals: byId("till-meals"),
     pool: byId("till-pool"),
     record: byId("till-record"),
+    waiting: byId("till-waiting"),
     cancel: byId("till-cancel"),
     status: byId("till-status"),
     receipt: byId("till-receipt"),
@@ -233,7 +239,10 @@
     el.pool.textContent = euros(poolCents);
     // A donation or suspended meals on the ticket stay in view.
     if (cart.donationCents || cart.suspendedMeals) { el.extras.open = true; }
-    el.record.disabled = sending || cart.lines.length === 0 || t.missing > 0 || load(pendingKey) !== null;
+    el.record.disabled = cart.lines.length === 0 || t.missing > 0;
+    var waiting = (load(pendingKey) ? 1 : 0) + (load(queueKey) || []).length;
+    el.waiting.hidden = waiting === 0;
+    el.waiting.textContent = waiting === 1 ? "1 vente attend le réseau pour partir." : waiting + " ventes attendent le réseau pour partir.";
   }
 
   function addProduct(p) {
@@ -297,7 +306,27 @@
         el.card.value = "";
         backToKeys();
       })
-      .catch(function (error) { say((error && error.french) || "Réseau indisponible : la carte n'a pas pu être lue.", true); });
+      .catch(function (error) {
+        if (error && error.french) { say(error.french, true); return; }
+        // Offline: the card from the list kept at the last load, with its prices of that day.
+        var kept = (load(cardsKey) || { items: [] }).items.filter(function (h) { return h.card === card; })[0];
+        if (!kept) { say("Réseau indisponible, et la carte " + card + " n'est pas dans la liste gardée : vendez au prix public.", true); return; }
+        cart.household = kept;
+        if (kept.tierToday === "public") { cart.suspendedMeals = 0; }
+        cart.payments = [];
+        save(); render();
+        say("Carte " + kept.card + " appliquée (hors ligne).");
+        el.card.value = "";
+        backToKeys();
+      });
+  }
+
+  // The cooperative's cards with today's prices, kept for a lookup without the network.
+  function keepCards() {
+    fetch(api + "/households?prices=today", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (page) { if (page && page.items) { store(cardsKey, { keptAt: new Date().toISOString(), items: page.items }); } })
+      .catch(function () { /* offline: the list kept before stays */ });
   }
 
   function newKey() {
@@ -310,8 +339,6 @@
   function record() {
     var t = totals();
     if (sending || cart.lines.length === 0) { return; }
-    // One sale in flight at a time: a second one would be a second ticket for one customer.
-    if (load(pendingKey)) { say("Une vente attend encore d'être confirmée : elle est renvoyée dès que la connexion revient.", true); return; }
     if (t.missing > 0) { say("Il manque " + euros(t.missing) + " : ajoutez un paiement.", true); return; }
     var body = {
       householdID: cart.household ? cart.household.id : null,
@@ -321,9 +348,31 @@
       suspendedMealsUsed: cart.suspendedMeals
     };
     if (training) { body.training = true; }
+    // A sale already waits for the network: this one queues behind it, with its own key, and
+    // the next customer is served.
+    if (load(pendingKey)) {
+      var queue = load(queueKey) || [];
+      queue.push({ key: newKey(), body: body });
+      store(queueKey, queue);
+      cart = emptyCart();
+      save(); render(); hideReceipt();
+      say("Vente gardée hors ligne : elle partira dès le retour du réseau.");
+      backToKeys();
+      return;
+    }
     var pending = { key: newKey(), body: body, cart: JSON.stringify(cart) };
     store(pendingKey, pending);
     send(pending);
+  }
+
+  // The next queued sale takes its turn.
+  function sendNext() {
+    var queue = load(queueKey) || [];
+    if (load(pendingKey) || queue.length === 0) { return; }
+    var next = queue.shift();
+    store(queueKey, queue.length ? queue : null);
+    store(pendingKey, next);
+    send(next);
   }
 
   var retryTimer = null;
@@ -345,27 +394,39 @@
       if (result.status === 201 || result.status === 200) {
         store(pendingKey, null);
         // The next customer's ticket, begun while this one waited, stays.
-        if (!pending.cart || pending.cart === JSON.stringify(cart)) { cart = emptyCart(); save(); }
+        if (pending.cart && pending.cart === JSON.stringify(cart)) { cart = emptyCart(); save(); }
         showReceipt(result.json);
         refreshPool();
         render();
         say((result.json.training ? "Exercice n° E-" + result.json.number + " enregistré (mode école)." : "Vente n° " + result.json.number + " enregistrée.")
           + (result.json.changeCents > 0 ? " Rendre " + euros(result.json.changeCents) + "." : ""));
         if (!typing({ target: document.activeElement })) { backToKeys(); }
+        sendNext();
         return;
       }
       if (result.status >= 500 || result.status === 0) { throw new Error("server"); }
+      // A session lost while offline (401): kept, sent again once the cashier is back.
+      if (result.status === 401) { throw new Error("session"); }
       // Refused (422, 409, 403…): nothing was recorded; the ticket stays to be corrected.
       store(pendingKey, null);
+      // A queued sale refused: back on the screen to be corrected, unless a ticket is being built.
+      if (!pending.cart && cart.lines.length === 0) { cart = emptyCart(); cart.lines = pending.body.lines; cart.payments = pending.body.payments; save(); }
       render();
       var problem = result.json || {};
       var details = problem.errors ? Object.keys(problem.errors).map(function (k) { return problem.errors[k]; }).join(" ") : "";
       say((problem.detail || problem.title || "Vente refusée.") + (details ? " " + details : ""), true);
+      sendNext();
     }).catch(function () {
       sending = false;
+      // The sale is kept with its key: the ticket is cleared for the next customer, and the
+      // sale's answer will not clear whatever ticket is on screen by then.
+      if (pending.cart && pending.cart === JSON.stringify(cart)) {
+        cart = emptyCart(); save();
+        pending.cart = null;
+        if (load(pendingKey)) { store(pendingKey, pending); }
+      }
       render();
       say("Connexion perdue : la vente est gardée et sera renvoyée automatiquement.", true);
-      el.record.disabled = true;
       scheduleRetry();
     });
   }
@@ -541,7 +602,12 @@
       filterProducts();
     });
   });
-  window.addEventListener("online", function () { var pending = load(pendingKey); if (pending) { send(pending); } });
+  window.addEventListener("online", function () { var pending = load(pendingKey); if (pending) { send(pending); } else { sendNext(); } });
+  if ("serviceWorker" in navigator && root.getAttribute("data-service-worker")) {
+    navigator.serviceWorker.register(root.getAttribute("data-service-worker"), { scope: window.location.pathname })
+      .catch(function () { /* without it the till still works online */ });
+  }
+  keepCards();
 
   if (trainingToggle) {
     trainingToggle.addEventListener("click", function () {
@@ -559,5 +625,7 @@
   if (waiting) {
     say("Une vente n'avait pas été confirmée : renvoi en cours…");
     send(waiting);
+  } else {
+    sendNext();
   }
 }());

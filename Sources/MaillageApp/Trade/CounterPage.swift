@@ -47,6 +47,7 @@ struct TillPage {
                 .data(named: "csrf", value: context.csrfToken),
                 .data(named: "pool", value: String(poolCents)),
                 .data(named: "ticket-url", value: SiteURL.sales(coopID).path),
+                .data(named: "service-worker", value: SiteURL.tillServiceWorker.path),
                 productsPane(context),
                 ticketPane(context))
         ))
@@ -185,6 +186,7 @@ struct TillPage {
                 }),
             .ul(.id("till-payments-list"), .class("till-payments")),
             .p(.id("till-status"), .class("till-status"), .attribute(named: "role", value: "status"), .attribute(named: "aria-live", value: "polite")),
+            .p(.id("till-waiting"), .class("till-waiting"), .attribute(named: "hidden", value: "hidden")),
             .div(.class("till-actions"),
                 .button(.type(.button), .id("till-record"), .class("primary"), .attribute(named: "aria-keyshortcuts", value: "Enter"), .text(context.t("Encaisser", "Record sale"))),
                 .button(.type(.button), .id("till-cancel"), .attribute(named: "aria-keyshortcuts", value: "Escape"), .text(context.t("Effacer", "Clear")))))

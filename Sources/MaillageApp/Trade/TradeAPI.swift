@@ -221,7 +221,15 @@ struct TradeAPIController: RouteCollection {
         let today = CalendarDay.today
         // Every card in one answer (the till's offline list) unless a `limit` is asked for.
         let page = HouseholdsPage.page(try await repository.households(), try request.apiListFilter(states: HouseholdsPage.states), today: today)
-        return try Idempotency.encode(status: .ok, body: Page(items: page.rows.map { HouseholdDTO($0, today: today) }, nextCursor: page.hasNext ? String(page.page + 1) : nil))
+        var items = page.rows.map { HouseholdDTO($0, today: today) }
+        // With `?prices=today`, each card's prices: the till prices a card from them offline.
+        if request.query[String.self, at: "prices"] != nil {
+            let prices = try await repository.prices(for: page.rows, today: today)
+            for index in items.indices {
+                items[index].prices = prices[items[index].id].map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.uuidString, $0.value) }) }
+            }
+        }
+        return try Idempotency.encode(status: .ok, body: Page(items: items, nextCursor: page.hasNext ? String(page.page + 1) : nil))
     }
 
     func household(request: Request) async throws -> Response {

@@ -134,13 +134,20 @@ struct TradeRepository: Sendable {
     /// What each product costs today for a household (its tier on the grid in force), with
     /// the same arithmetic as a sale: the till shows these prices before the sale is sent.
     func prices(for household: Household, today: CalendarDay) async throws -> [UUID: Int] {
-        let applied = Eligibility.tier(stored: Tier(code: household.tier) ?? .publicPrice, validUntil: CalendarDay(date: household.validUntil), on: today)
+        try await prices(for: [household], today: today)[household.id!] ?? [:]
+    }
+
+    /// The same for many households, the grid and the catalogue read once.
+    func prices(for households: [Household], today: CalendarDay) async throws -> [UUID: [UUID: Int]] {
         let grid = try await currentGrid(on: today)
         let products = try await products(includingInactive: false)
-        return Dictionary(uniqueKeysWithValues: products.map { product in
-            let item = SaleRules.Item(publicPriceCents: product.publicPriceCents, vatRate: product.rate, category: product.category, quantity: 1)
-            let ticket = SaleRules.ticket(items: [item], tier: applied.tier, familyQuotient: household.familyQuotient, grid: grid?.grid, donationCents: 0, suspendedMeals: 0)
-            return (product.id!, ticket.lines[0].priceCents)
+        return Dictionary(uniqueKeysWithValues: households.map { household in
+            let applied = Eligibility.tier(stored: Tier(code: household.tier) ?? .publicPrice, validUntil: CalendarDay(date: household.validUntil), on: today)
+            return (household.id!, Dictionary(uniqueKeysWithValues: products.map { product in
+                let item = SaleRules.Item(publicPriceCents: product.publicPriceCents, vatRate: product.rate, category: product.category, quantity: 1)
+                let ticket = SaleRules.ticket(items: [item], tier: applied.tier, familyQuotient: household.familyQuotient, grid: grid?.grid, donationCents: 0, suspendedMeals: 0)
+                return (product.id!, ticket.lines[0].priceCents)
+            }))
         })
     }
 

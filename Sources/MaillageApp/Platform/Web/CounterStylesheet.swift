@@ -84,6 +84,7 @@ enum CounterStylesheet {
     .till-payments button { min-height: 2rem; padding: 0 .5rem; }
     .till-status { min-height: 1.5rem; margin: 0; font-weight: 600; }
     .till-status.error { color: var(--danger); }
+    .till-waiting { margin: 0; padding: var(--space-1) var(--space-2); background: var(--warning-bg); color: var(--warning-ink); border-radius: var(--radius-sm); font-weight: 600; }
     .till-actions { display: flex; gap: var(--space-2); }
     .till-actions #till-record { flex: 1 1 auto; min-height: 3.25rem; font-size: var(--text-lg); font-weight: 700; }
     .till-receipt { border: 2px solid var(--brand); border-radius: var(--radius); padding: var(--space-2) var(--space-3); margin-top: var(--space-2); }
