@@ -32,6 +32,7 @@ struct TillPage {
                 .button(.type(.button), .id("till-training-toggle"), .class("till-training-toggle"), .attribute(named: "aria-pressed", value: "false"),
                         .attribute(named: "aria-controls", value: "till"), .text(context.t("Mode école", "Training mode"))),
                 drawerLine(context)),
+            Kit.errorSummary(floatError.map { ["openingFloat": $0] } ?? [:], order: ["openingFloat"], context: context),
             .p(.id("till-training-banner"), .class("till-training-banner"), .attribute(named: "hidden", value: "hidden"), .attribute(named: "role", value: "status"),
                .text(context.t("Mode école : les tickets sont des exercices, numérotés à part, hors du journal, des chiffres et des clôtures.",
                                "Training mode: tickets are exercises, numbered apart, outside the journal, the figures and the closings."))),

@@ -101,17 +101,17 @@ extension TradeRepository {
     }
 
     /// The cash taken on a day: cash payments minus the change given back (refunds are negative
-    /// payments), summed by the database.
+    /// payments), summed by the database (as BIGINT: PostgreSQL sums integers as NUMERIC).
     func netCash(on day: CalendarDay, in database: any Database) async throws -> Int {
         guard let sql = database as? any SQLDatabase else { throw Problem.internalError }
         struct Row: Decodable { var paid: Int?; var change: Int? }
         let start = day.date, end = day.adding(days: 1).date
         let paid = try await sql.raw("""
-            SELECT SUM(p.amount_cents) AS paid FROM sale_payments p JOIN sales s ON s.id = p.sale_id
+            SELECT CAST(SUM(p.amount_cents) AS BIGINT) AS paid FROM sale_payments p JOIN sales s ON s.id = p.sale_id
             WHERE s.cooperative_id = \(bind: scope.id) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end) AND p.method = 'cash'
             """).first(decoding: Row.self)?.paid ?? 0
         let change = try await sql.raw("""
-            SELECT SUM(change_cents) AS change FROM sales
+            SELECT CAST(SUM(change_cents) AS BIGINT) AS change FROM sales
             WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
             """).first(decoding: Row.self)?.change ?? 0
         return paid - change

@@ -65,6 +65,16 @@ struct PricedSale: Sendable {
         sale.recordedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         return sale
     }
+
+    /// The ticket's lines and payments, in their order.
+    func rows(of saleID: UUID) -> (lines: [SaleLine], payments: [SalePayment]) {
+        (lines.enumerated().map { index, line in
+            SaleLine(saleID: saleID, position: index, productID: line.productID, productName: line.productName, category: line.category,
+                     quantity: line.quantity, publicPriceCents: line.publicPriceCents, priceCents: line.priceCents, vatRate: line.vatRate,
+                     tier: line.tier, fundedBy: line.fundedBy)
+         },
+         payments.enumerated().map { SalePayment(saleID: saleID, position: $0, method: $1.method, amountCents: $1.amountCents) })
+    }
 }
 
 extension TradeRepository {
@@ -214,15 +224,8 @@ extension TradeRepository {
             }
         }
         let sale = priced.sale(number: entry.number, cooperativeID: scope.id, cashier: scope.principal.name)
-        let lineRows = priced.lines.enumerated().map { index, line in
-            SaleLine(saleID: sale.id!, position: index, productID: line.productID, productName: line.productName, category: line.category,
-                     quantity: line.quantity, publicPriceCents: line.publicPriceCents, priceCents: line.priceCents, vatRate: line.vatRate,
-                     tier: line.tier, fundedBy: line.fundedBy)
-        }
-        let paymentRows = priced.payments.enumerated().map { index, payment in
-            SalePayment(saleID: sale.id!, position: index, method: payment.method, amountCents: payment.amountCents)
-        }
-        try await seal(sale, lines: lineRows, payments: paymentRows, previousHash: entry.previousHash, on: tx)
+        let rows = priced.rows(of: sale.id!)
+        try await seal(sale, lines: rows.lines, payments: rows.payments, previousHash: entry.previousHash, on: tx)
         return sale
     }
 

@@ -166,13 +166,7 @@ struct PrintedTicket {
     static func rate(_ percent: Double) -> VATRate { VATRate(rawValue: Int((percent * 10).rounded())) ?? .standard }
 
     /// `07/12/2026 12:04:31`, Paris time: a ticket's time to the second.
-    static func secondTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris")!
-        formatter.dateFormat = "dd/MM/yyyy HH:mm:ss"
-        return formatter.string(from: date)
-    }
+    static func secondTime(_ date: Date) -> String { SalesPage.when(date, seconds: true) }
 }
 
 /// `/coops/:coopID/sales/:saleID/print` (the ticket at 80 mm), `POST …/prints` (counts a print,

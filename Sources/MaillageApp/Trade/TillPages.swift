@@ -298,11 +298,12 @@ struct SalesPage {
         ))
     }
 
-    static func when(_ date: Date) -> String {
+    /// `07/12/2026 12:04`, Paris time; to the second (`12:04:31`) on a printed ticket.
+    static func when(_ date: Date, seconds: Bool = false) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "fr_FR")
         formatter.timeZone = TimeZone(identifier: "Europe/Paris")!
-        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        formatter.dateFormat = seconds ? "dd/MM/yyyy HH:mm:ss" : "dd/MM/yyyy HH:mm"
         return formatter.string(from: date)
     }
 }

@@ -56,12 +56,9 @@ extension TradeRepository {
             ON CONFLICT (cooperative_id) DO UPDATE SET last_number = training_counters.last_number + 1 RETURNING last_number
             """).first(decoding: Row.self)?.last_number else { throw Problem.internalError }
         let sale = priced.sale(number: next, cooperativeID: scope.id, cashier: scope.principal.name)
-        sale.$lines.value = priced.lines.enumerated().map { index, line in
-            SaleLine(saleID: sale.id!, position: index, productID: line.productID, productName: line.productName, category: line.category,
-                     quantity: line.quantity, publicPriceCents: line.publicPriceCents, priceCents: line.priceCents, vatRate: line.vatRate,
-                     tier: line.tier, fundedBy: line.fundedBy)
-        }
-        sale.$payments.value = priced.payments.enumerated().map { SalePayment(saleID: sale.id!, position: $0, method: $1.method, amountCents: $1.amountCents) }
+        let rows = priced.rows(of: sale.id!)
+        sale.$lines.value = rows.lines
+        sale.$payments.value = rows.payments
         sale.hash = ""
         var dto = SaleDTO(sale)
         dto.training = true
