@@ -1098,6 +1098,8 @@ def test_with_the_server_stopped_the_till_reloads_takes_two_sales_and_sends_them
         browser.refresh()  # this load goes through the worker, which keeps it
         wait_till_ready(browser)
         wait(browser, 20).until(lambda d: d.execute_script("return !!window.localStorage.getItem(arguments[0])", f"maillage-till-cards-{coop}"))
+        kept = browser.execute_script("return JSON.parse(window.localStorage.getItem(arguments[0]))", f"maillage-till-cards-{coop}")
+        assert kept["items"] and all(h.get("prices") for h in kept["items"]), kept["items"][:2]
         last = latest_number(browser, base, coop)
 
         server.stop()

@@ -325,7 +325,14 @@
   function keepCards() {
     fetch(api + "/households?prices=today", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (page) { if (page && page.items) { store(cardsKey, { keptAt: new Date().toISOString(), items: page.items }); } })
+      .then(function (page) {
+        if (!page || !page.items) { return; }
+        // What pricing a card needs, nothing more: never a family quotient on the device.
+        var items = page.items.map(function (h) {
+          return { id: h.id, card: h.card, tier: h.tier, tierToday: h.tierToday, expired: h.expired, validUntil: h.validUntil, prices: h.prices };
+        });
+        store(cardsKey, { keptAt: new Date().toISOString(), items: items });
+      })
       .catch(function () { /* offline: the list kept before stays */ });
   }
 
