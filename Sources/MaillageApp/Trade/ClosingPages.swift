@@ -12,8 +12,7 @@ enum ClosingsPage {
         let closings = try await repository.closings()
         let today = CalendarDay.today
         let dayClosed = try await repository.dayIsClosed(today, on: repository.db)
-        let drawer = try await repository.drawer()
-        let netCash = try await repository.netCash(on: today, in: repository.db)
+        let drawer = try await repository.drawer(on: today)
         let title = context.t("Clôtures de caisse", "Till closings")
         let dayForm = form.period == nil || form.period == ClosingPeriod.day.rawValue
         return Layout.render(context, title: title, status: status, content: .group(
@@ -21,23 +20,22 @@ enum ClosingsPage {
             counterLinks(coop, context: context),
             .h1(.text(title)),
             dayClosed ? .p(.class("flash"), .text(context.t("La journée d'aujourd'hui est clôturée.", "Today is closed.")))
-                      : daySection(coop, drawer: drawer, netCash: netCash, form: dayForm ? form : .init(period: "day", date: today.description),
+                      : daySection(coop, drawer: drawer, form: dayForm ? form : .init(period: "day", date: today.description),
                                    errors: dayForm ? errors : [:], context: context),
             periodSection(coop, form: dayForm ? .init(period: "month", date: today.description) : form, errors: dayForm ? [:] : errors, context: context),
             closings.isEmpty ? Kit.emptyState(context.t("Aucune clôture pour l'instant.", "No closing yet.")) : list(coop, closings, context: context)
         ))
     }
 
-    private static func daySection(_ coop: Cooperative, drawer: DrawerDTO?, netCash: Int, form: TillPagesController.ClosingForm,
+    private static func daySection(_ coop: Cooperative, drawer: DrawerDTO, form: TillPagesController.ClosingForm,
                                    errors: [String: String], context: PageContext) -> BodyNode {
-        let float = drawer?.openingFloatCents ?? 0
         let order = ["countedCash", "cashCount"] + CashCount.denominations.map { "n\($0)" } + ["period", "date"]
         return .section(.class("panel"), .id("cloture-du-jour"),
             .h2(.text(context.t("Clôture du jour (Z)", "Day's closing (Z)"))),
             Kit.facts([
-                (context.t("Fond de caisse", "Opening float"), drawer.map { Euros.french($0.openingFloatCents) } ?? context.t("non compté (0,00 €)", "not counted (€0.00)")),
-                (context.t("Espèces encaissées (rendu déduit)", "Cash taken (change deducted)"), Euros.french(netCash)),
-                (context.t("Espèces attendues", "Expected cash"), Euros.french(CashCount.expected(openingFloatCents: float, netCashCents: netCash))),
+                (context.t("Fond de caisse", "Opening float"), drawer.opened ? Euros.french(drawer.openingFloatCents) : context.t("non compté (0,00 €)", "not counted (€0.00)")),
+                (context.t("Espèces encaissées (rendu déduit)", "Cash taken (change deducted)"), Euros.french(drawer.netCashCents)),
+                (context.t("Espèces attendues", "Expected cash"), Euros.french(drawer.expectedCashCents)),
             ]),
             Kit.errorSummary(errors, order: order, context: context),
             .form(.id("closing-form"), .method(.post), .action(SiteURL.closings(coop.id!).path),

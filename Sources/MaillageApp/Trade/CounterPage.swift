@@ -12,7 +12,7 @@ struct TillPage {
     var products: [Product]
     var poolCents: Int
     var dayClosed: Bool
-    var drawer: DrawerDTO?
+    var drawer: DrawerDTO
     /// The float as typed, and why it was refused.
     var floatTyped: String? = nil
     var floatError: String? = nil
@@ -56,7 +56,7 @@ struct TillPage {
 
     /// Whether the drawer was opened today, with its float, or the form that opens it.
     private func drawerLine(_ context: PageContext) -> BodyNode {
-        if let drawer {
+        if drawer.opened {
             return .p(.id("drawer-state"), .class("counter-drawer"), Kit.badge(context.t("Caisse ouverte", "Drawer open"), tone: .success),
                       .text(context.t(" fond de caisse ", " float ") + Euros.french(drawer.openingFloatCents)))
         }

@@ -68,13 +68,14 @@ struct CashCountDraft: Sendable {
 }
 
 extension TradeRepository {
-    /// Today's drawer, if it was opened, with the cash that should be in it.
-    func drawer(on day: CalendarDay = .today) async throws -> DrawerDTO? {
+    /// The day's drawer with the cash that should be in it; not opened yet, its float is 0.
+    func drawer(on day: CalendarDay = .today) async throws -> DrawerDTO {
         try scope.require(.sell)
-        guard let drawer = try await CashDrawer.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$day == day.date).first() else { return nil }
+        let drawer = try await CashDrawer.query(on: db).filter(\.$cooperativeID == scope.id).filter(\.$day == day.date).first()
         let cash = try await netCash(on: day, in: db)
-        return DrawerDTO(day: day.description, opened: true, openingFloatCents: drawer.openingFloatCents, openedBy: drawer.openedByLabel, openedAt: drawer.openedAt,
-                         netCashCents: cash, expectedCashCents: CashCount.expected(openingFloatCents: drawer.openingFloatCents, netCashCents: cash))
+        let float = drawer?.openingFloatCents ?? 0
+        return DrawerDTO(day: day.description, opened: drawer != nil, openingFloatCents: float, openedBy: drawer?.openedByLabel, openedAt: drawer?.openedAt,
+                         netCashCents: cash, expectedCashCents: CashCount.expected(openingFloatCents: float, netCashCents: cash))
     }
 
     /// Opens the day's drawer with its float; once a day, and not after the day's Z.
@@ -106,15 +107,13 @@ extension TradeRepository {
         guard let sql = database as? any SQLDatabase else { throw Problem.internalError }
         struct Row: Decodable { var paid: Int?; var change: Int? }
         let start = day.date, end = day.adding(days: 1).date
-        let paid = try await sql.raw("""
-            SELECT CAST(SUM(p.amount_cents) AS BIGINT) AS paid FROM sale_payments p JOIN sales s ON s.id = p.sale_id
-            WHERE s.cooperative_id = \(bind: scope.id) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end) AND p.method = 'cash'
-            """).first(decoding: Row.self)?.paid ?? 0
-        let change = try await sql.raw("""
-            SELECT CAST(SUM(change_cents) AS BIGINT) AS change FROM sales
-            WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
-            """).first(decoding: Row.self)?.change ?? 0
-        return paid - change
+        let row = try await sql.raw("""
+            SELECT (SELECT CAST(SUM(p.amount_cents) AS BIGINT) FROM sale_payments p JOIN sales s ON s.id = p.sale_id
+                    WHERE s.cooperative_id = \(bind: scope.id) AND s.recorded_at >= \(bind: start) AND s.recorded_at < \(bind: end) AND p.method = 'cash') AS paid,
+                   (SELECT CAST(SUM(change_cents) AS BIGINT) FROM sales
+                    WHERE cooperative_id = \(bind: scope.id) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)) AS change
+            """).first(decoding: Row.self)
+        return (row?.paid ?? 0) - (row?.change ?? 0)
     }
 
     /// What the day's closing records of the cash: the float, the expected cash, the count and
@@ -166,12 +165,7 @@ struct DrawerAPIController: RouteCollection {
 
     func show(request: Request) async throws -> Response {
         let repository = try await request.tradeRepository(.sell)
-        if let drawer = try await repository.drawer() { return try Idempotency.encode(status: .ok, body: drawer) }
-        // Not opened yet: the cash taken so far, with no float.
-        let today = CalendarDay.today
-        let cash = try await repository.netCash(on: today, in: repository.db)
-        return try Idempotency.encode(status: .ok, body: DrawerDTO(day: today.description, opened: false, openingFloatCents: 0, openedBy: nil, openedAt: nil,
-                                                                   netCashCents: cash, expectedCashCents: cash))
+        return try Idempotency.encode(status: .ok, body: try await repository.drawer())
     }
 
     func open(request: Request) async throws -> Response {
@@ -181,8 +175,7 @@ struct DrawerAPIController: RouteCollection {
             try await db.transaction { tx in
                 let repository = TradeRepository(db: tx, scope: scope)
                 _ = try await repository.openDrawer(openingFloatCents: body.openingFloatCents, on: tx)
-                guard let drawer = try await repository.drawer() else { throw Problem.internalError }
-                return drawer
+                return try await repository.drawer()
             }
         }
     }
