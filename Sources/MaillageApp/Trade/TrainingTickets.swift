@@ -74,10 +74,4 @@ extension TradeRepository {
         try await ticket.create(on: tx)
         return dto
     }
-
-    /// How many training tickets the cooperative's till has made (the trainer's count).
-    func trainingTicketCount() async throws -> Int {
-        try scope.require(.sell)
-        return try await TrainingTicket.query(on: db).filter(\.$cooperativeID == scope.id).count()
-    }
 }
